@@ -1,0 +1,58 @@
+//! `tuopin facts [--region CODE] [--json]`: the figures from the bulletins, each with its sentence.
+
+use std::path::Path;
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::Args;
+
+use tuopin::format;
+use tuopin::indicator::Qualifier;
+
+use super::Outcome;
+
+#[derive(Debug, Args)]
+pub struct FactsArgs {
+    /// Only this region and the regions under it
+    #[arg(long, value_name = "CODE")]
+    region: Option<String>,
+    /// Print JSON instead of the table
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(db: &Path, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(db)?;
+    if let Some(code) = &args.region {
+        tuopin::region::get(&conn, code)?;
+    }
+    let facts = tuopin::bulletin::facts(&conn, args.region.as_deref())?;
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&facts)?)?;
+        return Ok(Outcome::Ok);
+    }
+    if facts.is_empty() {
+        writeln!(out, "没有快报事实 (no facts)")?;
+    }
+    for f in &facts {
+        let high = f.value_high.map(format::number).unwrap_or_default();
+        let qualifier = Qualifier::parse(&f.qualifier, f.value_high).unwrap_or(Qualifier::Exact);
+        let value = match f.unit.as_str() {
+            "是/否" => (if f.value != 0.0 { "是" } else { "否" }).to_string(),
+            "年" => format!("{}", f.value),
+            _ => format::number(f.value),
+        };
+        let unit = if f.unit == "是/否" { "" } else { f.unit.as_str() };
+        let shown = qualifier.show(&value, &high);
+        writeln!(out, 
+            "{}（{}） {} {} {}  统计期 {}  第{}期（总第{}期，{}）",
+            f.region_name, f.region_code, f.indicator_name, shown, unit, f.period, f.issue_no, f.total_no, f.date
+        )?;
+        writeln!(out, "    原文：“{}”", f.sentence)?;
+        if let Some(note) = &f.note {
+            writeln!(out, "    备注：{note}")?;
+        }
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,36 @@
+//! `tuopin init [--force] [--data DIR]`: create the database and load the reference data.
+
+use std::path::{Path, PathBuf};
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::Args;
+
+use tuopin::refdata::DataSource;
+
+use super::Outcome;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Replace an existing database (its data is lost)
+    #[arg(long)]
+    force: bool,
+    /// Load an edited copy of the reference data from this folder instead of the built-in one
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+}
+
+pub fn run(db: &Path, out: &mut dyn Write, args: &InitArgs) -> Result<Outcome> {
+    let source = match &args.data {
+        Some(dir) => DataSource::Dir(dir.clone()),
+        None => DataSource::Embedded,
+    };
+    let loaded = tuopin::init::init(db, args.force, &source)?;
+    writeln!(out, "已创建数据库 {} (database created)", db.display())?;
+    writeln!(out, 
+        "  区划 {} 个，指标 {} 项，退出标准 {} 项，扶贫标准 {} 年，快报 {} 期，快报事实 {} 条",
+        loaded.regions, loaded.indicators, loaded.criteria, loaded.poverty_lines, loaded.bulletins, loaded.facts
+    )?;
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,45 @@
+//! `tuopin template households|indicators|regions [--english]`: print an empty CSV with the headers
+//! of the county-office contract, to start a file from.
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+
+use tuopin::columns::{self, Column};
+
+use super::Outcome;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Kind {
+    Households,
+    Indicators,
+    Regions,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Which file
+    kind: Kind,
+    /// Use the English aliases instead of the Chinese headers
+    #[arg(long)]
+    english: bool,
+    /// Start with a UTF-8 byte-order mark, so Excel opens the file with the right encoding
+    #[arg(long)]
+    bom: bool,
+}
+
+pub fn run(out: &mut dyn Write, args: &TemplateArgs) -> Result<Outcome> {
+    let cols: &[Column] = match args.kind {
+        Kind::Households => columns::HOUSEHOLDS,
+        Kind::Indicators => columns::INDICATORS_LONG,
+        Kind::Regions => columns::REGIONS,
+    };
+    let names: Vec<&str> = cols
+        .iter()
+        .map(|c| if args.english { c.en } else { c.zh })
+        .collect();
+    let bom = if args.bom { "\u{feff}" } else { "" };
+    writeln!(out, "{bom}{}", names.join(","))?;
+    Ok(Outcome::Ok)
+}

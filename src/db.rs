@@ -1,0 +1,162 @@
+//! Opening the database: connection settings, the schema migrations and the database path rule.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{Connection, OpenFlags};
+
+/// The migrations, in order; migration N brings `PRAGMA user_version` from N-1 to N.
+/// A released migration is never edited: add a new one.
+pub const MIGRATIONS: &[&str] = &[include_str!("../schema.sql")];
+
+/// The schema version this binary writes and understands.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// `PRAGMA application_id` of tuopin databases ("tuop"), so that a foreign SQLite file is recognised.
+pub const APPLICATION_ID: i64 = 0x7475_6f70;
+
+/// File name used when neither `--db` nor `TUOPIN_DB` is given.
+pub const DEFAULT_DB: &str = "tuopin.db";
+
+/// How long a writer waits for another writer before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The database path: `--db`, else `TUOPIN_DB`, else `tuopin.db` in the current folder.
+/// clap fills `--db` from `TUOPIN_DB`, so only the default is decided here.
+pub fn resolve_path(arg: Option<&Path>) -> PathBuf {
+    arg.map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+}
+
+/// Apply the per-connection settings every tuopin connection uses.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // journal_mode answers with a row, so it is queried rather than updated.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        bail!("无法启用 WAL 日志模式 (journal_mode = {mode})");
+    }
+    Ok(())
+}
+
+/// Open an existing tuopin database for reading and writing, upgrading its schema if it is older.
+pub fn open(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        bail!(
+            "数据库 {} 不存在；请先运行 `tuopin init` (database not found)",
+            path.display()
+        );
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("无法打开数据库 {}", path.display()))?;
+    check_identity(&conn, path)?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Refuse files that are not tuopin databases, or that a newer tuopin wrote.
+pub fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .with_context(|| format!("{} 不是 SQLite 数据库", path.display()))?;
+    if app_id != APPLICATION_ID {
+        bail!(
+            "{} 不是 tuopin 数据库 (application_id = {app_id:#x})",
+            path.display()
+        );
+    }
+    let version = user_version(conn)?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "{} 的数据库结构版本为 {version}，高于本程序支持的版本 {SCHEMA_VERSION}；请升级 tuopin (schema version too new)",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// `PRAGMA user_version` read straight from an SQLite file header (bytes 60..64, big-endian),
+/// or None when the file is not an SQLite database.
+pub fn header_user_version(path: &Path) -> Option<i64> {
+    use std::io::Read;
+    let mut header = [0u8; 100];
+    std::fs::File::open(path).ok()?.read_exact(&mut header).ok()?;
+    if !header.starts_with(b"SQLite format 3\0") {
+        return None;
+    }
+    Some(u32::from_be_bytes([header[60], header[61], header[62], header[63]]) as i64)
+}
+
+pub fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Bring the schema up to `SCHEMA_VERSION`, one migration per transaction.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    let mut version = user_version(conn)?;
+    if version > SCHEMA_VERSION {
+        bail!("数据库结构版本 {version} 高于本程序支持的版本 {SCHEMA_VERSION}；请升级 tuopin");
+    }
+    while version < SCHEMA_VERSION {
+        let sql = MIGRATIONS[version as usize];
+        let next = version + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {next};\nCOMMIT;"
+        ))
+        .with_context(|| format!("数据库结构迁移到版本 {next} 失败"))?;
+        version = next;
+    }
+    Ok(())
+}
+
+/// Create a new, empty database file (mode 0600: it holds personal data) and apply the schema.
+pub fn create(path: &Path) -> Result<Connection> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(path)
+        .with_context(|| format!("无法创建数据库文件 {}", path.display()))?;
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Name the batch (or other reason) responsible for the writes of the current transaction, so the
+/// history triggers record it. Call inside the transaction.
+pub fn set_change_context(conn: &Connection, batch_id: Option<i64>, reason: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE change_context SET batch_id = ?1, reason = ?2 WHERE id = 1",
+        rusqlite::params![batch_id, reason],
+    )?;
+    Ok(())
+}
+
+/// A setting from the meta table, parsed.
+pub fn setting<T: std::str::FromStr>(conn: &Connection, key: &str) -> Result<Option<T>> {
+    let raw: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    match raw {
+        None => Ok(None),
+        Some(s) => match s.parse() {
+            Ok(v) => Ok(Some(v)),
+            Err(_) => bail!("设置项 {key} 的值 {s:?} 无效"),
+        },
+    }
+}

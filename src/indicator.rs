@@ -1,0 +1,302 @@
+//! The indicator catalogue and indicator values keyed by (region, indicator, period).
+
+use std::str::FromStr;
+
+use anyhow::{bail, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::period::Period;
+use crate::region::Level;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    /// A whole number ≥ 0 (people, households).
+    Count,
+    /// Any number ≥ 0 (areas, ratios).
+    Number,
+    /// Money ≥ 0.
+    Yuan,
+    /// A share, 0–100.
+    Percent,
+    /// A change in percent; may be negative (income growth).
+    PercentChange,
+    /// 是/否, stored 1/0.
+    Boolean,
+}
+
+impl ValueType {
+    pub fn code(self) -> &'static str {
+        match self {
+            ValueType::Count => "count",
+            ValueType::Number => "number",
+            ValueType::Yuan => "yuan",
+            ValueType::Percent => "percent",
+            ValueType::PercentChange => "percent_change",
+            ValueType::Boolean => "boolean",
+        }
+    }
+
+    /// Read a cell as this type; the error is a Chinese sentence for the user.
+    pub fn parse(self, raw: &str) -> Result<f64, String> {
+        use crate::value::{parse_bool, parse_integer, parse_number};
+        let shown = raw.trim();
+        match self {
+            ValueType::Boolean => parse_bool(raw)
+                .map(|b| if b { 1.0 } else { 0.0 })
+                .ok_or_else(|| format!("{shown:?} 不是是/否值（是/否、有/无、Y/N、1/0）")),
+            ValueType::Count => match parse_integer(raw) {
+                Some(v) if v >= 0 => Ok(v as f64),
+                Some(_) => Err(format!("{shown:?} 为负数；应为 ≥ 0 的整数")),
+                None => Err(format!("{shown:?} 不是整数")),
+            },
+            ValueType::Number | ValueType::Yuan => match parse_number(raw) {
+                Some(v) if v >= 0.0 => Ok(v),
+                Some(_) => Err(format!("{shown:?} 为负数；应 ≥ 0")),
+                None => Err(format!("{shown:?} 不是数字")),
+            },
+            ValueType::Percent => {
+                let t = raw.trim().trim_end_matches(['%', '％']);
+                match parse_number(t) {
+                    Some(v) if (0.0..=100.0).contains(&v) => Ok(v),
+                    Some(_) => Err(format!("{shown:?} 超出百分比范围 0–100")),
+                    None => Err(format!("{shown:?} 不是百分比数字")),
+                }
+            }
+            ValueType::PercentChange => {
+                let t = raw.trim().trim_end_matches(['%', '％']);
+                match parse_number(t) {
+                    Some(v) if (-100.0..=1000.0).contains(&v) => Ok(v),
+                    Some(_) => Err(format!("{shown:?} 超出增幅范围 -100–1000")),
+                    None => Err(format!("{shown:?} 不是百分比数字")),
+                }
+            }
+        }
+    }
+}
+
+impl FromStr for ValueType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s.trim() {
+            "count" => ValueType::Count,
+            "number" => ValueType::Number,
+            "yuan" => ValueType::Yuan,
+            "percent" => ValueType::Percent,
+            "percent_change" => ValueType::PercentChange,
+            "boolean" => ValueType::Boolean,
+            other => return Err(format!("未知的值类型 {other:?}")),
+        })
+    }
+}
+
+impl rusqlite::types::FromSql for ValueType {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        v.as_str()?
+            .parse()
+            .map_err(|e: String| rusqlite::types::FromSqlError::Other(e.into()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Indicator {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub value_type: ValueType,
+    pub levels: Vec<Level>,
+    pub derived: bool,
+}
+
+impl Indicator {
+    pub fn applies_to(&self, level: Level) -> bool {
+        self.levels.contains(&level)
+    }
+}
+
+const SELECT_INDICATOR: &str = "SELECT i.code, i.name, i.unit, i.value_type, i.derived,
+            (SELECT group_concat(l.level, ' ') FROM indicator_level l WHERE l.indicator_code = i.code)
+     FROM indicator i";
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Indicator> {
+    let levels: Option<String> = r.get(5)?;
+    Ok(Indicator {
+        code: r.get(0)?,
+        name: r.get(1)?,
+        unit: r.get(2)?,
+        value_type: r.get(3)?,
+        derived: r.get(4)?,
+        levels: levels
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|l| l.parse().ok())
+            .collect(),
+    })
+}
+
+/// The whole catalogue, in code order.
+pub fn catalogue(conn: &Connection) -> Result<Vec<Indicator>> {
+    let mut stmt = conn.prepare(&format!("{SELECT_INDICATOR} ORDER BY i.code"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An indicator by its code or its Chinese name (as CSV headers and long-form rows may name it).
+pub fn find(conn: &Connection, code_or_name: &str) -> Result<Option<Indicator>> {
+    let key = code_or_name.trim();
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_INDICATOR} WHERE i.code = lower(?1) OR i.name = ?1"
+    ))?;
+    Ok(stmt.query_row([key], from_row).optional()?)
+}
+
+/// Where a value came from: a line of an import batch, or a bulletin quote.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Source {
+    Batch { id: i64, line: u64 },
+    Quote(i64),
+}
+
+/// How the source states a figure (200 余人 is at least 200).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Qualifier {
+    Exact,
+    AtLeast,
+    About,
+    AtMost,
+    Range(f64),
+}
+
+impl Qualifier {
+    pub fn code(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::About => "about",
+            Qualifier::AtMost => "at_most",
+            Qualifier::Range(_) => "range",
+        }
+    }
+
+    fn high(self) -> Option<f64> {
+        match self {
+            Qualifier::Range(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    /// Read the qualifier columns of a data file (`range` needs the high end).
+    pub fn parse(code: &str, high: Option<f64>) -> Result<Qualifier, String> {
+        Ok(match (code.trim(), high) {
+            ("" | "exact", None) => Qualifier::Exact,
+            ("at_least", None) => Qualifier::AtLeast,
+            ("about", None) => Qualifier::About,
+            ("at_most", None) => Qualifier::AtMost,
+            ("range", Some(h)) => Qualifier::Range(h),
+            ("range", None) => return Err("qualifier range 需要 value_high".into()),
+            (q, _) => return Err(format!("qualifier {q:?} 无效或不应有 value_high")),
+        })
+    }
+
+    /// The figure as the source states it: ≥200, 约800, 1–3.
+    pub fn show(self, value: &str, high: &str) -> String {
+        match self {
+            Qualifier::Exact => value.to_string(),
+            Qualifier::AtLeast => format!("{value} 以上"),
+            Qualifier::About => format!("约 {value}"),
+            Qualifier::AtMost => format!("不超过 {value}"),
+            Qualifier::Range(_) => format!("{value}–{high}"),
+        }
+    }
+}
+
+pub struct NewValue<'a> {
+    pub region_code: &'a str,
+    pub indicator_code: &'a str,
+    pub period: Period,
+    pub value: f64,
+    pub qualifier: Qualifier,
+    pub note: Option<&'a str>,
+    pub source: Source,
+}
+
+/// What writing a value did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+// The WHERE clause keeps an identical re-write from touching the row, so history records only real
+// changes; the history triggers of schema.sql keep the old row of an update.
+const UPSERT_VALUE: &str = "INSERT INTO indicator_value
+        (region_code, indicator_code, period, value, qualifier, value_high, note, batch_id, line, quote_id)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+     ON CONFLICT (region_code, indicator_code, period) DO UPDATE SET
+        value = excluded.value, qualifier = excluded.qualifier, value_high = excluded.value_high,
+        note = excluded.note, batch_id = excluded.batch_id, line = excluded.line, quote_id = excluded.quote_id
+     WHERE (value, qualifier, value_high, note) IS NOT (excluded.value, excluded.qualifier, excluded.value_high, excluded.note)";
+
+const VALUE_EXISTS: &str =
+    "SELECT 1 FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3";
+
+/// Insert or overwrite one value. An overwritten value is kept in `history` by the triggers.
+pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
+    if !v.value.is_finite() {
+        bail!("指标值必须是有限数字");
+    }
+    let existed = conn
+        .prepare_cached(VALUE_EXISTS)?
+        .exists(params![v.region_code, v.indicator_code, v.period])?;
+    let (batch_id, line, quote_id) = match v.source {
+        Source::Batch { id, line } => (Some(id), Some(line as i64), None),
+        Source::Quote(q) => (None, None, Some(q)),
+    };
+    let changed = conn.prepare_cached(UPSERT_VALUE)?.execute(params![
+        v.region_code,
+        v.indicator_code,
+        v.period,
+        v.value,
+        v.qualifier.code(),
+        v.qualifier.high(),
+        v.note,
+        batch_id,
+        line,
+        quote_id,
+    ])?;
+    Ok(match (existed, changed) {
+        (false, _) => Change::Inserted,
+        (true, 0) => Change::Unchanged,
+        (true, _) => Change::Updated,
+    })
+}
+
+/// A stored value, as of a month: the latest value at or before it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredValue {
+    pub value: f64,
+    pub period: Period,
+}
+
+const VALUE_AS_OF: &str = "SELECT value, period FROM indicator_value
+     WHERE region_code = ?1 AND indicator_code = ?2 AND period <= ?3
+     ORDER BY period DESC LIMIT 1";
+
+/// The latest value of an indicator for a region at or before `period`.
+pub fn value_as_of(
+    conn: &Connection,
+    region_code: &str,
+    indicator_code: &str,
+    period: Period,
+) -> Result<Option<StoredValue>> {
+    let mut stmt = conn.prepare_cached(VALUE_AS_OF)?;
+    Ok(stmt
+        .query_row(params![region_code, indicator_code, period], |r| {
+            Ok(StoredValue {
+                value: r.get(0)?,
+                period: r.get(1)?,
+            })
+        })
+        .optional()?)
+}

@@ -1,0 +1,20 @@
+//! tuopin (脱贫): poverty-exit indicators in one SQLite file.
+//!
+//! County offices import their monthly CSVs; the provincial office checks the exit criteria and
+//! draws charts. Each module holds one concept; the command-line layer in `src/cmd/` is thin.
+
+pub mod batch;
+pub mod bulletin;
+pub mod columns;
+pub mod criteria;
+pub mod csvfile;
+pub mod db;
+pub mod error;
+pub mod format;
+pub mod indicator;
+pub mod init;
+pub mod period;
+pub mod refdata;
+pub mod region;
+pub mod status;
+pub mod value;

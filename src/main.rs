@@ -1,0 +1,66 @@
+//! The `tuopin` command line: argument definitions and dispatch. Each subcommand lives in `cmd/`.
+
+mod cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+
+use cmd::Outcome;
+
+#[derive(Debug, Parser)]
+#[command(name = "tuopin", version, about = "脱贫攻坚指标跟踪：导入县级台账、核查退出标准、生成图表")]
+struct Cli {
+    /// Database file (default: tuopin.db in the current folder)
+    #[arg(long, global = true, env = "TUOPIN_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the database and load the reference data (regions, catalogue, criteria, bulletin facts)
+    Init(cmd::init::InitArgs),
+    /// Show what the database holds
+    Status(cmd::status::StatusArgs),
+    /// Print an empty CSV with the expected headers
+    Template(cmd::template::TemplateArgs),
+    /// List the facts from the bulletins with their source sentences
+    Facts(cmd::facts::FactsArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let db = tuopin::db::resolve_path(cli.db.as_deref());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = match &cli.command {
+        Command::Init(a) => cmd::init::run(&db, &mut out, a),
+        Command::Status(a) => cmd::status::run(&db, &mut out, a),
+        Command::Template(a) => cmd::template::run(&mut out, a),
+        Command::Facts(a) => cmd::facts::run(&db, &mut out, a),
+    }
+    .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        // The reader went away (`tuopin facts | head`): not an error of ours.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

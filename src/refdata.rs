@@ -1,0 +1,483 @@
+//! The reference data of `data/` (regions, indicator catalogue, criteria, poverty lines, bulletins
+//! and their facts), embedded in the binary at build time and loaded by `tuopin init`.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use anyhow::{anyhow, bail, Context, Result};
+use rusqlite::{params, Connection};
+
+use crate::batch::{self, NewBatch};
+use crate::bulletin::{self, Bulletin};
+use crate::criteria::{self, Criterion};
+use crate::csvfile::Table;
+use crate::error::LineError;
+use crate::indicator::{self, NewValue, Qualifier, Source, ValueType};
+use crate::period::Period;
+use crate::region::{self, Level, Region, RegionSource};
+use crate::value::{parse_bool, parse_integer, parse_number};
+
+/// The files of data/, in load order, with the bytes compiled into the binary.
+pub const FILES: &[(&str, &[u8])] = &[
+    ("bulletins.csv", include_bytes!("../data/bulletins.csv")),
+    ("bulletins-2019-03.txt", include_bytes!("../data/bulletins-2019-03.txt")),
+    ("indicators.csv", include_bytes!("../data/indicators.csv")),
+    ("regions.csv", include_bytes!("../data/regions.csv")),
+    ("criteria.csv", include_bytes!("../data/criteria.csv")),
+    ("poverty_lines.csv", include_bytes!("../data/poverty_lines.csv")),
+    ("settings.csv", include_bytes!("../data/settings.csv")),
+    ("facts.csv", include_bytes!("../data/facts.csv")),
+];
+
+/// Where `init` reads the reference data from.
+#[derive(Debug, Clone)]
+pub enum DataSource {
+    /// The copy compiled into the binary.
+    Embedded,
+    /// An edited copy in a folder (`--data DIR`).
+    Dir(PathBuf),
+}
+
+impl DataSource {
+    /// The bytes of one data file and the name to cite in messages.
+    pub fn read(&self, name: &str) -> Result<(String, Cow<'static, [u8]>)> {
+        match self {
+            DataSource::Embedded => {
+                let bytes = FILES
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, b)| *b)
+                    .ok_or_else(|| anyhow!("内置数据缺少文件 {name}"))?;
+                Ok((format!("data/{name}"), Cow::Borrowed(bytes)))
+            }
+            DataSource::Dir(dir) => {
+                let path = dir.join(name);
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("无法读取数据文件 {}", path.display()))?;
+                Ok((path.display().to_string(), Cow::Owned(bytes)))
+            }
+        }
+    }
+}
+
+/// What `init` loaded, for its summary.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    pub regions: usize,
+    pub indicators: usize,
+    pub criteria: usize,
+    pub poverty_lines: usize,
+    pub bulletins: usize,
+    pub facts: usize,
+}
+
+/// Read the data files and load them into a freshly migrated database, in one transaction.
+pub fn load(conn: &mut Connection, source: &DataSource) -> Result<Loaded> {
+    let tx = conn.transaction()?;
+    crate::db::set_change_context(&tx, None, "init")?;
+    let mut loader = Loader {
+        conn: &tx,
+        source,
+        loaded: Loaded::default(),
+        bulletin_ids: HashMap::new(),
+        issue_texts: HashMap::new(),
+    };
+    loader.salt()?;
+    loader.bulletins()?;
+    loader.indicators()?;
+    loader.regions()?;
+    loader.criteria()?;
+    loader.poverty_lines()?;
+    loader.settings()?;
+    loader.facts()?;
+    let loaded = loader.loaded;
+    crate::db::set_change_context(&tx, None, "")?;
+    tx.commit()?;
+    Ok(loaded)
+}
+
+struct Loader<'a> {
+    conn: &'a Connection,
+    source: &'a DataSource,
+    loaded: Loaded,
+    /// issue_no → bulletin row id
+    bulletin_ids: HashMap<i64, i64>,
+    /// issue_no → text of that issue
+    issue_texts: HashMap<i64, String>,
+}
+
+/// One row of a data file, with the helpers that turn its cells into values or located errors.
+struct Row<'t> {
+    table: &'t Table,
+    line: u64,
+    record: &'t csv::StringRecord,
+}
+
+impl Row<'_> {
+    fn err(&self, column: &str, message: impl Into<String>) -> anyhow::Error {
+        anyhow!(LineError::new(&self.table.file, self.line, Some(column), message))
+    }
+
+    fn text(&self, column: &str) -> Result<&str> {
+        let i = self.table.column(column)?;
+        Ok(self.record.get(i).unwrap_or("").trim())
+    }
+
+    fn required(&self, column: &str) -> Result<&str> {
+        let t = self.text(column)?;
+        if t.is_empty() {
+            return Err(self.err(column, "必填项为空"));
+        }
+        Ok(t)
+    }
+
+    fn optional(&self, column: &str) -> Result<Option<&str>> {
+        Ok(Some(self.text(column)?).filter(|t| !t.is_empty()))
+    }
+
+    fn number(&self, column: &str) -> Result<f64> {
+        let t = self.required(column)?;
+        parse_number(t).ok_or_else(|| self.err(column, format!("{t:?} 不是数字")))
+    }
+
+    fn optional_number(&self, column: &str) -> Result<Option<f64>> {
+        match self.optional(column)? {
+            None => Ok(None),
+            Some(t) => parse_number(t)
+                .map(Some)
+                .ok_or_else(|| self.err(column, format!("{t:?} 不是数字"))),
+        }
+    }
+
+    fn integer(&self, column: &str) -> Result<i64> {
+        let t = self.required(column)?;
+        parse_integer(t).ok_or_else(|| self.err(column, format!("{t:?} 不是整数")))
+    }
+
+    fn optional_integer(&self, column: &str) -> Result<Option<i64>> {
+        match self.optional(column)? {
+            None => Ok(None),
+            Some(t) => parse_integer(t)
+                .map(Some)
+                .ok_or_else(|| self.err(column, format!("{t:?} 不是整数"))),
+        }
+    }
+
+    fn optional_bool(&self, column: &str) -> Result<Option<bool>> {
+        match self.optional(column)? {
+            None => Ok(None),
+            Some(t) => parse_bool(t)
+                .map(Some)
+                .ok_or_else(|| self.err(column, format!("{t:?} 不是是/否值"))),
+        }
+    }
+
+    fn period(&self, column: &str) -> Result<Period> {
+        let t = self.required(column)?;
+        t.parse().map_err(|e: crate::period::PeriodError| self.err(column, e.to_string()))
+    }
+
+    /// Wrap a database error of this row's insert so it names the file and line.
+    fn context<T>(&self, r: Result<T>) -> Result<T> {
+        r.map_err(|e| anyhow!(LineError::new(&self.table.file, self.line, None, format!("{e:#}"))))
+    }
+}
+
+impl Loader<'_> {
+    /// Parse a data file and record it as a reference batch.
+    fn table(&self, name: &str) -> Result<(Table, i64)> {
+        let (file, bytes) = self.source.read(name)?;
+        let table = Table::parse(&file, &bytes)?;
+        let sha = batch::sha256_hex(&bytes);
+        let id = batch::create(
+            self.conn,
+            &NewBatch {
+                kind: "reference",
+                file_name: &file,
+                sha256: &sha,
+                scope: None,
+                period: None,
+            },
+        )?;
+        batch::finish(self.conn, id, table.rows.len() as u64, table.rows.len() as u64)?;
+        Ok((table, id))
+    }
+
+    fn rows<'t>(table: &'t Table) -> impl Iterator<Item = Row<'t>> {
+        table.rows.iter().map(move |(line, record)| Row {
+            table,
+            line: *line,
+            record,
+        })
+    }
+
+    /// The per-database salt for ID-number hashes, from SQLite's OS-seeded random source.
+    fn salt(&self) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('id_salt', lower(hex(randomblob(32))))",
+            [],
+        )?;
+        Ok(())
+    }
+
+    fn bulletins(&mut self) -> Result<()> {
+        let (text_file, text) = self.source.read("bulletins-2019-03.txt")?;
+        let text = std::str::from_utf8(&text).with_context(|| format!("{text_file} 不是 UTF-8 文本"))?;
+        let issues = bulletin::split_issues(text);
+        let (table, _) = self.table("bulletins.csv")?;
+        for row in Self::rows(&table) {
+            let b = Bulletin {
+                issue_no: row.integer("issue_no")?,
+                total_no: row.integer("total_no")?,
+                date: row.required("date")?.to_string(),
+                title: row.required("title")?.to_string(),
+                publisher: row.required("publisher")?.to_string(),
+            };
+            if chrono::NaiveDate::parse_from_str(&b.date, "%Y-%m-%d").is_err() {
+                return Err(row.err("date", format!("日期 {:?} 应为 YYYY-MM-DD", b.date)));
+            }
+            let Some(issue_text) = issues.get(&b.issue_no) else {
+                return Err(row.err("issue_no", format!("{text_file} 中没有第 {} 期", b.issue_no)));
+            };
+            if self.bulletin_ids.contains_key(&b.issue_no) {
+                return Err(row.err("issue_no", format!("第 {} 期重复", b.issue_no)));
+            }
+            let id = row.context(bulletin::insert(self.conn, &b))?;
+            self.bulletin_ids.insert(b.issue_no, id);
+            self.issue_texts.insert(b.issue_no, issue_text.to_string());
+            self.loaded.bulletins += 1;
+        }
+        Ok(())
+    }
+
+    /// The quote id for a row's `bulletin` and `quote` columns, after checking the sentence is verbatim.
+    fn quote(&self, row: &Row) -> Result<Option<i64>> {
+        let (Some(issue), Some(quote)) = (row.optional_integer("bulletin")?, row.optional("quote")?) else {
+            if row.optional("quote")?.is_some() {
+                return Err(row.err("bulletin", "有原文时必须注明期号"));
+            }
+            return Ok(None);
+        };
+        let (Some(&id), Some(text)) = (self.bulletin_ids.get(&issue), self.issue_texts.get(&issue)) else {
+            return Err(row.err("bulletin", format!("第 {issue} 期不在 bulletins.csv 中")));
+        };
+        if !bulletin::quote_is_verbatim(text, quote) {
+            return Err(row.err("quote", format!("原文在第 {issue} 期中找不到：{quote}")));
+        }
+        Ok(Some(bulletin::quote_id(self.conn, id, quote)?))
+    }
+
+    fn indicators(&mut self) -> Result<()> {
+        let (table, _) = self.table("indicators.csv")?;
+        let mut seen = HashSet::new();
+        for row in Self::rows(&table) {
+            let code = row.required("code")?;
+            if !seen.insert(code.to_string()) {
+                return Err(row.err("code", format!("指标代码 {code} 重复")));
+            }
+            let value_type: ValueType = row
+                .required("value_type")?
+                .parse()
+                .map_err(|e: String| row.err("value_type", e))?;
+            let levels = row
+                .required("levels")?
+                .split_whitespace()
+                .map(|l| l.parse::<Level>().map_err(|e| row.err("levels", e)))
+                .collect::<Result<Vec<_>>>()?;
+            let derived = row.optional_bool("derived")?.unwrap_or(false);
+            row.context(
+                self.conn
+                    .execute(
+                        "INSERT INTO indicator (code, name, unit, value_type, derived, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![code, row.required("name")?, row.required("unit")?, value_type.code(), derived, row.optional("note")?],
+                    )
+                    .map_err(Into::into),
+            )?;
+            for level in levels {
+                row.context(
+                    self.conn
+                        .execute(
+                            "INSERT INTO indicator_level (indicator_code, level) VALUES (?1, ?2)",
+                            params![code, level.code()],
+                        )
+                        .map_err(Into::into),
+                )?;
+            }
+            self.loaded.indicators += 1;
+        }
+        Ok(())
+    }
+
+    fn regions(&mut self) -> Result<()> {
+        let (table, batch_id) = self.table("regions.csv")?;
+        for row in Self::rows(&table) {
+            let code = row.required("code")?;
+            if region::find(self.conn, code)?.is_some() {
+                return Err(row.err("code", format!("区划代码 {code} 重复")));
+            }
+            let level: Level = row.required("level")?.parse().map_err(|e| row.err("level", e))?;
+            let parent_code = row.optional("parent_code")?;
+            match (level, parent_code) {
+                (Level::Province, Some(_)) => return Err(row.err("parent_code", "省级区划不应有上级代码")),
+                (Level::Province, None) => {}
+                (_, None) => return Err(row.err("parent_code", "必填项为空")),
+                (_, Some(p)) => match region::find(self.conn, p)? {
+                    None => {
+                        return Err(row.err(
+                            "parent_code",
+                            format!("上级代码 {p} 不存在（上级须在本文件中先出现）"),
+                        ))
+                    }
+                    Some(parent) if Level::ALL.iter().position(|l| *l == parent.level).map(|i| i + 1)
+                        != Level::ALL.iter().position(|l| *l == level) =>
+                    {
+                        return Err(row.err(
+                            "parent_code",
+                            format!("上级 {p}（{}）不是{}的直接上级", parent.level.chinese(), level.chinese()),
+                        ))
+                    }
+                    Some(_) => {}
+                },
+            }
+            let r = Region {
+                code: code.to_string(),
+                name: row.required("name")?.to_string(),
+                level,
+                parent_code: parent_code.map(str::to_string),
+                poverty_registered: row.optional_bool("poverty_registered")?,
+                planned_exit_year: row.optional_integer("planned_exit_year")?.map(|y| y as i32),
+                code_official: row.optional_bool("official")?.unwrap_or(true),
+            };
+            let src = RegionSource {
+                batch_id,
+                line: row.line,
+                quote_id: self.quote(&row)?,
+            };
+            row.context(region::insert(self.conn, &r, &src))?;
+            self.loaded.regions += 1;
+        }
+        Ok(())
+    }
+
+    fn criteria(&mut self) -> Result<()> {
+        let (table, _) = self.table("criteria.csv")?;
+        let mut seen = HashSet::new();
+        for row in Self::rows(&table) {
+            let no = row.required("no")?;
+            if !seen.insert(no.to_string()) {
+                return Err(row.err("no", format!("标准编号 {no} 重复")));
+            }
+            let level = row.required("level")?;
+            if level != "village" && level != "county" {
+                return Err(row.err("level", format!("级别 {level:?} 应为 village 或 county")));
+            }
+            let code = row.required("indicator")?;
+            if indicator::find(self.conn, code)?.is_none() {
+                return Err(row.err("indicator", format!("指标 {code:?} 不在指标目录中")));
+            }
+            let threshold = row.optional_number("threshold")?;
+            let threshold_ref = row.optional("threshold_ref")?.map(str::to_string);
+            if threshold.is_some() == threshold_ref.is_some() {
+                return Err(row.err("threshold", "threshold 与 threshold_ref 须且只须填写一项"));
+            }
+            let c = Criterion {
+                no: no.to_string(),
+                level: level.to_string(),
+                seq: row.integer("seq")?,
+                name: row.required("name")?.to_string(),
+                indicator_code: code.to_string(),
+                operator: row.required("operator")?.to_string(),
+                threshold,
+                threshold_ref,
+                unit: row.required("unit")?.to_string(),
+                note: row.optional("note")?.map(str::to_string),
+            };
+            row.context(criteria::insert(self.conn, &c))?;
+            self.loaded.criteria += 1;
+        }
+        Ok(())
+    }
+
+    fn poverty_lines(&mut self) -> Result<()> {
+        let (table, _) = self.table("poverty_lines.csv")?;
+        for row in Self::rows(&table) {
+            let year = row.integer("year")?;
+            let yuan = row.number("yuan")?;
+            row.context(
+                self.conn
+                    .execute(
+                        "INSERT INTO poverty_line (year, yuan, note) VALUES (?1, ?2, ?3)",
+                        params![year, yuan, row.optional("note")?],
+                    )
+                    .map_err(|e| anyhow!("扶贫标准年份 {year} 重复或无效: {e}")),
+            )?;
+            self.loaded.poverty_lines += 1;
+        }
+        Ok(())
+    }
+
+    fn settings(&mut self) -> Result<()> {
+        let (table, _) = self.table("settings.csv")?;
+        for row in Self::rows(&table) {
+            let key = row.required("key")?;
+            let value = row.number("value")?;
+            row.context(
+                self.conn
+                    .execute(
+                        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                        params![key, value.to_string()],
+                    )
+                    .map_err(|e| anyhow!("设置项 {key} 重复: {e}")),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn facts(&mut self) -> Result<()> {
+        let (table, _) = self.table("facts.csv")?;
+        for row in Self::rows(&table) {
+            let region_code = row.required("region_code")?;
+            let Some(region) = region::find(self.conn, region_code)? else {
+                return Err(row.err("region_code", format!("区划代码 {region_code} 不存在")));
+            };
+            let code = row.required("indicator")?;
+            let Some(ind) = indicator::find(self.conn, code)? else {
+                return Err(row.err("indicator", format!("指标 {code:?} 不在指标目录中")));
+            };
+            if !ind.applies_to(region.level) {
+                return Err(row.err(
+                    "indicator",
+                    format!("指标 {}（{}）不适用于{}级", ind.code, ind.name, region.level.chinese()),
+                ));
+            }
+            if ind.derived {
+                return Err(row.err("indicator", format!("指标 {} 由台账计算，不能直接录入", ind.code)));
+            }
+            let raw = row.required("value")?;
+            let value = ind.value_type.parse(raw).map_err(|e| row.err("value", e))?;
+            let qualifier = Qualifier::parse(row.text("qualifier")?, row.optional_number("value_high")?)
+                .map_err(|e| row.err("qualifier", e))?;
+            let Some(quote_id) = self.quote(&row)? else {
+                bail!(row.err("quote", "每条事实都必须注明期号和原文"));
+            };
+            let change = row.context(indicator::put_value(
+                self.conn,
+                &NewValue {
+                    region_code,
+                    indicator_code: &ind.code,
+                    period: row.period("period")?,
+                    value,
+                    qualifier,
+                    note: row.optional("note")?,
+                    source: Source::Quote(quote_id),
+                },
+            ))?;
+            if change != indicator::Change::Inserted {
+                return Err(row.err("period", "同一区划、指标、统计期的事实重复"));
+            }
+            self.loaded.facts += 1;
+        }
+        Ok(())
+    }
+}

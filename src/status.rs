@@ -1,0 +1,59 @@
+//! What a database holds, for `tuopin status`.
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::bulletin::{self, Bulletin};
+use crate::db;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Status {
+    pub schema_version: i64,
+    /// (level code, Chinese name, count), province first.
+    pub regions: Vec<(String, String, i64)>,
+    pub provisional_codes: i64,
+    pub households: i64,
+    pub household_snapshots: i64,
+    pub register_periods: i64,
+    pub values_from_imports: i64,
+    pub values_from_bulletins: i64,
+    pub import_batches: i64,
+    pub reference_files: i64,
+    pub indicators: i64,
+    pub criteria: i64,
+    pub poverty_lines: i64,
+    pub bulletins: Vec<Bulletin>,
+}
+
+const REGIONS_BY_LEVEL: &str = "SELECT l.level, l.name, count(r.code) FROM region_level l
+     LEFT JOIN region r ON r.level = l.level GROUP BY l.level ORDER BY l.rank";
+
+fn count(conn: &Connection, sql: &str) -> Result<i64> {
+    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+pub fn status(conn: &Connection) -> Result<Status> {
+    let mut stmt = conn.prepare(REGIONS_BY_LEVEL)?;
+    let regions = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Status {
+        schema_version: db::user_version(conn)?,
+        regions,
+        provisional_codes: count(conn, "SELECT count(*) FROM region WHERE code_official = 0")?,
+        households: count(conn, "SELECT count(*) FROM household")?,
+        household_snapshots: count(conn, "SELECT count(*) FROM household_snapshot")?,
+        register_periods: count(conn, "SELECT count(DISTINCT period) FROM register_snapshot")?,
+        values_from_imports: count(conn, "SELECT count(*) FROM indicator_value WHERE batch_id IS NOT NULL")?,
+        values_from_bulletins: count(conn, "SELECT count(*) FROM indicator_value WHERE quote_id IS NOT NULL")?,
+        import_batches: count(
+            conn,
+            "SELECT count(*) FROM import_batch WHERE kind <> 'reference' AND undone_at IS NULL",
+        )?,
+        reference_files: count(conn, "SELECT count(*) FROM import_batch WHERE kind = 'reference'")?,
+        indicators: count(conn, "SELECT count(*) FROM indicator")?,
+        criteria: count(conn, "SELECT count(*) FROM criterion")?,
+        poverty_lines: count(conn, "SELECT count(*) FROM poverty_line")?,
+        bulletins: bulletin::all(conn)?,
+    })
+}
