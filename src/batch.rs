@@ -32,14 +32,23 @@ pub struct NewBatch<'a> {
     pub period: Option<&'a str>,
 }
 
-const INSERT_BATCH: &str = "INSERT INTO import_batch (kind, file_name, sha256, imported_by, imported_at, scope, period)
+const INSERT_BATCH: &str =
+    "INSERT INTO import_batch (kind, file_name, sha256, imported_by, imported_at, scope, period)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 /// Insert a batch row and return its id. Call inside the transaction that writes its rows.
 pub fn create(conn: &Connection, b: &NewBatch) -> Result<i64> {
     conn.execute(
         INSERT_BATCH,
-        params![b.kind, b.file_name, b.sha256, current_user(), now_utc(), b.scope, b.period],
+        params![
+            b.kind,
+            b.file_name,
+            b.sha256,
+            current_user(),
+            now_utc(),
+            b.scope,
+            b.period
+        ],
     )?;
     Ok(conn.last_insert_rowid())
 }

@@ -23,7 +23,10 @@ pub struct Bulletin {
 impl Bulletin {
     /// How users cite an issue: 第25期（总第213期，2019-03-27）.
     pub fn citation(&self) -> String {
-        format!("第{}期（总第{}期，{}）", self.issue_no, self.total_no, self.date)
+        format!(
+            "第{}期（总第{}期，{}）",
+            self.issue_no, self.total_no, self.date
+        )
     }
 }
 
@@ -134,7 +137,8 @@ const SELECT_FACTS: &str = "SELECT v.region_code, r.name, v.indicator_code, i.na
      ORDER BY b.total_no, q.id, v.region_code, v.period";
 
 // Region attributes a bulletin states (planned exit year, registered poor), as facts dated by the issue.
-const SELECT_REGION_FACTS: &str = "SELECT r.code, r.name, r.planned_exit_year, r.poverty_registered,
+const SELECT_REGION_FACTS: &str =
+    "SELECT r.code, r.name, r.planned_exit_year, r.poverty_registered,
             b.issue_no, b.total_no, b.date, q.sentence
      FROM region r
      JOIN bulletin_quote q ON q.id = r.quote_id

@@ -21,7 +21,8 @@ pub struct Criterion {
 /// The comparison operators a criterion may use.
 pub const OPERATORS: [&str; 6] = ["<", "<=", ">", ">=", "=", "!="];
 
-const SELECT_CRITERIA: &str = "SELECT no, level, seq, name, indicator_code, operator, threshold, threshold_ref, unit, note
+const SELECT_CRITERIA: &str =
+    "SELECT no, level, seq, name, indicator_code, operator, threshold, threshold_ref, unit, note
      FROM criterion";
 
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Criterion> {

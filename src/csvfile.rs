@@ -68,7 +68,12 @@ impl Table {
         for record in reader.records() {
             let record = record.map_err(|e| {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                anyhow!(LineError::new(file, line, None, format!("CSV 格式错误: {e}")))
+                anyhow!(LineError::new(
+                    file,
+                    line,
+                    None,
+                    format!("CSV 格式错误: {e}")
+                ))
             })?;
             let line = record.position().map(|p| p.line()).unwrap_or(0);
             if record.iter().all(|f| f.trim().is_empty()) {

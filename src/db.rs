@@ -86,7 +86,10 @@ pub fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
 pub fn header_user_version(path: &Path) -> Option<i64> {
     use std::io::Read;
     let mut header = [0u8; 100];
-    std::fs::File::open(path).ok()?.read_exact(&mut header).ok()?;
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
     if !header.starts_with(b"SQLite format 3\0") {
         return None;
     }

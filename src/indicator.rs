@@ -246,9 +246,11 @@ pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
     if !v.value.is_finite() {
         bail!("指标值必须是有限数字");
     }
-    let existed = conn
-        .prepare_cached(VALUE_EXISTS)?
-        .exists(params![v.region_code, v.indicator_code, v.period])?;
+    let existed = conn.prepare_cached(VALUE_EXISTS)?.exists(params![
+        v.region_code,
+        v.indicator_code,
+        v.period
+    ])?;
     let (batch_id, line, quote_id) = match v.source {
         Source::Batch { id, line } => (Some(id), Some(line as i64), None),
         Source::Quote(q) => (None, None, Some(q)),

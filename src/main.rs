@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use cmd::Outcome;
 
 #[derive(Debug, Parser)]
-#[command(name = "tuopin", version, about = "脱贫攻坚指标跟踪：导入县级台账、核查退出标准、生成图表")]
+#[command(
+    name = "tuopin",
+    version,
+    about = "脱贫攻坚指标跟踪：导入县级台账、核查退出标准、生成图表"
+)]
 struct Cli {
     /// Database file (default: tuopin.db in the current folder)
     #[arg(long, global = true, env = "TUOPIN_DB", value_name = "PATH")]

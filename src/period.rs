@@ -21,7 +21,8 @@ pub struct PeriodError(pub String);
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Period> {
-        ((1900..=2100).contains(&year) && (1..=12).contains(&month)).then_some(Period { year, month })
+        ((1900..=2100).contains(&year) && (1..=12).contains(&month))
+            .then_some(Period { year, month })
     }
 
     pub fn year(self) -> i32 {
@@ -90,7 +91,8 @@ impl FromStr for Period {
             return Err(err());
         };
         let (year, month) = (year.trim(), month.trim());
-        let digits = |t: &str| !t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit());
+        let digits =
+            |t: &str| !t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit());
         if year.len() != 4 || !digits(year) || !digits(month) || month.len() > 2 {
             return Err(err());
         }
@@ -145,7 +147,16 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_month() {
         for s in [
-            "", "2019", "2019-13", "2019-00", "19-03", "2019年", "abc", "2019-03-01", "20193", "1899-01",
+            "",
+            "2019",
+            "2019-13",
+            "2019-00",
+            "19-03",
+            "2019年",
+            "abc",
+            "2019-03-01",
+            "20193",
+            "1899-01",
         ] {
             assert!(s.parse::<Period>().is_err(), "{s}");
         }

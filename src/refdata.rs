@@ -21,11 +21,17 @@ use crate::value::{parse_bool, parse_integer, parse_number};
 /// The files of data/, in load order, with the bytes compiled into the binary.
 pub const FILES: &[(&str, &[u8])] = &[
     ("bulletins.csv", include_bytes!("../data/bulletins.csv")),
-    ("bulletins-2019-03.txt", include_bytes!("../data/bulletins-2019-03.txt")),
+    (
+        "bulletins-2019-03.txt",
+        include_bytes!("../data/bulletins-2019-03.txt"),
+    ),
     ("indicators.csv", include_bytes!("../data/indicators.csv")),
     ("regions.csv", include_bytes!("../data/regions.csv")),
     ("criteria.csv", include_bytes!("../data/criteria.csv")),
-    ("poverty_lines.csv", include_bytes!("../data/poverty_lines.csv")),
+    (
+        "poverty_lines.csv",
+        include_bytes!("../data/poverty_lines.csv"),
+    ),
     ("settings.csv", include_bytes!("../data/settings.csv")),
     ("facts.csv", include_bytes!("../data/facts.csv")),
 ];
@@ -116,7 +122,12 @@ struct Row<'t> {
 
 impl Row<'_> {
     fn err(&self, column: &str, message: impl Into<String>) -> anyhow::Error {
-        anyhow!(LineError::new(&self.table.file, self.line, Some(column), message))
+        anyhow!(LineError::new(
+            &self.table.file,
+            self.line,
+            Some(column),
+            message
+        ))
     }
 
     fn text(&self, column: &str) -> Result<&str> {
@@ -175,12 +186,20 @@ impl Row<'_> {
 
     fn period(&self, column: &str) -> Result<Period> {
         let t = self.required(column)?;
-        t.parse().map_err(|e: crate::period::PeriodError| self.err(column, e.to_string()))
+        t.parse()
+            .map_err(|e: crate::period::PeriodError| self.err(column, e.to_string()))
     }
 
     /// Wrap a database error of this row's insert so it names the file and line.
     fn context<T>(&self, r: Result<T>) -> Result<T> {
-        r.map_err(|e| anyhow!(LineError::new(&self.table.file, self.line, None, format!("{e:#}"))))
+        r.map_err(|e| {
+            anyhow!(LineError::new(
+                &self.table.file,
+                self.line,
+                None,
+                format!("{e:#}")
+            ))
+        })
     }
 }
 
@@ -200,7 +219,12 @@ impl Loader<'_> {
                 period: None,
             },
         )?;
-        batch::finish(self.conn, id, table.rows.len() as u64, table.rows.len() as u64)?;
+        batch::finish(
+            self.conn,
+            id,
+            table.rows.len() as u64,
+            table.rows.len() as u64,
+        )?;
         Ok((table, id))
     }
 
@@ -223,7 +247,8 @@ impl Loader<'_> {
 
     fn bulletins(&mut self) -> Result<()> {
         let (text_file, text) = self.source.read("bulletins-2019-03.txt")?;
-        let text = std::str::from_utf8(&text).with_context(|| format!("{text_file} 不是 UTF-8 文本"))?;
+        let text =
+            std::str::from_utf8(&text).with_context(|| format!("{text_file} 不是 UTF-8 文本"))?;
         let issues = bulletin::split_issues(text);
         let (table, _) = self.table("bulletins.csv")?;
         for row in Self::rows(&table) {
@@ -238,7 +263,10 @@ impl Loader<'_> {
                 return Err(row.err("date", format!("日期 {:?} 应为 YYYY-MM-DD", b.date)));
             }
             let Some(issue_text) = issues.get(&b.issue_no) else {
-                return Err(row.err("issue_no", format!("{text_file} 中没有第 {} 期", b.issue_no)));
+                return Err(row.err(
+                    "issue_no",
+                    format!("{text_file} 中没有第 {} 期", b.issue_no),
+                ));
             };
             if self.bulletin_ids.contains_key(&b.issue_no) {
                 return Err(row.err("issue_no", format!("第 {} 期重复", b.issue_no)));
@@ -253,13 +281,16 @@ impl Loader<'_> {
 
     /// The quote id for a row's `bulletin` and `quote` columns, after checking the sentence is verbatim.
     fn quote(&self, row: &Row) -> Result<Option<i64>> {
-        let (Some(issue), Some(quote)) = (row.optional_integer("bulletin")?, row.optional("quote")?) else {
+        let (Some(issue), Some(quote)) =
+            (row.optional_integer("bulletin")?, row.optional("quote")?)
+        else {
             if row.optional("quote")?.is_some() {
                 return Err(row.err("bulletin", "有原文时必须注明期号"));
             }
             return Ok(None);
         };
-        let (Some(&id), Some(text)) = (self.bulletin_ids.get(&issue), self.issue_texts.get(&issue)) else {
+        let (Some(&id), Some(text)) = (self.bulletin_ids.get(&issue), self.issue_texts.get(&issue))
+        else {
             return Err(row.err("bulletin", format!("第 {issue} 期不在 bulletins.csv 中")));
         };
         if !bulletin::quote_is_verbatim(text, quote) {
@@ -316,10 +347,15 @@ impl Loader<'_> {
             if region::find(self.conn, code)?.is_some() {
                 return Err(row.err("code", format!("区划代码 {code} 重复")));
             }
-            let level: Level = row.required("level")?.parse().map_err(|e| row.err("level", e))?;
+            let level: Level = row
+                .required("level")?
+                .parse()
+                .map_err(|e| row.err("level", e))?;
             let parent_code = row.optional("parent_code")?;
             match (level, parent_code) {
-                (Level::Province, Some(_)) => return Err(row.err("parent_code", "省级区划不应有上级代码")),
+                (Level::Province, Some(_)) => {
+                    return Err(row.err("parent_code", "省级区划不应有上级代码"))
+                }
                 (Level::Province, None) => {}
                 (_, None) => return Err(row.err("parent_code", "必填项为空")),
                 (_, Some(p)) => match region::find(self.conn, p)? {
@@ -329,12 +365,20 @@ impl Loader<'_> {
                             format!("上级代码 {p} 不存在（上级须在本文件中先出现）"),
                         ))
                     }
-                    Some(parent) if Level::ALL.iter().position(|l| *l == parent.level).map(|i| i + 1)
-                        != Level::ALL.iter().position(|l| *l == level) =>
+                    Some(parent)
+                        if Level::ALL
+                            .iter()
+                            .position(|l| *l == parent.level)
+                            .map(|i| i + 1)
+                            != Level::ALL.iter().position(|l| *l == level) =>
                     {
                         return Err(row.err(
                             "parent_code",
-                            format!("上级 {p}（{}）不是{}的直接上级", parent.level.chinese(), level.chinese()),
+                            format!(
+                                "上级 {p}（{}）不是{}的直接上级",
+                                parent.level.chinese(),
+                                level.chinese()
+                            ),
                         ))
                     }
                     Some(_) => {}
@@ -448,16 +492,25 @@ impl Loader<'_> {
             if !ind.applies_to(region.level) {
                 return Err(row.err(
                     "indicator",
-                    format!("指标 {}（{}）不适用于{}级", ind.code, ind.name, region.level.chinese()),
+                    format!(
+                        "指标 {}（{}）不适用于{}级",
+                        ind.code,
+                        ind.name,
+                        region.level.chinese()
+                    ),
                 ));
             }
             if ind.derived {
-                return Err(row.err("indicator", format!("指标 {} 由台账计算，不能直接录入", ind.code)));
+                return Err(row.err(
+                    "indicator",
+                    format!("指标 {} 由台账计算，不能直接录入", ind.code),
+                ));
             }
             let raw = row.required("value")?;
             let value = ind.value_type.parse(raw).map_err(|e| row.err("value", e))?;
-            let qualifier = Qualifier::parse(row.text("qualifier")?, row.optional_number("value_high")?)
-                .map_err(|e| row.err("qualifier", e))?;
+            let qualifier =
+                Qualifier::parse(row.text("qualifier")?, row.optional_number("value_high")?)
+                    .map_err(|e| row.err("qualifier", e))?;
             let Some(quote_id) = self.quote(&row)? else {
                 bail!(row.err("quote", "每条事实都必须注明期号和原文"));
             };

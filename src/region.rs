@@ -91,7 +91,8 @@ pub struct Region {
     pub code_official: bool,
 }
 
-const SELECT_REGION: &str = "SELECT code, name, level, parent_code, poverty_registered, planned_exit_year, code_official
+const SELECT_REGION: &str =
+    "SELECT code, name, level, parent_code, poverty_registered, planned_exit_year, code_official
      FROM region";
 
 fn from_row(r: &Row) -> rusqlite::Result<Region> {
@@ -122,14 +123,17 @@ pub fn get(conn: &Connection, code: &str) -> Result<Region> {
 
 /// The direct children of a region, by code.
 pub fn children(conn: &Connection, code: &str) -> Result<Vec<Region>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT_REGION} WHERE parent_code = ?1 ORDER BY code"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_REGION} WHERE parent_code = ?1 ORDER BY code"
+    ))?;
     let rows = stmt.query_map([code], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// All regions of one level, by code.
 pub fn of_level(conn: &Connection, level: Level) -> Result<Vec<Region>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT_REGION} WHERE level = ?1 ORDER BY code"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT_REGION} WHERE level = ?1 ORDER BY code"))?;
     let rows = stmt.query_map([level.code()], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

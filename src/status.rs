@@ -44,13 +44,22 @@ pub fn status(conn: &Connection) -> Result<Status> {
         households: count(conn, "SELECT count(*) FROM household")?,
         household_snapshots: count(conn, "SELECT count(*) FROM household_snapshot")?,
         register_periods: count(conn, "SELECT count(DISTINCT period) FROM register_snapshot")?,
-        values_from_imports: count(conn, "SELECT count(*) FROM indicator_value WHERE batch_id IS NOT NULL")?,
-        values_from_bulletins: count(conn, "SELECT count(*) FROM indicator_value WHERE quote_id IS NOT NULL")?,
+        values_from_imports: count(
+            conn,
+            "SELECT count(*) FROM indicator_value WHERE batch_id IS NOT NULL",
+        )?,
+        values_from_bulletins: count(
+            conn,
+            "SELECT count(*) FROM indicator_value WHERE quote_id IS NOT NULL",
+        )?,
         import_batches: count(
             conn,
             "SELECT count(*) FROM import_batch WHERE kind <> 'reference' AND undone_at IS NULL",
         )?,
-        reference_files: count(conn, "SELECT count(*) FROM import_batch WHERE kind = 'reference'")?,
+        reference_files: count(
+            conn,
+            "SELECT count(*) FROM import_batch WHERE kind = 'reference'",
+        )?,
         indicators: count(conn, "SELECT count(*) FROM indicator")?,
         criteria: count(conn, "SELECT count(*) FROM criterion")?,
         poverty_lines: count(conn, "SELECT count(*) FROM poverty_line")?,

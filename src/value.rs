@@ -75,14 +75,18 @@ mod tests {
         assert_eq!(parse_number("-2.5"), Some(-2.5));
         assert_eq!(parse_integer("174.0"), Some(174));
         assert_eq!(parse_integer("174.5"), None);
-        for bad in ["", " ", "12a", "1,,000", ",100", "1-2", "NaN", "inf", "1e5", "3 000"] {
+        for bad in [
+            "", " ", "12a", "1,,000", ",100", "1-2", "NaN", "inf", "1e5", "3 000",
+        ] {
             assert_eq!(parse_number(bad), None, "{bad:?}");
         }
     }
 
     #[test]
     fn booleans_in_every_spelling() {
-        for y in ["是", "有", "Y", "y", "yes", "YES", "true", "1", " 是 ", "１"] {
+        for y in [
+            "是", "有", "Y", "y", "yes", "YES", "true", "1", " 是 ", "１",
+        ] {
             assert_eq!(parse_bool(y), Some(true), "{y:?}");
         }
         for n in ["否", "无", "N", "no", "False", "0"] {

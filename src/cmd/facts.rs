@@ -43,11 +43,24 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> 
             "年" => format!("{}", f.value),
             _ => format::number(f.value),
         };
-        let unit = if f.unit == "是/否" { "" } else { f.unit.as_str() };
+        let unit = if f.unit == "是/否" {
+            ""
+        } else {
+            f.unit.as_str()
+        };
         let shown = qualifier.show(&value, &high);
-        writeln!(out, 
+        writeln!(
+            out,
             "{}（{}） {} {} {}  统计期 {}  第{}期（总第{}期，{}）",
-            f.region_name, f.region_code, f.indicator_name, shown, unit, f.period, f.issue_no, f.total_no, f.date
+            f.region_name,
+            f.region_code,
+            f.indicator_name,
+            shown,
+            unit,
+            f.period,
+            f.issue_no,
+            f.total_no,
+            f.date
         )?;
         writeln!(out, "    原文：“{}”", f.sentence)?;
         if let Some(note) = &f.note {

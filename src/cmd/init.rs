@@ -28,9 +28,15 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &InitArgs) -> Result<Outcome> {
     };
     let loaded = tuopin::init::init(db, args.force, &source)?;
     writeln!(out, "已创建数据库 {} (database created)", db.display())?;
-    writeln!(out, 
+    writeln!(
+        out,
         "  区划 {} 个，指标 {} 项，退出标准 {} 项，扶贫标准 {} 年，快报 {} 期，快报事实 {} 条",
-        loaded.regions, loaded.indicators, loaded.criteria, loaded.poverty_lines, loaded.bulletins, loaded.facts
+        loaded.regions,
+        loaded.indicators,
+        loaded.criteria,
+        loaded.poverty_lines,
+        loaded.bulletins,
+        loaded.facts
     )?;
     Ok(Outcome::Ok)
 }

@@ -23,17 +23,43 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &StatusArgs) -> Result<Outcome>
         writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
         return Ok(Outcome::Ok);
     }
-    writeln!(out, "数据库 {}（结构版本 {}）", db.display(), s.schema_version)?;
+    writeln!(
+        out,
+        "数据库 {}（结构版本 {}）",
+        db.display(),
+        s.schema_version
+    )?;
     let levels: Vec<String> = s
         .regions
         .iter()
         .map(|(_, name, n)| format!("{name} {n}"))
         .collect();
-    writeln!(out, "区划        {}（其中临时代码 {}）", levels.join("，"), s.provisional_codes)?;
-    writeln!(out, "建档立卡户  {} 户，月度台账 {} 条，{} 个统计期", s.households, s.household_snapshots, s.register_periods)?;
-    writeln!(out, "指标值      导入 {} 条，快报 {} 条", s.values_from_imports, s.values_from_bulletins)?;
-    writeln!(out, "导入批次    {} 个（另有参考数据文件 {} 个）", s.import_batches, s.reference_files)?;
-    writeln!(out, "指标目录    {} 项；退出标准 {} 项；扶贫标准 {} 年", s.indicators, s.criteria, s.poverty_lines)?;
+    writeln!(
+        out,
+        "区划        {}（其中临时代码 {}）",
+        levels.join("，"),
+        s.provisional_codes
+    )?;
+    writeln!(
+        out,
+        "建档立卡户  {} 户，月度台账 {} 条，{} 个统计期",
+        s.households, s.household_snapshots, s.register_periods
+    )?;
+    writeln!(
+        out,
+        "指标值      导入 {} 条，快报 {} 条",
+        s.values_from_imports, s.values_from_bulletins
+    )?;
+    writeln!(
+        out,
+        "导入批次    {} 个（另有参考数据文件 {} 个）",
+        s.import_batches, s.reference_files
+    )?;
+    writeln!(
+        out,
+        "指标目录    {} 项；退出标准 {} 项；扶贫标准 {} 年",
+        s.indicators, s.criteria, s.poverty_lines
+    )?;
     writeln!(out, "快报        {} 期", s.bulletins.len())?;
     for b in &s.bulletins {
         writeln!(out, "  {} {}", b.citation(), b.title)?;
