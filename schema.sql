@@ -342,3 +342,45 @@ BEGIN
            c.batch_id, c.reason
     FROM change_context c WHERE c.id = 1;
 END;
+
+CREATE TRIGGER household_history_update AFTER UPDATE ON household
+BEGIN
+    INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
+    SELECT 'household', 'update', json_array(OLD.household_id),
+           json_object('household_id', OLD.household_id, 'village_code', OLD.village_code,
+                       'head_name', OLD.head_name, 'id_hash', OLD.id_hash, 'id_masked', OLD.id_masked,
+                       'batch_id', OLD.batch_id, 'line', OLD.line),
+           c.batch_id, c.reason
+    FROM change_context c WHERE c.id = 1;
+END;
+
+CREATE TRIGGER household_history_delete AFTER DELETE ON household
+BEGIN
+    INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
+    SELECT 'household', 'delete', json_array(OLD.household_id),
+           json_object('household_id', OLD.household_id, 'village_code', OLD.village_code,
+                       'head_name', OLD.head_name, 'id_hash', OLD.id_hash, 'id_masked', OLD.id_masked,
+                       'batch_id', OLD.batch_id, 'line', OLD.line),
+           c.batch_id, c.reason
+    FROM change_context c WHERE c.id = 1;
+END;
+
+CREATE TRIGGER register_snapshot_history_update AFTER UPDATE ON register_snapshot
+BEGIN
+    INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
+    SELECT 'register_snapshot', 'update', json_array(OLD.county_code, OLD.period),
+           json_object('county_code', OLD.county_code, 'period', OLD.period, 'batch_id', OLD.batch_id,
+                       'households', OLD.households),
+           c.batch_id, c.reason
+    FROM change_context c WHERE c.id = 1;
+END;
+
+CREATE TRIGGER register_snapshot_history_delete AFTER DELETE ON register_snapshot
+BEGIN
+    INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
+    SELECT 'register_snapshot', 'delete', json_array(OLD.county_code, OLD.period),
+           json_object('county_code', OLD.county_code, 'period', OLD.period, 'batch_id', OLD.batch_id,
+                       'households', OLD.households),
+           c.batch_id, c.reason
+    FROM change_context c WHERE c.id = 1;
+END;

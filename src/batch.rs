@@ -72,3 +72,45 @@ mod tests {
         );
     }
 }
+
+/// A batch as `tuopin imports` lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Batch {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub rows_read: i64,
+    pub rows_written: i64,
+    pub imported_by: String,
+    pub imported_at: String,
+    pub scope: Option<String>,
+    pub period: Option<String>,
+    pub undone_at: Option<String>,
+}
+
+const LIST_BATCHES: &str =
+    "SELECT id, kind, file_name, sha256, rows_read, rows_written, imported_by, imported_at,
+            scope, period, undone_at
+     FROM import_batch WHERE ?1 OR kind <> 'reference' ORDER BY id DESC";
+
+/// Import batches, newest first; the reference files of `init` only with `all`.
+pub fn list(conn: &Connection, all: bool) -> Result<Vec<Batch>> {
+    let mut stmt = conn.prepare(LIST_BATCHES)?;
+    let rows = stmt.query_map([all], |r| {
+        Ok(Batch {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            file_name: r.get(2)?,
+            sha256: r.get(3)?,
+            rows_read: r.get(4)?,
+            rows_written: r.get(5)?,
+            imported_by: r.get(6)?,
+            imported_at: r.get(7)?,
+            scope: r.get(8)?,
+            period: r.get(9)?,
+            undone_at: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -11,6 +11,7 @@ pub mod csvfile;
 pub mod db;
 pub mod error;
 pub mod format;
+pub mod import;
 pub mod indicator;
 pub mod init;
 pub mod period;

@@ -36,6 +36,11 @@ enum Command {
     Template(cmd::template::TemplateArgs),
     /// List the facts from the bulletins with their source sentences
     Facts(cmd::facts::FactsArgs),
+    /// Import county-office CSV files, or undo an import
+    #[command(subcommand)]
+    Import(cmd::import::ImportCommand),
+    /// List the import batches
+    Imports(cmd::imports::ImportsArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +53,8 @@ fn main() -> ExitCode {
         Command::Status(a) => cmd::status::run(&db, &mut out, a),
         Command::Template(a) => cmd::template::run(&mut out, a),
         Command::Facts(a) => cmd::facts::run(&db, &mut out, a),
+        Command::Import(c) => cmd::import::run(&db, &mut out, c),
+        Command::Imports(a) => cmd::imports::run(&db, &mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {

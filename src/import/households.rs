@@ -1,0 +1,765 @@
+//! The household register snapshot (建档立卡台账): one file is one month of one or more counties.
+//!
+//! A county's first snapshot of a month is written with plain inserts (the fast path of the monthly
+//! import). A corrected file for a county and month that already has a snapshot replaces it: changed
+//! rows are updated, households it no longer lists are removed and reported; the history triggers
+//! keep every replaced row.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::{
+    check_scope, is_blank, next_record, read_header, row_period, spreadsheet_row, Context, Problems,
+};
+use crate::columns::HOUSEHOLDS;
+use crate::period::Period;
+use crate::region::Level;
+use crate::value::{normalize_width, parse_bool, parse_integer, parse_number};
+
+/// Index of a column of the contract in `HOUSEHOLDS`, by its English alias.
+fn col(en: &str) -> usize {
+    HOUSEHOLDS
+        .iter()
+        .position(|c| c.en == en)
+        .unwrap_or_else(|| panic!("HOUSEHOLDS has no column {en}"))
+}
+
+struct Cols {
+    period: usize,
+    id: usize,
+    village: usize,
+    head_name: usize,
+    id_number: usize,
+    size: usize,
+    category: usize,
+    cause: usize,
+    status: usize,
+    exit_year: usize,
+    income: usize,
+    flags: [usize; 5],
+}
+
+impl Cols {
+    fn new() -> Cols {
+        Cols {
+            period: col("period"),
+            id: col("household_id"),
+            village: col("village_code"),
+            head_name: col("head_name"),
+            id_number: col("id_number"),
+            size: col("size"),
+            category: col("category"),
+            cause: col("cause"),
+            status: col("status"),
+            exit_year: col("exit_year"),
+            income: col("income_per_capita"),
+            flags: [
+                col("food_clothing_ok"),
+                col("education_ok"),
+                col("medical_ok"),
+                col("housing_safe"),
+                col("water_safe"),
+            ],
+        }
+    }
+}
+
+pub const CATEGORIES: [&str; 3] = ["一般贫困户", "低保贫困户", "特困供养贫困户"];
+pub const CAUSES: [&str; 12] = [
+    "因病",
+    "因残",
+    "因学",
+    "因灾",
+    "缺土地",
+    "缺水",
+    "缺技术",
+    "缺劳力",
+    "缺资金",
+    "交通条件落后",
+    "自身发展动力不足",
+    "其他",
+];
+
+/// 未脱贫 / 已脱贫 / 返贫 (or the English aliases) → the stored code.
+pub fn parse_status(raw: &str) -> Option<&'static str> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "未脱贫" | "poor" => Some("poor"),
+        "已脱贫" | "exited" => Some("exited"),
+        "返贫" | "returned" => Some("returned"),
+        _ => None,
+    }
+}
+
+/// An 18-character resident ID number with a valid GB 11643 check digit.
+pub fn valid_id_number(id: &str) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let b = id.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| (d - b'0') as u32 * w)
+        .sum();
+    CHECK[(sum % 11) as usize] == b[17].to_ascii_uppercase()
+}
+
+/// 210922199001011234 → 2109**********1234: enough to tell households apart, not to identify anyone.
+pub fn mask_id_number(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
+}
+
+/// Salted SHA-256 of an ID number (salt per database), so equal numbers can be matched without
+/// storing them.
+pub fn hash_id_number(salt: &str, id: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update(b":");
+    h.update(id.to_ascii_uppercase().as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const UPSERT_HOUSEHOLD: &str = "INSERT INTO household (household_id, village_code, head_name, id_hash, id_masked, batch_id, line)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+     ON CONFLICT (household_id) DO UPDATE SET
+        village_code = excluded.village_code,
+        head_name = coalesce(excluded.head_name, head_name),
+        id_hash = coalesce(excluded.id_hash, id_hash),
+        id_masked = coalesce(excluded.id_masked, id_masked),
+        batch_id = excluded.batch_id, line = excluded.line
+     WHERE (village_code, head_name, id_hash, id_masked) IS NOT
+           (excluded.village_code, coalesce(excluded.head_name, head_name),
+            coalesce(excluded.id_hash, id_hash), coalesce(excluded.id_masked, id_masked))";
+
+const INSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
+        (period, household_id, village_code, size, category, cause, status, exit_year, income_per_capita,
+         food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe, batch_id, line)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+
+// Used when the county already has a snapshot for the month: the WHERE keeps identical rows (and
+// their provenance) untouched, so history records only real changes.
+const UPSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
+        (period, household_id, village_code, size, category, cause, status, exit_year, income_per_capita,
+         food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe, batch_id, line)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+     ON CONFLICT (period, household_id) DO UPDATE SET
+        village_code = excluded.village_code, size = excluded.size, category = excluded.category,
+        cause = excluded.cause, status = excluded.status, exit_year = excluded.exit_year,
+        income_per_capita = excluded.income_per_capita, food_clothing_ok = excluded.food_clothing_ok,
+        education_ok = excluded.education_ok, medical_ok = excluded.medical_ok,
+        housing_safe = excluded.housing_safe, water_safe = excluded.water_safe,
+        batch_id = excluded.batch_id, line = excluded.line
+     WHERE (village_code, size, category, cause, status, exit_year, income_per_capita, food_clothing_ok,
+            education_ok, medical_ok, housing_safe, water_safe) IS NOT
+           (excluded.village_code, excluded.size, excluded.category, excluded.cause, excluded.status,
+            excluded.exit_year, excluded.income_per_capita, excluded.food_clothing_ok, excluded.education_ok,
+            excluded.medical_ok, excluded.housing_safe, excluded.water_safe)";
+
+const EXISTING_SNAPSHOT_ROW: &str =
+    "SELECT s.batch_id, s.line, rc.county_code, b.file_name FROM household_snapshot s
+     JOIN import_batch b ON b.id = s.batch_id
+     LEFT JOIN region_county rc ON rc.code = s.village_code
+     WHERE s.period = ?1 AND s.household_id = ?2";
+
+const HAS_SNAPSHOT: &str = "SELECT 1 FROM register_snapshot WHERE county_code = ?1 AND period = ?2";
+
+const CREATE_SEEN: &str = "CREATE TEMP TABLE IF NOT EXISTS import_seen (
+        household_id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;
+     DELETE FROM temp.import_seen;";
+
+const INSERT_SEEN: &str = "INSERT INTO temp.import_seen (household_id, line) VALUES (?1, ?2)
+     ON CONFLICT (household_id) DO NOTHING";
+
+const SEEN_LINE: &str = "SELECT line FROM temp.import_seen WHERE household_id = ?1";
+
+// Households of the earlier snapshot of a county and month that the corrected file does not list.
+const MISSING_FROM_CORRECTION: &str = "SELECT s.household_id FROM household_snapshot s
+     JOIN region_county rc ON rc.code = s.village_code
+     WHERE s.period = ?1 AND rc.county_code = ?2 AND s.batch_id <> ?3
+       AND s.household_id NOT IN (SELECT household_id FROM temp.import_seen)
+     ORDER BY s.household_id";
+
+const DELETE_SNAPSHOT_ROW: &str =
+    "DELETE FROM household_snapshot WHERE period = ?1 AND household_id = ?2";
+
+const UPSERT_REGISTER: &str = "INSERT INTO register_snapshot (county_code, period, batch_id, households)
+     VALUES (?1, ?2, ?3, ?4)
+     ON CONFLICT (county_code, period) DO UPDATE SET batch_id = excluded.batch_id, households = excluded.households";
+
+/// Per county of the file: whether it replaces an earlier snapshot, and how many households.
+struct CountyState {
+    replacing: bool,
+    households: u64,
+}
+
+/// One valid row, ready to write.
+struct Row<'a> {
+    id: &'a str,
+    village: &'a str,
+    head_name: Option<&'a str>,
+    id_hash: Option<String>,
+    id_masked: Option<String>,
+    size: i64,
+    category: Option<&'a str>,
+    cause: Option<&'a str>,
+    status: &'static str,
+    exit_year: Option<i64>,
+    income: f64,
+    flags: [Option<bool>; 5],
+}
+
+pub(super) fn import(
+    ctx: &Context,
+    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
+    problems: &mut Problems,
+) -> Result<u64> {
+    let conn = ctx.conn;
+    let has_period_option = ctx.opts.period.is_some();
+    let (header, unknown) = read_header(
+        ctx,
+        csv,
+        HOUSEHOLDS,
+        |c| c.en == "period" && has_period_option,
+        problems,
+    )?;
+    for (_, name) in unknown {
+        problems.summary.warnings.push(format!(
+            "{}:1: 未知的列 {name:?} 已忽略 (unknown column ignored)",
+            ctx.file
+        ));
+    }
+    let c = Cols::new();
+    let regions = super::RegionIndex::load(conn)?;
+    let salt: String = crate::db::setting(conn, "id_salt")?.unwrap_or_default();
+    conn.execute_batch(CREATE_SEEN)?;
+
+    let mut counties: HashMap<String, CountyState> = HashMap::new();
+    let mut file_period: Option<Period> = None;
+    // Ids of invalid rows (which are not written) → their line, to catch duplicates of them.
+    let mut invalid_ids: HashMap<String, u64> = HashMap::new();
+    let mut written = 0u64;
+    let mut record = csv::StringRecord::new();
+    let mut records = 0u64;
+    while next_record(ctx, csv, &mut record)? {
+        records += 1;
+        if is_blank(&record) {
+            continue;
+        }
+        let line = spreadsheet_row(records);
+        problems.summary.read += 1;
+        problems.next_row();
+        let name = |s: usize| header.name(HOUSEHOLDS, s);
+
+        if record.len() > header.names.len()
+            && record
+                .iter()
+                .skip(header.names.len())
+                .any(|f| !f.trim().is_empty())
+        {
+            problems.add(
+                line,
+                None,
+                format!(
+                    "本行有 {} 列，多于表头的 {} 列",
+                    record.len(),
+                    header.names.len()
+                ),
+            );
+        }
+        // Period: one per file.
+        let period = row_period(
+            header.cell(&record, c.period),
+            name(c.period),
+            ctx.opts,
+            line,
+            problems,
+        );
+        if let Some(p) = period {
+            match file_period {
+                None => file_period = Some(p),
+                Some(fp) if fp != p => problems.add(
+                    line,
+                    Some(name(c.period)),
+                    format!("统计期 {p} 与本文件第一行的 {fp} 不同；一个台账文件只能有一个统计期"),
+                ),
+                Some(_) => {}
+            }
+        }
+        let id = header.cell(&record, c.id);
+        if id.is_empty() {
+            problems.add(line, Some(name(c.id)), "必填项为空");
+        }
+        // Village: known, a village, inside --county.
+        let village = header.cell(&record, c.village);
+        let mut county: Option<String> = None;
+        if village.is_empty() {
+            problems.add(line, Some(name(c.village)), "必填项为空");
+        } else {
+            match regions.get(village) {
+                None => problems.add(
+                    line,
+                    Some(name(c.village)),
+                    format!("村代码 {village:?} 不在区划表中"),
+                ),
+                Some((level, _)) if level != Level::Village => problems.add(
+                    line,
+                    Some(name(c.village)),
+                    format!("代码 {village:?} 是{}级区划，不是村", level.chinese()),
+                ),
+                Some((_, cty)) => {
+                    check_scope(ctx, cty, village, line, name(c.village), problems);
+                    county = cty.map(str::to_string);
+                }
+            }
+        }
+        let size = header.cell(&record, c.size);
+        let size = match parse_integer(size) {
+            Some(n) if n >= 1 => Some(n),
+            Some(_) => {
+                problems.add(
+                    line,
+                    Some(name(c.size)),
+                    format!("{size:?} 应为 ≥ 1 的整数"),
+                );
+                None
+            }
+            None if size.is_empty() => {
+                problems.add(line, Some(name(c.size)), "必填项为空");
+                None
+            }
+            None => {
+                problems.add(line, Some(name(c.size)), format!("{size:?} 不是整数"));
+                None
+            }
+        };
+        let category = Some(header.cell(&record, c.category)).filter(|s| !s.is_empty());
+        if let Some(cat) = category {
+            if !CATEGORIES.contains(&cat) {
+                problems.add(
+                    line,
+                    Some(name(c.category)),
+                    format!("{cat:?} 不是有效的贫困户属性（{}）", CATEGORIES.join(" / ")),
+                );
+            }
+        }
+        let cause = Some(header.cell(&record, c.cause)).filter(|s| !s.is_empty());
+        if let Some(cause) = cause {
+            if !CAUSES.contains(&cause) {
+                problems.add(
+                    line,
+                    Some(name(c.cause)),
+                    format!("{cause:?} 不是标准的致贫原因（{}）", CAUSES.join(" ")),
+                );
+            }
+        }
+        let status_raw = header.cell(&record, c.status);
+        let status = parse_status(status_raw);
+        if status.is_none() {
+            if status_raw.is_empty() {
+                problems.add(line, Some(name(c.status)), "必填项为空");
+            } else {
+                problems.add(
+                    line,
+                    Some(name(c.status)),
+                    format!("{status_raw:?} 不是有效的脱贫状态（未脱贫 / 已脱贫 / 返贫）"),
+                );
+            }
+        }
+        let exit_raw = header.cell(&record, c.exit_year);
+        let exit_year = if exit_raw.is_empty() {
+            if status == Some("exited") {
+                problems.add(
+                    line,
+                    Some(name(c.exit_year)),
+                    "脱贫状态为已脱贫时，脱贫年度必填",
+                );
+            }
+            None
+        } else {
+            let trimmed = normalize_width(exit_raw);
+            match parse_integer(trimmed.trim_end_matches('年')) {
+                Some(y) if (2000..=2100).contains(&y) => {
+                    if let Some(p) = period {
+                        if y > p.year() as i64 {
+                            problems.add(
+                                line,
+                                Some(name(c.exit_year)),
+                                format!("脱贫年度 {y} 晚于统计期 {p}"),
+                            );
+                        }
+                    }
+                    Some(y)
+                }
+                _ => {
+                    problems.add(
+                        line,
+                        Some(name(c.exit_year)),
+                        format!("{exit_raw:?} 不是有效年份"),
+                    );
+                    None
+                }
+            }
+        };
+        let income_raw = header.cell(&record, c.income);
+        let income = match parse_number(income_raw) {
+            Some(v) if v >= 0.0 => Some(v),
+            Some(_) => {
+                problems.add(
+                    line,
+                    Some(name(c.income)),
+                    format!("{income_raw:?} 为负数；人均纯收入应 ≥ 0"),
+                );
+                None
+            }
+            None if income_raw.is_empty() => {
+                problems.add(line, Some(name(c.income)), "必填项为空");
+                None
+            }
+            None => {
+                problems.add(
+                    line,
+                    Some(name(c.income)),
+                    format!("{income_raw:?} 不是数字"),
+                );
+                None
+            }
+        };
+        let mut flags = [None; 5];
+        for (flag, &s) in flags.iter_mut().zip(&c.flags) {
+            let raw = header.cell(&record, s);
+            if raw.is_empty() {
+                continue;
+            }
+            match parse_bool(raw) {
+                Some(b) => *flag = Some(b),
+                None => problems.add(
+                    line,
+                    Some(name(s)),
+                    format!("{raw:?} 不是是/否值（是/否、有/无、Y/N、1/0）"),
+                ),
+            }
+        }
+        let id_number = header.cell(&record, c.id_number);
+        let (id_hash, id_masked) = if id_number.is_empty() {
+            (None, None)
+        } else {
+            let normalized = normalize_width(id_number).to_ascii_uppercase();
+            if valid_id_number(&normalized) {
+                (
+                    Some(hash_id_number(&salt, &normalized)),
+                    Some(mask_id_number(&normalized)),
+                )
+            } else {
+                // Never echo the number itself: only its masked form.
+                problems.add(
+                    line,
+                    Some(name(c.id_number)),
+                    format!(
+                        "证件号码 {} 无效（应为 18 位且校验位正确）",
+                        mask_id_number(&normalized)
+                    ),
+                );
+                (None, None)
+            }
+        };
+        let head_name = Some(header.cell(&record, c.head_name)).filter(|s| !s.is_empty());
+
+        // Duplicates involving an invalid row: valid rows find each other through the database.
+        if !id.is_empty() {
+            if let Some(first) = invalid_ids.get(id) {
+                problems.add(
+                    line,
+                    Some(name(c.id)),
+                    format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
+                );
+            } else if problems.row_failed() {
+                if let Some(first) = first_line_in_batch(ctx, file_period.or(period), id)? {
+                    problems.add(
+                        line,
+                        Some(name(c.id)),
+                        format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
+                    );
+                }
+                if invalid_ids.len() < super::MAX_ERRORS {
+                    invalid_ids.insert(id.to_string(), line);
+                }
+            }
+        }
+        if problems.row_failed() {
+            continue;
+        }
+        let (Some(period), Some(county), Some(size), Some(status), Some(income)) =
+            (period, county, size, status, income)
+        else {
+            continue;
+        };
+        let row = Row {
+            id,
+            village,
+            head_name,
+            id_hash,
+            id_masked,
+            size,
+            category,
+            cause,
+            status,
+            exit_year,
+            income,
+            flags,
+        };
+        let state = match counties.get_mut(&county) {
+            Some(s) => s,
+            None => {
+                let replacing = conn
+                    .prepare_cached(HAS_SNAPSHOT)?
+                    .exists(params![county, period])?;
+                counties.entry(county.clone()).or_insert(CountyState {
+                    replacing,
+                    households: 0,
+                })
+            }
+        };
+        if write_row(ctx, period, &county, state.replacing, &row, line, problems)? {
+            state.households += 1;
+            written += 1;
+        }
+    }
+
+    if let Some(p) = file_period {
+        problems.summary.periods.push(p);
+    }
+    if problems.any() {
+        return Ok(0);
+    }
+    let Some(period) = file_period else {
+        return Ok(0);
+    };
+    let mut county_codes: Vec<&String> = counties.keys().collect();
+    county_codes.sort();
+    for county in county_codes {
+        let state = &counties[county];
+        if state.replacing {
+            let missing: Vec<String> = conn
+                .prepare_cached(MISSING_FROM_CORRECTION)?
+                .query_map(params![period, county, ctx.batch_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in &missing {
+                conn.prepare_cached(DELETE_SNAPSHOT_ROW)?
+                    .execute(params![period, id])?;
+            }
+            problems.summary.missing_households.extend(missing);
+        }
+        conn.prepare_cached(UPSERT_REGISTER)?.execute(params![
+            county,
+            period,
+            ctx.batch_id,
+            state.households as i64
+        ])?;
+    }
+    Ok(written)
+}
+
+/// Write one valid row. Returns false when the row turned out to be invalid (a duplicate).
+fn write_row(
+    ctx: &Context,
+    period: Period,
+    county: &str,
+    replacing: bool,
+    row: &Row,
+    line: u64,
+    problems: &mut Problems,
+) -> Result<bool> {
+    let conn = ctx.conn;
+    let id_col = HOUSEHOLDS[col("household_id")].zh;
+    conn.prepare_cached(UPSERT_HOUSEHOLD)?.execute(params![
+        row.id,
+        row.village,
+        row.head_name,
+        row.id_hash,
+        row.id_masked,
+        ctx.batch_id,
+        line as i64
+    ])?;
+    let values = params![
+        period,
+        row.id,
+        row.village,
+        row.size,
+        row.category,
+        row.cause,
+        row.status,
+        row.exit_year,
+        row.income,
+        row.flags[0],
+        row.flags[1],
+        row.flags[2],
+        row.flags[3],
+        row.flags[4],
+        ctx.batch_id,
+        line as i64,
+    ];
+    if !replacing {
+        return match conn.prepare_cached(INSERT_SNAPSHOT)?.execute(values) {
+            Ok(_) => {
+                problems.summary.inserted += 1;
+                Ok(true)
+            }
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == ErrorCode::ConstraintViolation =>
+            {
+                conflict(conn, ctx, period, county, row.id, line, id_col, problems)?;
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        };
+    }
+    // Replacing an earlier snapshot: detect duplicates in this file with the seen-table.
+    let first_line: Option<i64> = {
+        let inserted = conn
+            .prepare_cached(INSERT_SEEN)?
+            .execute(params![row.id, line as i64])?;
+        if inserted == 0 {
+            conn.prepare_cached(SEEN_LINE)?
+                .query_row([row.id], |r| r.get(0))
+                .optional()?
+        } else {
+            None
+        }
+    };
+    if let Some(first) = first_line {
+        problems.add(
+            line,
+            Some(id_col),
+            format!("户编号 {:?} 在本文件中重复（第 {first} 行已出现）", row.id),
+        );
+        return Ok(false);
+    }
+    let existing: Option<(i64, i64, Option<String>, String)> = conn
+        .prepare_cached(EXISTING_SNAPSHOT_ROW)?
+        .query_row(params![period, row.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    if let Some((_, _, Some(other_county), file)) = &existing {
+        if other_county != county {
+            problems.add(
+                line,
+                Some(id_col),
+                format!(
+                    "户编号 {:?} 已在县 {other_county} 的同期台账中（{file}），不能由本文件改写",
+                    row.id
+                ),
+            );
+            return Ok(false);
+        }
+    }
+    let changed = conn.prepare_cached(UPSERT_SNAPSHOT)?.execute(values)?;
+    match (existing.is_some(), changed) {
+        (false, _) => problems.summary.inserted += 1,
+        (true, 0) => problems.summary.unchanged += 1,
+        (true, _) => problems.summary.updated += 1,
+    }
+    Ok(true)
+}
+
+/// The line of this file that already wrote `id` for the month, if any.
+fn first_line_in_batch(ctx: &Context, period: Option<Period>, id: &str) -> Result<Option<i64>> {
+    if let Some(line) = ctx
+        .conn
+        .prepare_cached(SEEN_LINE)?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(Some(line));
+    }
+    let Some(period) = period else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .conn
+        .prepare_cached(LINE_IN_BATCH)?
+        .query_row(params![period, id, ctx.batch_id], |r| r.get(0))
+        .optional()?)
+}
+
+const LINE_IN_BATCH: &str =
+    "SELECT line FROM household_snapshot WHERE period = ?1 AND household_id = ?2 AND batch_id = ?3";
+
+/// A snapshot row for this household and month already exists: a duplicate line of this file, or a
+/// household another county's snapshot already lists.
+#[allow(clippy::too_many_arguments)]
+fn conflict(
+    conn: &Connection,
+    ctx: &Context,
+    period: Period,
+    county: &str,
+    id: &str,
+    line: u64,
+    id_col: &str,
+    problems: &mut Problems,
+) -> Result<()> {
+    let existing: Option<(i64, i64, Option<String>, String)> = conn
+        .prepare_cached(EXISTING_SNAPSHOT_ROW)?
+        .query_row(params![period, id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    match existing {
+        Some((batch, first, _, _)) if batch == ctx.batch_id => problems.add(
+            line,
+            Some(id_col),
+            format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
+        ),
+        Some((_, _, other, file)) => problems.add(
+            line,
+            Some(id_col),
+            format!(
+                "户编号 {id:?} 已在县 {} 的同期台账中（{file}），不能由县 {county} 的文件改写",
+                other.unwrap_or_default()
+            ),
+        ),
+        None => problems.add(line, Some(id_col), format!("户编号 {id:?} 无法写入")),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_numbers_are_checked_and_masked() {
+        // A well-known valid example number (GB 11643 check digit X).
+        assert!(valid_id_number("11010519491231002X"));
+        assert!(valid_id_number("11010519491231002x"));
+        assert!(!valid_id_number("110105194912310021"));
+        assert!(!valid_id_number("1101051949123100"));
+        assert_eq!(mask_id_number("11010519491231002X"), "1101**********002X");
+        assert_ne!(
+            hash_id_number("a", "11010519491231002X"),
+            hash_id_number("b", "11010519491231002X")
+        );
+        assert_eq!(
+            hash_id_number("a", "11010519491231002x"),
+            hash_id_number("a", "11010519491231002X")
+        );
+    }
+
+    #[test]
+    fn statuses_in_both_languages() {
+        assert_eq!(parse_status("已脱贫"), Some("exited"));
+        assert_eq!(parse_status(" Returned "), Some("returned"));
+        assert_eq!(parse_status("脱贫"), None);
+    }
+}

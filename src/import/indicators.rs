@@ -1,0 +1,282 @@
+//! Indicator values, in the long form (统计期, 区划代码, 指标, 值, 备注) or the wide form (统计期,
+//! 区划代码, then one column per indicator), told apart by the header.
+
+use std::collections::HashSet;
+
+use anyhow::Result;
+
+use super::{
+    check_scope, is_blank, next_record, read_header, row_period, spreadsheet_row, Context, Fatal,
+    Problems,
+};
+use crate::columns::{Column, INDICATORS_LONG, INDICATORS_WIDE_KEYS};
+use crate::csvfile::header_key;
+use crate::indicator::{self, Change, Indicator, NewValue, Qualifier, Source};
+
+const PERIOD: usize = 0;
+const REGION: usize = 1;
+const INDICATOR: usize = 2;
+const VALUE: usize = 3;
+const NOTE: usize = 4;
+
+fn is_long(raw: &csv::StringRecord) -> bool {
+    let has = |c: &Column| {
+        raw.iter()
+            .any(|h| header_key(h) == header_key(c.zh) || header_key(h) == header_key(c.en))
+    };
+    has(&INDICATORS_LONG[INDICATOR]) && has(&INDICATORS_LONG[VALUE])
+}
+
+pub(super) fn import(
+    ctx: &Context,
+    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
+    problems: &mut Problems,
+) -> Result<u64> {
+    let raw = csv
+        .headers()
+        .map_err(|e| Fatal(format!("{}:1: 表头无法读取: {e}", ctx.file)))?
+        .clone();
+    let long = is_long(&raw);
+    let spec: &[Column] = if long {
+        INDICATORS_LONG
+    } else {
+        INDICATORS_WIDE_KEYS
+    };
+    let has_period_option = ctx.opts.period.is_some();
+    let (header, unknown) = read_header(
+        ctx,
+        csv,
+        spec,
+        |c| c.en == "period" && has_period_option,
+        problems,
+    )?;
+
+    // Wide form: every other column names an indicator (a 备注/note column is allowed).
+    let mut wide: Vec<(usize, Indicator)> = Vec::new();
+    for (i, name) in unknown {
+        if !long {
+            let key = header_key(&name);
+            if key == header_key(INDICATORS_LONG[NOTE].zh)
+                || key == header_key(INDICATORS_LONG[NOTE].en)
+            {
+                continue;
+            }
+            match indicator::find(ctx.conn, &name)? {
+                Some(ind) if ind.derived => problems.add(
+                    1,
+                    Some(&name),
+                    format!(
+                        "指标 {}（{}）由建档立卡台账计算，不能导入",
+                        ind.name, ind.code
+                    ),
+                ),
+                Some(ind) => wide.push((i, ind)),
+                None => problems.add(
+                    1,
+                    Some(&name),
+                    format!("未知指标 {name:?}（不在指标目录中）"),
+                ),
+            }
+            continue;
+        }
+        problems.summary.warnings.push(format!(
+            "{}:1: 未知的列 {name:?} 已忽略 (unknown column ignored)",
+            ctx.file
+        ));
+    }
+    if !long && wide.is_empty() && !problems.any() {
+        return Err(Fatal(format!(
+            "{}:1: 表头中没有指标列：长表需要 指标、值 两列，宽表需要至少一个指标列",
+            ctx.file
+        ))
+        .into());
+    }
+    if problems.any() {
+        return Ok(0);
+    }
+    let wide_note = if long {
+        None
+    } else {
+        raw.iter().position(|h| {
+            header_key(h) == header_key(INDICATORS_LONG[NOTE].zh)
+                || header_key(h) == header_key(INDICATORS_LONG[NOTE].en)
+        })
+    };
+
+    let regions = super::RegionIndex::load(ctx.conn)?;
+    let mut seen: HashSet<(String, String, crate::period::Period)> = HashSet::new();
+    let mut periods: Vec<crate::period::Period> = Vec::new();
+    let mut written = 0u64;
+    let mut record = csv::StringRecord::new();
+    let mut records = 0u64;
+    while next_record(ctx, csv, &mut record)? {
+        records += 1;
+        if is_blank(&record) {
+            continue;
+        }
+        let line = spreadsheet_row(records);
+        problems.summary.read += 1;
+        problems.next_row();
+        let name = |s: usize| header.name(spec, s);
+
+        let period = row_period(
+            header.cell(&record, PERIOD),
+            name(PERIOD),
+            ctx.opts,
+            line,
+            problems,
+        );
+        let code = header.cell(&record, REGION);
+        let region = if code.is_empty() {
+            problems.add(line, Some(name(REGION)), "必填项为空");
+            None
+        } else {
+            match regions.get(code) {
+                None => {
+                    problems.add(
+                        line,
+                        Some(name(REGION)),
+                        format!("区划代码 {code:?} 不在区划表中"),
+                    );
+                    None
+                }
+                Some((level, county)) => {
+                    check_scope(ctx, county, code, line, name(REGION), problems);
+                    Some(level)
+                }
+            }
+        };
+
+        // (indicator, cell, column header) triples of this row.
+        let mut cells: Vec<(Option<Indicator>, &str, String, String)> = Vec::new();
+        let note = if long {
+            let ind_name = header.cell(&record, INDICATOR);
+            let ind = if ind_name.is_empty() {
+                problems.add(line, Some(name(INDICATOR)), "必填项为空");
+                None
+            } else {
+                match indicator::find(ctx.conn, ind_name)? {
+                    None => {
+                        problems.add(
+                            line,
+                            Some(name(INDICATOR)),
+                            format!("未知指标 {ind_name:?}（不在指标目录中）"),
+                        );
+                        None
+                    }
+                    Some(ind) if ind.derived => {
+                        problems.add(
+                            line,
+                            Some(name(INDICATOR)),
+                            format!(
+                                "指标 {}（{}）由建档立卡台账计算，不能导入",
+                                ind.name, ind.code
+                            ),
+                        );
+                        None
+                    }
+                    Some(ind) => Some(ind),
+                }
+            };
+            let value = header.cell(&record, VALUE);
+            if value.is_empty() {
+                problems.add(line, Some(name(VALUE)), "必填项为空");
+            }
+            cells.push((
+                ind,
+                value,
+                name(VALUE).to_string(),
+                name(INDICATOR).to_string(),
+            ));
+            Some(header.cell(&record, NOTE)).filter(|s| !s.is_empty())
+        } else {
+            for (i, ind) in &wide {
+                let cell = record.get(*i).map(str::trim).unwrap_or("");
+                // An empty cell of the wide form means "not reported": no value, no error.
+                if !cell.is_empty() {
+                    cells.push((
+                        Some(ind.clone()),
+                        cell,
+                        header.names[*i].clone(),
+                        header.names[*i].clone(),
+                    ));
+                }
+            }
+            wide_note
+                .and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+
+        let mut values = Vec::new();
+        for (ind, cell, column, indicator_column) in cells {
+            let Some(ind) = ind else { continue };
+            if cell.is_empty() {
+                continue;
+            }
+            if let Some(level) = region {
+                if !ind.applies_to(level) {
+                    let levels: Vec<&str> = ind.levels.iter().map(|l| l.chinese()).collect();
+                    problems.add(
+                        line,
+                        Some(&indicator_column),
+                        format!(
+                            "指标 {} 只适用于{}级，不适用于{}级区划 {code}",
+                            ind.name,
+                            levels.join("、"),
+                            level.chinese()
+                        ),
+                    );
+                    continue;
+                }
+            }
+            match ind.value_type.parse(cell) {
+                Ok(v) => values.push((ind, v, column)),
+                Err(msg) => problems.add(line, Some(&column), msg),
+            }
+        }
+        if problems.row_failed() {
+            continue;
+        }
+        let Some(period) = period else { continue };
+        if !periods.contains(&period) {
+            periods.push(period);
+        }
+        for (ind, value, column) in values {
+            if !seen.insert((code.to_string(), ind.code.clone(), period)) {
+                problems.add(
+                    line,
+                    Some(&column),
+                    format!("区划 {code} 的指标 {} 在统计期 {period} 重复出现", ind.name),
+                );
+                continue;
+            }
+            let change = indicator::put_value(
+                ctx.conn,
+                &NewValue {
+                    region_code: code,
+                    indicator_code: &ind.code,
+                    period,
+                    value,
+                    qualifier: Qualifier::Exact,
+                    note,
+                    source: Source::Batch {
+                        id: ctx.batch_id,
+                        line,
+                    },
+                },
+            )?;
+            match change {
+                Change::Inserted => problems.summary.inserted += 1,
+                Change::Updated => problems.summary.updated += 1,
+                Change::Unchanged => problems.summary.unchanged += 1,
+            }
+            if change != Change::Unchanged {
+                written += 1;
+            }
+        }
+    }
+    periods.sort();
+    problems.summary.periods = periods;
+    Ok(written)
+}

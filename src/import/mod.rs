@@ -1,0 +1,458 @@
+//! `tuopin import`: county-office CSVs into the database, one file per transaction.
+//!
+//! Every file is validated whole: all invalid rows are collected (line as the spreadsheet shows it,
+//! column header, value, reason), and a file with any invalid row writes nothing. A byte-identical
+//! re-import is recognised by its SHA-256 and changes nothing.
+
+mod households;
+mod indicators;
+mod regions;
+pub mod source;
+pub mod undo;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{anyhow, Result};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use crate::batch::{self, NewBatch};
+use crate::columns::Column;
+use crate::csvfile::header_key;
+use crate::error::LineError;
+use crate::period::Period;
+use crate::region::Level;
+
+pub use undo::undo;
+
+/// At most this many invalid rows are kept per file; the count of the rest is still reported.
+pub const MAX_ERRORS: usize = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Households,
+    Indicators,
+    Regions,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Households => "households",
+            Kind::Indicators => "indicators",
+            Kind::Regions => "regions",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Validate and report, write nothing.
+    pub dry_run: bool,
+    /// Only rows of this county are accepted.
+    pub county: Option<String>,
+    /// The period of rows that have no 统计期 column.
+    pub period: Option<Period>,
+}
+
+/// What importing one file did (or, with --dry-run, would do).
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub file: String,
+    pub encoding: &'static str,
+    pub batch_id: Option<i64>,
+    /// Set when a byte-identical file was already imported as that batch: nothing was changed.
+    pub same_as_batch: Option<i64>,
+    pub dry_run: bool,
+    pub read: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Rows with at least one problem.
+    pub invalid: u64,
+    /// Every problem found (at most MAX_ERRORS), in file order.
+    pub errors: Vec<LineError>,
+    /// Problems beyond MAX_ERRORS, counted only.
+    pub errors_not_listed: u64,
+    pub warnings: Vec<String>,
+    /// Periods the file covered.
+    pub periods: Vec<Period>,
+    /// Households of an earlier snapshot of the same county and period that the corrected file
+    /// no longer lists (removed; kept in history).
+    pub missing_households: Vec<String>,
+    /// File-level problem (encoding, header) that stopped the import before any row.
+    pub fatal: Option<String>,
+}
+
+impl Summary {
+    pub fn ok(&self) -> bool {
+        self.fatal.is_none() && self.invalid == 0
+    }
+}
+
+/// Collects row problems as they are found.
+pub(crate) struct Problems<'a> {
+    file: &'a str,
+    pub summary: &'a mut Summary,
+    row_has_error: bool,
+}
+
+impl<'a> Problems<'a> {
+    fn new(file: &'a str, summary: &'a mut Summary) -> Self {
+        Problems {
+            file,
+            summary,
+            row_has_error: false,
+        }
+    }
+
+    /// Record one problem at a line and column.
+    pub fn add(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
+        if !self.row_has_error {
+            self.summary.invalid += 1;
+            self.row_has_error = true;
+        }
+        if self.summary.errors.len() < MAX_ERRORS {
+            self.summary
+                .errors
+                .push(LineError::new(self.file, line, column, message));
+        } else {
+            self.summary.errors_not_listed += 1;
+        }
+    }
+
+    /// Start a new row; returns whether the previous one was valid.
+    pub fn next_row(&mut self) {
+        self.row_has_error = false;
+    }
+
+    pub fn row_failed(&self) -> bool {
+        self.row_has_error
+    }
+
+    pub fn any(&self) -> bool {
+        self.summary.invalid > 0
+    }
+}
+
+/// Where each contract column sits in a file's header, by Chinese name or English alias.
+pub(crate) struct Header {
+    /// The headers as written in the file (for messages).
+    pub names: Vec<String>,
+    /// For each spec column, its index in the file.
+    pub index: Vec<Option<usize>>,
+}
+
+impl Header {
+    /// Map a file's header onto `spec`. Returns the header and the unknown columns.
+    pub fn map(raw: &csv::StringRecord, spec: &[Column]) -> (Header, Vec<(usize, String)>) {
+        let names: Vec<String> = raw.iter().map(|h| h.trim().to_string()).collect();
+        let mut index = vec![None; spec.len()];
+        let mut unknown = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let key = header_key(name);
+            match spec
+                .iter()
+                .position(|c| header_key(c.zh) == key || header_key(c.en) == key)
+            {
+                Some(s) if index[s].is_none() => index[s] = Some(i),
+                _ => unknown.push((i, name.clone())),
+            }
+        }
+        (Header { names, index }, unknown)
+    }
+
+    /// The cell of spec column `s`, trimmed; "" when the column is absent or the row is short.
+    pub fn cell<'r>(&self, record: &'r csv::StringRecord, s: usize) -> &'r str {
+        self.index[s]
+            .and_then(|i| record.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    /// The header of spec column `s` as the file wrote it (or the Chinese name).
+    pub fn name<'s>(&'s self, spec: &'s [Column], s: usize) -> &'s str {
+        self.index[s]
+            .map(|i| self.names[i].as_str())
+            .unwrap_or(spec[s].zh)
+    }
+}
+
+/// The regions of the database, held in memory for row validation: code → (level, county).
+pub(crate) struct RegionIndex {
+    map: HashMap<String, (Level, Option<String>)>,
+}
+
+const REGION_INDEX: &str = "SELECT r.code, r.level, c.county_code FROM region r
+     LEFT JOIN region_county c ON c.code = r.code";
+
+impl RegionIndex {
+    pub fn load(conn: &Connection) -> Result<RegionIndex> {
+        let mut stmt = conn.prepare(REGION_INDEX)?;
+        let map = stmt
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(RegionIndex { map })
+    }
+
+    pub fn get(&self, code: &str) -> Option<(Level, Option<&str>)> {
+        self.map.get(code).map(|(l, c)| (*l, c.as_deref()))
+    }
+}
+
+const FIND_SAME_FILE: &str =
+    "SELECT id FROM import_batch WHERE sha256 = ?1 AND kind = ?2 AND undone_at IS NULL ORDER BY id LIMIT 1";
+
+/// Import one file. Problems in the data are reported in the summary (and nothing is written);
+/// an Err means the database or the environment failed.
+///
+/// `progress` is called now and then with the number of (UTF-8) bytes read so far.
+pub fn import_file(
+    conn: &mut Connection,
+    kind: Kind,
+    path: &Path,
+    opts: &Options,
+    progress: &dyn Fn(u64),
+) -> Result<Summary> {
+    let file = path.display().to_string();
+    let mut summary = Summary {
+        file: file.clone(),
+        dry_run: opts.dry_run,
+        ..Summary::default()
+    };
+    if let Some(county) = &opts.county {
+        match crate::region::find(conn, county)? {
+            Some(r) if r.level == Level::County => {}
+            _ => return Err(anyhow!("--county {county}: 不是已知的县级区划代码")),
+        }
+    }
+    let info = match source::inspect(path) {
+        Ok(info) => info,
+        Err(e) => {
+            summary.fatal = Some(format!("{e:#}"));
+            return Ok(summary);
+        }
+    };
+    summary.encoding = info.encoding_name();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.clone());
+
+    // IMMEDIATE: take the write lock now, so a concurrent importer waits (busy timeout) here
+    // rather than failing half-way.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(id) = tx
+        .query_row(
+            FIND_SAME_FILE,
+            rusqlite::params![info.sha256, kind.code()],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
+        summary.same_as_batch = Some(id);
+        return Ok(summary);
+    }
+    let batch_id = batch::create(
+        &tx,
+        &NewBatch {
+            kind: kind.code(),
+            file_name: &file_name,
+            sha256: &info.sha256,
+            scope: opts.county.as_deref(),
+            period: opts.period.map(|p| p.to_string()).as_deref(),
+        },
+    )?;
+    crate::db::set_change_context(&tx, Some(batch_id), &format!("import {}", kind.code()))?;
+    let reader = source::utf8_reader(path, &info)?;
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let ctx = Context {
+        conn: &tx,
+        batch_id,
+        opts,
+        file: &file,
+        progress,
+    };
+    let result = {
+        let mut problems = Problems::new(&file, &mut summary);
+        match kind {
+            Kind::Households => households::import(&ctx, &mut csv, &mut problems),
+            Kind::Indicators => indicators::import(&ctx, &mut csv, &mut problems),
+            Kind::Regions => regions::import(&ctx, &mut csv, &mut problems),
+        }
+    };
+    let written = match result {
+        Ok(n) => n,
+        Err(e) => match e.downcast::<Fatal>() {
+            Ok(Fatal(msg)) => {
+                summary.fatal = Some(msg);
+                0
+            }
+            Err(e) => return Err(e),
+        },
+    };
+    crate::db::set_change_context(&tx, None, "")?;
+    if summary.ok() && !opts.dry_run {
+        batch::finish(&tx, batch_id, summary.read, written)?;
+        if let [only] = summary.periods[..] {
+            tx.execute(
+                "UPDATE import_batch SET period = ?2 WHERE id = ?1",
+                rusqlite::params![batch_id, only],
+            )?;
+        }
+        summary.batch_id = Some(batch_id);
+        tx.commit()?;
+    }
+    // Otherwise the transaction is dropped: rolled back, nothing written.
+    Ok(summary)
+}
+
+/// What every importer gets.
+pub(crate) struct Context<'a> {
+    pub conn: &'a Connection,
+    pub batch_id: i64,
+    pub opts: &'a Options,
+    pub file: &'a str,
+    pub progress: &'a dyn Fn(u64),
+}
+
+/// A file-level problem (missing columns, unreadable CSV) that stops reading the file.
+#[derive(Debug)]
+pub(crate) struct Fatal(pub String);
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Fatal {}
+
+/// Read the header and check the required columns; unknown columns become warnings.
+pub(crate) fn read_header(
+    ctx: &Context,
+    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
+    spec: &[Column],
+    optional_when: impl Fn(&Column) -> bool,
+    problems: &mut Problems,
+) -> Result<(Header, Vec<(usize, String)>)> {
+    let raw = csv
+        .headers()
+        .map_err(|e| Fatal(format!("{}:1: 表头无法读取: {e}", ctx.file)))?
+        .clone();
+    if raw.iter().all(|h| h.trim().is_empty()) {
+        return Err(Fatal(format!(
+            "{}:1: 文件为空或缺少表头 (empty file or no header)",
+            ctx.file
+        ))
+        .into());
+    }
+    let (header, unknown) = Header::map(&raw, spec);
+    let missing: Vec<&Column> = spec
+        .iter()
+        .zip(&header.index)
+        .filter(|(c, i)| c.required && i.is_none() && !optional_when(c))
+        .map(|(c, _)| c)
+        .collect();
+    if !missing.is_empty() {
+        for c in &missing {
+            problems.add(1, Some(c.zh), format!("缺少必需的列 {}（{}）", c.zh, c.en));
+        }
+        return Err(Fatal(format!(
+            "{}:1: 缺少必需的列: {}",
+            ctx.file,
+            missing.iter().map(|c| c.zh).collect::<Vec<_>>().join("、")
+        ))
+        .into());
+    }
+    Ok((header, unknown))
+}
+
+/// Pull the next record; a malformed CSV record is a file-level problem.
+pub(crate) fn next_record(
+    ctx: &Context,
+    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
+    record: &mut csv::StringRecord,
+) -> Result<bool> {
+    let at = csv.position();
+    if at.record() % 8192 == 0 {
+        (ctx.progress)(at.byte());
+    }
+    csv.read_record(record).map_err(|e| {
+        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        Fatal(format!(
+            "{}:{line}: CSV 格式错误，无法继续读取: {e}",
+            ctx.file
+        ))
+        .into()
+    })
+}
+
+/// The row number a spreadsheet shows for the n-th data record (header is row 1).
+pub(crate) fn spreadsheet_row(records_read: u64) -> u64 {
+    records_read + 1
+}
+
+/// Whether a record is empty (trailing blank lines, rows of empty cells).
+pub(crate) fn is_blank(record: &csv::StringRecord) -> bool {
+    record.iter().all(|f| f.trim().is_empty())
+}
+
+/// The period of a row: its 统计期 cell, else --period; a row whose cell disagrees with --period is
+/// an error.
+pub(crate) fn row_period(
+    cell: &str,
+    column: &str,
+    opts: &Options,
+    line: u64,
+    problems: &mut Problems,
+) -> Option<Period> {
+    if cell.is_empty() {
+        if opts.period.is_none() {
+            problems.add(line, Some(column), "必填项为空（或用 --period 指定统计期）");
+        }
+        return opts.period;
+    }
+    match cell.parse::<Period>() {
+        Ok(p) => {
+            if let Some(want) = opts.period {
+                if want != p {
+                    problems.add(
+                        line,
+                        Some(column),
+                        format!("统计期 {p} 与 --period {want} 不一致"),
+                    );
+                    return None;
+                }
+            }
+            Some(p)
+        }
+        Err(e) => {
+            problems.add(line, Some(column), e.to_string());
+            None
+        }
+    }
+}
+
+/// Row must be inside --county, if given.
+pub(crate) fn check_scope(
+    ctx: &Context,
+    county: Option<&str>,
+    code: &str,
+    line: u64,
+    column: &str,
+    problems: &mut Problems,
+) {
+    if let Some(want) = ctx.opts.county.as_deref() {
+        if county != Some(want) {
+            problems.add(
+                line,
+                Some(column),
+                format!("{code:?} 不属于 --county {want} 指定的县，不能导入 (outside the county)"),
+            );
+        }
+    }
+}
