@@ -132,7 +132,8 @@ CREATE TABLE indicator_value (
     -- How the source states the figure: 'exact'; 'at_least' (200 余人, 5 万多人); 'about' (800 元左右);
     -- 'at_most' (不超过 2 年); 'range' (1 至 3 块: value .. value_high).
     qualifier       TEXT NOT NULL DEFAULT 'exact'
-                    CHECK (qualifier IN ('exact', 'at_least', 'about', 'at_most', 'range')),
+                    CHECK (qualifier = 'exact' OR qualifier = 'at_least' OR qualifier = 'about'
+                           OR qualifier = 'at_most' OR qualifier = 'range'),
     value_high      REAL CHECK ((qualifier = 'range') = (value_high IS NOT NULL)),
     note            TEXT,
     batch_id        INTEGER REFERENCES import_batch (id),
@@ -148,17 +149,20 @@ CREATE INDEX indicator_value_batch ON indicator_value (batch_id);
 -- Households (建档立卡) and their monthly snapshots
 ------------------------------------------------------------------------------------------------
 
--- Identity of a registered household. The ID-card number is never stored in clear: only a salted
--- SHA-256 (salt in meta 'id_salt') and a masked form such as 2109**********1234.
-CREATE TABLE household (
-    household_id  TEXT PRIMARY KEY,
-    village_code  TEXT NOT NULL REFERENCES region (code),
-    head_name     TEXT,
-    id_hash       TEXT CHECK (id_hash IS NULL OR length(id_hash) = 64),
-    id_masked     TEXT,
-    batch_id      INTEGER NOT NULL REFERENCES import_batch (id),
-    line          INTEGER NOT NULL
+-- The enumerations of the register, as tables: a CHECK (x IN (...)) list would be rebuilt as a
+-- temporary b-tree on every inserted row, which a million-row import cannot afford.
+CREATE TABLE household_status (
+    code  TEXT PRIMARY KEY,
+    name  TEXT NOT NULL UNIQUE
 ) WITHOUT ROWID;
+INSERT INTO household_status (code, name) VALUES ('poor', '未脱贫'), ('exited', '已脱贫'), ('returned', '返贫');
+
+CREATE TABLE household_category (name TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO household_category (name) VALUES ('一般贫困户'), ('低保贫困户'), ('特困供养贫困户');
+
+CREATE TABLE poverty_cause (name TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO poverty_cause (name) VALUES ('因病'), ('因残'), ('因学'), ('因灾'), ('缺土地'), ('缺水'), ('缺技术'),
+    ('缺劳力'), ('缺资金'), ('交通条件落后'), ('自身发展动力不足'), ('其他');
 
 -- One register snapshot per county and month: which batch it came from.
 CREATE TABLE register_snapshot (
@@ -169,17 +173,22 @@ CREATE TABLE register_snapshot (
     PRIMARY KEY (county_code, period)
 ) WITHOUT ROWID;
 
--- A household as reported in one month's register.
+-- A household (户编号) as reported in one month's register. The register is monthly snapshots:
+-- one table, because a million-row import cannot afford a second b-tree per row.
+-- The ID-card number is never stored in clear: only a salted SHA-256 (salt in meta 'id_salt') and a
+-- masked form such as 2109**********1234.
 CREATE TABLE household_snapshot (
     period             TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
-    household_id       TEXT NOT NULL REFERENCES household (household_id),
+    household_id       TEXT NOT NULL CHECK (length(household_id) > 0),
     village_code       TEXT NOT NULL REFERENCES region (code),
+    head_name          TEXT,
+    id_hash            TEXT CHECK (id_hash IS NULL OR length(id_hash) = 64),
+    id_masked          TEXT,
     size               INTEGER NOT NULL CHECK (size >= 1),
-    category           TEXT CHECK (category IN ('一般贫困户', '低保贫困户', '特困供养贫困户')),
-    cause              TEXT CHECK (cause IN ('因病', '因残', '因学', '因灾', '缺土地', '缺水', '缺技术', '缺劳力',
-                                             '缺资金', '交通条件落后', '自身发展动力不足', '其他')),
+    category           TEXT REFERENCES household_category (name),
+    cause              TEXT REFERENCES poverty_cause (name),
     identified_year    INTEGER,
-    status             TEXT NOT NULL CHECK (status IN ('poor', 'exited', 'returned')),
+    status             TEXT NOT NULL REFERENCES household_status (code),
     exit_year          INTEGER CHECK (status <> 'exited' OR exit_year IS NOT NULL),
     income_per_capita  REAL NOT NULL CHECK (income_per_capita >= 0),
     food_clothing_ok   INTEGER CHECK (food_clothing_ok IN (0, 1)),
@@ -275,7 +284,7 @@ BEGIN
     INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
     SELECT 'household_snapshot', 'update', json_array(OLD.period, OLD.household_id),
            json_object('period', OLD.period, 'household_id', OLD.household_id, 'village_code', OLD.village_code,
-                       'size', OLD.size, 'category', OLD.category, 'cause', OLD.cause,
+                       'head_name', OLD.head_name, 'id_hash', OLD.id_hash, 'id_masked', OLD.id_masked, 'size', OLD.size, 'category', OLD.category, 'cause', OLD.cause,
                        'identified_year', OLD.identified_year, 'status', OLD.status, 'exit_year', OLD.exit_year,
                        'income_per_capita', OLD.income_per_capita, 'food_clothing_ok', OLD.food_clothing_ok,
                        'education_ok', OLD.education_ok, 'medical_ok', OLD.medical_ok,
@@ -290,7 +299,7 @@ BEGIN
     INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
     SELECT 'household_snapshot', 'delete', json_array(OLD.period, OLD.household_id),
            json_object('period', OLD.period, 'household_id', OLD.household_id, 'village_code', OLD.village_code,
-                       'size', OLD.size, 'category', OLD.category, 'cause', OLD.cause,
+                       'head_name', OLD.head_name, 'id_hash', OLD.id_hash, 'id_masked', OLD.id_masked, 'size', OLD.size, 'category', OLD.category, 'cause', OLD.cause,
                        'identified_year', OLD.identified_year, 'status', OLD.status, 'exit_year', OLD.exit_year,
                        'income_per_capita', OLD.income_per_capita, 'food_clothing_ok', OLD.food_clothing_ok,
                        'education_ok', OLD.education_ok, 'medical_ok', OLD.medical_ok,
@@ -339,28 +348,6 @@ CREATE TRIGGER meta_history_update AFTER UPDATE ON meta
 BEGIN
     INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
     SELECT 'meta', 'update', json_array(OLD.key), json_object('key', OLD.key, 'value', OLD.value),
-           c.batch_id, c.reason
-    FROM change_context c WHERE c.id = 1;
-END;
-
-CREATE TRIGGER household_history_update AFTER UPDATE ON household
-BEGIN
-    INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
-    SELECT 'household', 'update', json_array(OLD.household_id),
-           json_object('household_id', OLD.household_id, 'village_code', OLD.village_code,
-                       'head_name', OLD.head_name, 'id_hash', OLD.id_hash, 'id_masked', OLD.id_masked,
-                       'batch_id', OLD.batch_id, 'line', OLD.line),
-           c.batch_id, c.reason
-    FROM change_context c WHERE c.id = 1;
-END;
-
-CREATE TRIGGER household_history_delete AFTER DELETE ON household
-BEGIN
-    INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
-    SELECT 'household', 'delete', json_array(OLD.household_id),
-           json_object('household_id', OLD.household_id, 'village_code', OLD.village_code,
-                       'head_name', OLD.head_name, 'id_hash', OLD.id_hash, 'id_masked', OLD.id_masked,
-                       'batch_id', OLD.batch_id, 'line', OLD.line),
            c.batch_id, c.reason
     FROM change_context c WHERE c.id = 1;
 END;

@@ -28,6 +28,10 @@ pub struct Status {
 const REGIONS_BY_LEVEL: &str = "SELECT l.level, l.name, count(r.code) FROM region_level l
      LEFT JOIN region r ON r.level = l.level GROUP BY l.level ORDER BY l.rank";
 
+// Households in each county's latest register snapshot, summed.
+const LATEST_REGISTER_HOUSEHOLDS: &str = "SELECT coalesce(sum(households), 0) FROM register_snapshot r
+     WHERE period = (SELECT max(period) FROM register_snapshot r2 WHERE r2.county_code = r.county_code)";
+
 fn count(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
 }
@@ -41,7 +45,7 @@ pub fn status(conn: &Connection) -> Result<Status> {
         schema_version: db::user_version(conn)?,
         regions,
         provisional_codes: count(conn, "SELECT count(*) FROM region WHERE code_official = 0")?,
-        households: count(conn, "SELECT count(*) FROM household")?,
+        households: count(conn, LATEST_REGISTER_HOUSEHOLDS)?,
         household_snapshots: count(conn, "SELECT count(*) FROM household_snapshot")?,
         register_periods: count(conn, "SELECT count(DISTINCT period) FROM register_snapshot")?,
         values_from_imports: count(

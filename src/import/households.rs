@@ -130,39 +130,30 @@ pub fn hash_id_number(salt: &str, id: &str) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-const UPSERT_HOUSEHOLD: &str = "INSERT INTO household (household_id, village_code, head_name, id_hash, id_masked, batch_id, line)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-     ON CONFLICT (household_id) DO UPDATE SET
-        village_code = excluded.village_code,
-        head_name = coalesce(excluded.head_name, head_name),
-        id_hash = coalesce(excluded.id_hash, id_hash),
-        id_masked = coalesce(excluded.id_masked, id_masked),
-        batch_id = excluded.batch_id, line = excluded.line
-     WHERE (village_code, head_name, id_hash, id_masked) IS NOT
-           (excluded.village_code, coalesce(excluded.head_name, head_name),
-            coalesce(excluded.id_hash, id_hash), coalesce(excluded.id_masked, id_masked))";
-
 const INSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
-        (period, household_id, village_code, size, category, cause, status, exit_year, income_per_capita,
-         food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe, batch_id, line)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        (period, household_id, village_code, head_name, id_hash, id_masked, size, category, cause, status,
+         exit_year, income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe,
+         batch_id, line)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
 // Used when the county already has a snapshot for the month: the WHERE keeps identical rows (and
 // their provenance) untouched, so history records only real changes.
 const UPSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
-        (period, household_id, village_code, size, category, cause, status, exit_year, income_per_capita,
-         food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe, batch_id, line)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+        (period, household_id, village_code, head_name, id_hash, id_masked, size, category, cause, status,
+         exit_year, income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe,
+         batch_id, line)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
      ON CONFLICT (period, household_id) DO UPDATE SET
-        village_code = excluded.village_code, size = excluded.size, category = excluded.category,
+        village_code = excluded.village_code, head_name = excluded.head_name, id_hash = excluded.id_hash,
+        id_masked = excluded.id_masked, size = excluded.size, category = excluded.category,
         cause = excluded.cause, status = excluded.status, exit_year = excluded.exit_year,
         income_per_capita = excluded.income_per_capita, food_clothing_ok = excluded.food_clothing_ok,
         education_ok = excluded.education_ok, medical_ok = excluded.medical_ok,
         housing_safe = excluded.housing_safe, water_safe = excluded.water_safe,
         batch_id = excluded.batch_id, line = excluded.line
-     WHERE (village_code, size, category, cause, status, exit_year, income_per_capita, food_clothing_ok,
-            education_ok, medical_ok, housing_safe, water_safe) IS NOT
-           (excluded.village_code, excluded.size, excluded.category, excluded.cause, excluded.status,
+     WHERE (village_code, head_name, id_hash, id_masked, size, category, cause, status, exit_year,
+            income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe) IS NOT
+           (excluded.village_code, excluded.head_name, excluded.id_hash, excluded.id_masked, excluded.size, excluded.category, excluded.cause, excluded.status,
             excluded.exit_year, excluded.income_per_capita, excluded.food_clothing_ok, excluded.education_ok,
             excluded.medical_ok, excluded.housing_safe, excluded.water_safe)";
 
@@ -243,6 +234,9 @@ pub(super) fn import(
     let regions = super::RegionIndex::load(conn)?;
     let salt: String = crate::db::setting(conn, "id_salt")?.unwrap_or_default();
     conn.execute_batch(CREATE_SEEN)?;
+    let mut hot = HotStatements {
+        insert_snapshot: conn.prepare(INSERT_SNAPSHOT)?,
+    };
 
     let mut counties: HashMap<String, CountyState> = HashMap::new();
     let mut file_period: Option<Period> = None;
@@ -530,7 +524,16 @@ pub(super) fn import(
                 })
             }
         };
-        if write_row(ctx, period, &county, state.replacing, &row, line, problems)? {
+        if write_row(
+            ctx,
+            &mut hot,
+            period,
+            &county,
+            state.replacing,
+            &row,
+            line,
+            problems,
+        )? {
             state.households += 1;
             written += 1;
         }
@@ -570,9 +573,17 @@ pub(super) fn import(
     Ok(written)
 }
 
+/// The statements run for every row, prepared once (a statement-cache look-up per row shows up in
+/// a million-row import).
+struct HotStatements<'c> {
+    insert_snapshot: rusqlite::Statement<'c>,
+}
+
 /// Write one valid row. Returns false when the row turned out to be invalid (a duplicate).
+#[allow(clippy::too_many_arguments)]
 fn write_row(
     ctx: &Context,
+    hot: &mut HotStatements,
     period: Period,
     county: &str,
     replacing: bool,
@@ -582,19 +593,13 @@ fn write_row(
 ) -> Result<bool> {
     let conn = ctx.conn;
     let id_col = HOUSEHOLDS[col("household_id")].zh;
-    conn.prepare_cached(UPSERT_HOUSEHOLD)?.execute(params![
+    let values = params![
+        period,
         row.id,
         row.village,
         row.head_name,
         row.id_hash,
         row.id_masked,
-        ctx.batch_id,
-        line as i64
-    ])?;
-    let values = params![
-        period,
-        row.id,
-        row.village,
         row.size,
         row.category,
         row.cause,
@@ -610,7 +615,7 @@ fn write_row(
         line as i64,
     ];
     if !replacing {
-        return match conn.prepare_cached(INSERT_SNAPSHOT)?.execute(values) {
+        return match hot.insert_snapshot.execute(values) {
             Ok(_) => {
                 problems.summary.inserted += 1;
                 Ok(true)

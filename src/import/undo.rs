@@ -31,7 +31,9 @@ struct TableUndo {
 
 const HOUSEHOLD_SNAPSHOT: TableUndo = TableUndo {
     restore_updated: "UPDATE household_snapshot AS t SET
-            village_code = json_extract(h.old_row, '$.village_code'), size = json_extract(h.old_row, '$.size'),
+            village_code = json_extract(h.old_row, '$.village_code'), head_name = json_extract(h.old_row, '$.head_name'),
+            id_hash = json_extract(h.old_row, '$.id_hash'), id_masked = json_extract(h.old_row, '$.id_masked'),
+            size = json_extract(h.old_row, '$.size'),
             category = json_extract(h.old_row, '$.category'), cause = json_extract(h.old_row, '$.cause'),
             identified_year = json_extract(h.old_row, '$.identified_year'), status = json_extract(h.old_row, '$.status'),
             exit_year = json_extract(h.old_row, '$.exit_year'),
@@ -45,10 +47,12 @@ const HOUSEHOLD_SNAPSHOT: TableUndo = TableUndo {
            AND t.period = json_extract(h.old_row, '$.period') AND t.household_id = json_extract(h.old_row, '$.household_id')",
     remove_inserted: "DELETE FROM household_snapshot WHERE batch_id = ?1",
     reinsert_deleted: "INSERT INTO household_snapshot
-            (period, household_id, village_code, size, category, cause, identified_year, status, exit_year,
-             income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe, batch_id, line)
+            (period, household_id, village_code, head_name, id_hash, id_masked, size, category, cause, identified_year,
+             status, exit_year, income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe,
+             water_safe, batch_id, line)
          SELECT json_extract(old_row, '$.period'), json_extract(old_row, '$.household_id'),
-            json_extract(old_row, '$.village_code'), json_extract(old_row, '$.size'), json_extract(old_row, '$.category'),
+            json_extract(old_row, '$.village_code'), json_extract(old_row, '$.head_name'),
+            json_extract(old_row, '$.id_hash'), json_extract(old_row, '$.id_masked'), json_extract(old_row, '$.size'), json_extract(old_row, '$.category'),
             json_extract(old_row, '$.cause'), json_extract(old_row, '$.identified_year'), json_extract(old_row, '$.status'),
             json_extract(old_row, '$.exit_year'), json_extract(old_row, '$.income_per_capita'),
             json_extract(old_row, '$.food_clothing_ok'), json_extract(old_row, '$.education_ok'),
@@ -89,25 +93,6 @@ const INDICATOR_VALUE: TableUndo = TableUndo {
             json_extract(old_row, '$.value_high'), json_extract(old_row, '$.note'), json_extract(old_row, '$.batch_id'),
             json_extract(old_row, '$.line'), json_extract(old_row, '$.quote_id')
          FROM history WHERE changed_by = ?1 AND table_name = 'indicator_value' AND action = 'delete' ORDER BY id",
-};
-
-const HOUSEHOLD: TableUndo = TableUndo {
-    restore_updated: "UPDATE household AS t SET
-            village_code = json_extract(h.old_row, '$.village_code'), head_name = json_extract(h.old_row, '$.head_name'),
-            id_hash = json_extract(h.old_row, '$.id_hash'), id_masked = json_extract(h.old_row, '$.id_masked'),
-            batch_id = json_extract(h.old_row, '$.batch_id'), line = json_extract(h.old_row, '$.line')
-         FROM history h
-         WHERE h.changed_by = ?1 AND h.table_name = 'household' AND h.action = 'update'
-           AND t.household_id = json_extract(h.old_row, '$.household_id')",
-    // A household first registered by this batch may already be listed by a later month's
-    // snapshot; it stays for that one.
-    remove_inserted: "DELETE FROM household WHERE batch_id = ?1
-         AND NOT EXISTS (SELECT 1 FROM household_snapshot s WHERE s.household_id = household.household_id)",
-    reinsert_deleted: "INSERT INTO household (household_id, village_code, head_name, id_hash, id_masked, batch_id, line)
-         SELECT json_extract(old_row, '$.household_id'), json_extract(old_row, '$.village_code'),
-            json_extract(old_row, '$.head_name'), json_extract(old_row, '$.id_hash'), json_extract(old_row, '$.id_masked'),
-            json_extract(old_row, '$.batch_id'), json_extract(old_row, '$.line')
-         FROM history WHERE changed_by = ?1 AND table_name = 'household' AND action = 'delete' ORDER BY id",
 };
 
 const RESTORE_REGIONS: &str = "UPDATE region AS t SET
@@ -158,16 +143,12 @@ pub fn undo(conn: &mut Connection, batch_id: i64) -> Result<Undone> {
             .map(|n| n as u64)
             .map_err(|e| anyhow!("撤销批次 {batch_id} 失败（其数据可能已被后续导入引用）: {e}"))
     };
-    // Order matters for the foreign keys: snapshots go before the households they list, households
-    // come back before the snapshots that list them, regions go last.
+    // Regions go last: the rows above may refer to regions this batch created.
     for t in [&HOUSEHOLD_SNAPSHOT, &REGISTER_SNAPSHOT, &INDICATOR_VALUE] {
         done.restored += run(t.restore_updated)?;
         done.removed += run(t.remove_inserted)?;
     }
     done.restored += run(INDICATOR_VALUE.reinsert_deleted)?;
-    done.restored += run(HOUSEHOLD.restore_updated)?;
-    done.restored += run(HOUSEHOLD.reinsert_deleted)?;
-    done.removed += run(HOUSEHOLD.remove_inserted)?;
     done.restored += run(HOUSEHOLD_SNAPSHOT.reinsert_deleted)?;
     done.restored += run(REGISTER_SNAPSHOT.reinsert_deleted)?;
     done.restored += run(RESTORE_REGIONS)?;
