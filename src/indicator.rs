@@ -228,15 +228,16 @@ pub enum Change {
     Unchanged,
 }
 
-// The WHERE clause keeps an identical re-write from touching the row, so history records only real
-// changes; the history triggers of schema.sql keep the old row of an update.
+// The WHERE clause keeps a re-write of the same figure from touching the row (it keeps its first
+// source and note), so history records only real changes; the history triggers of schema.sql keep
+// the old row of an update.
 const UPSERT_VALUE: &str = "INSERT INTO indicator_value
         (region_code, indicator_code, period, value, qualifier, value_high, note, batch_id, line, quote_id)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
      ON CONFLICT (region_code, indicator_code, period) DO UPDATE SET
         value = excluded.value, qualifier = excluded.qualifier, value_high = excluded.value_high,
         note = excluded.note, batch_id = excluded.batch_id, line = excluded.line, quote_id = excluded.quote_id
-     WHERE (value, qualifier, value_high, note) IS NOT (excluded.value, excluded.qualifier, excluded.value_high, excluded.note)";
+     WHERE (value, qualifier, value_high) IS NOT (excluded.value, excluded.qualifier, excluded.value_high)";
 
 const VALUE_EXISTS: &str =
     "SELECT 1 FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3";

@@ -60,15 +60,25 @@ pub fn inspect(path: &Path) -> Result<FileInfo> {
     let mut gb = Validator::new(GB18030);
     for_each_chunk(path, |chunk| gb.feed(chunk, false))?;
     gb.feed(&[], true);
+    let utf8_at = utf8.error.unwrap_or(0);
     match gb.error {
         None => Ok(FileInfo {
             sha256,
             encoding: GB18030,
             bytes,
         }),
-        Some(offset) => bail!(
-            "{display}: 文件编码无法识别：既不是有效的 UTF-8，也不是有效的 GBK/GB18030；第一个无效字节位于偏移 {offset}（从 0 起）(invalid encoding at byte offset {offset})"
-        ),
+        // Report the bad byte of the encoding the file follows longer: a UTF-8 file with one
+        // stray byte is "UTF-8, bad at N", not "GBK, bad at the first Chinese character".
+        Some(gb_at) => {
+            let (offset, looks_like) = if utf8_at >= gb_at {
+                (utf8_at, "UTF-8")
+            } else {
+                (gb_at, "GBK/GB18030")
+            };
+            bail!(
+                "{display}: 文件编码无法识别：既不是有效的 UTF-8，也不是有效的 GBK/GB18030；按 {looks_like} 读取时第一个无效字节位于偏移 {offset}（从 0 起）(invalid encoding at byte offset {offset})"
+            )
+        }
     }
 }
 
