@@ -18,4 +18,5 @@ pub mod period;
 pub mod refdata;
 pub mod region;
 pub mod status;
+pub mod synth;
 pub mod value;

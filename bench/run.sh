@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The benchmark suite: installs the reference tools when missing (sqlite3 from Debian's packages,
+# sqlite-utils from PyPI), then runs every bench. Each prints its figures as ratios against a
+# reference measured in the same run. Options pass through to the benches as environment:
+#   TUOPIN_BENCH_ROWS=100000 bench/run.sh     smaller run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v sqlite3 >/dev/null 2>&1; then
+    echo "installing the sqlite3 CLI (reference for imports and queries)"
+    if command -v apt-get >/dev/null 2>&1; then
+        (apt-get update -qq && apt-get install -y -qq sqlite3) >/dev/null || echo "could not install sqlite3"
+    fi
+fi
+if ! command -v sqlite-utils >/dev/null 2>&1; then
+    echo "installing sqlite-utils (reference for CSV import)"
+    python3 -m pip install --quiet sqlite-utils || echo "could not install sqlite-utils"
+fi
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sm)"
+echo "date:    $(date -u +%Y-%m-%d)"
+cargo bench "$@"

@@ -1,0 +1,165 @@
+//! Import benchmark: a province-sized households file (1,000,000 rows by default) imported by
+//! tuopin, against `sqlite3 .import` of the same file into a table with the same primary key and
+//! against sqlite-utils on a 100,000-row slice, all measured in this run.
+//!
+//! `cargo bench --bench import` (bench/run.sh installs the reference tools first).
+//! TUOPIN_BENCH_ROWS changes the size, TUOPIN_BENCH_RUNS the number of timed runs (median).
+
+mod common;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::Command;
+
+use common::*;
+use tuopin::synth::{self, CountyPlan};
+
+/// The five 2019 planned-exit counties, 20 townships × 120 villages each: 12,000 villages.
+const COUNTIES: [&str; 5] = ["210323", "210727", "210922", "211321", "211422"];
+
+const REFERENCE_SCHEMA: &str = "CREATE TABLE h (period TEXT, household_id TEXT, village_code TEXT, head_name TEXT,
+    id_number TEXT, size INTEGER, category TEXT, cause TEXT, status TEXT, exit_year INTEGER, income REAL,
+    food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe,
+    PRIMARY KEY (period, household_id)) WITHOUT ROWID;";
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let rows = env_usize("TUOPIN_BENCH_ROWS", 1_000_000) as u64;
+    let runs = env_usize("TUOPIN_BENCH_RUNS", 3);
+    let dir = scratch();
+    let path = |name: &str| dir.path().join(name);
+
+    let plans: Vec<CountyPlan> = COUNTIES
+        .iter()
+        .map(|code| CountyPlan {
+            code,
+            townships: 20,
+            villages_per_township: 120,
+        })
+        .collect();
+    let villages = synth::village_codes(&plans);
+    let mut f = BufWriter::new(File::create(path("regions.csv")).unwrap());
+    synth::write_regions(&mut f, &plans).unwrap();
+    f.flush().unwrap();
+    drop(f);
+    let write_file = |name: &str, n: u64| {
+        let mut f = BufWriter::new(File::create(path(name)).unwrap());
+        synth::write_households(&mut f, &villages, n, "2019-03", 42).unwrap();
+        f.flush().unwrap();
+    };
+    write_file("households.csv", rows);
+    write_file("slice.csv", rows / 10);
+    let size_mb = std::fs::metadata(path("households.csv")).unwrap().len() as f64 / 1e6;
+    println!(
+        "import bench: {rows} household rows ({size_mb:.0} MB, 16 columns), {} villages, median of {runs}",
+        villages.len()
+    );
+
+    // A database with the regions, copied fresh for every run.
+    let base = path("base.db");
+    time(Command::new(tuopin()).arg("--db").arg(&base).arg("init"));
+    time(
+        Command::new(tuopin())
+            .arg("--db")
+            .arg(&base)
+            .args(["import", "regions"])
+            .arg(path("regions.csv")),
+    );
+    let import = |file: &str| {
+        let db = path("run.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        copy(&base, &db);
+        time(
+            Command::new(tuopin())
+                .arg("--db")
+                .arg(&db)
+                .args(["import", "households"])
+                .arg(path(file)),
+        )
+    };
+
+    // Peak memory: the slice first, then the whole file; flat means the same.
+    import("slice.csv");
+    let rss_slice = children_max_rss_kib();
+    import("households.csv");
+    let rss_full = children_max_rss_kib();
+    println!(
+        "peak memory of tuopin import: {} MiB for {} rows, {} MiB for {rows} rows (target < 150 MiB, flat)",
+        rss_slice / 1024,
+        rows / 10,
+        rss_full / 1024
+    );
+
+    let have_sqlite3 = have("sqlite3");
+    if !have_sqlite3 {
+        println!(
+            "sqlite3 CLI not found: install it (bench/run.sh does) to get the reference ratio"
+        );
+    }
+    let mut ours = Vec::new();
+    let mut reference = Vec::new();
+    for _ in 0..runs {
+        ours.push(import("households.csv"));
+        if have_sqlite3 {
+            let db = path("ref.db");
+            let _ = std::fs::remove_file(&db);
+            let script = format!(
+                "{REFERENCE_SCHEMA}\n.mode csv\n.import --skip 1 '{}' h\n",
+                path("households.csv").display()
+            );
+            let script_path = path("ref.sql");
+            std::fs::write(&script_path, script).unwrap();
+            reference.push(time(Command::new("sh").arg("-c").arg(format!(
+                "sqlite3 '{}' < '{}'",
+                db.display(),
+                script_path.display()
+            ))));
+        }
+    }
+    let ours = median(ours);
+    if have_sqlite3 {
+        report(
+            "tuopin import households (all validation)",
+            ours,
+            "sqlite3 .import (same PK)",
+            median(reference),
+            "<= 1.50",
+        );
+    } else {
+        println!("tuopin import households: {}", secs(ours));
+    }
+
+    if have("sqlite-utils") {
+        let db = path("su.db");
+        let su = time(
+            Command::new("sqlite-utils")
+                .arg("insert")
+                .arg(&db)
+                .arg("h")
+                .arg(path("slice.csv"))
+                .args(["--csv", "--pk", "统计期", "--pk", "户编号"]),
+        );
+        let su_per_row = su.as_secs_f64() / (rows / 10) as f64;
+        let ours_per_row = ours.as_secs_f64() / rows as f64;
+        println!(
+            "sqlite-utils insert --csv: {} for {} rows ({:.0} rows/s); tuopin {:.0} rows/s: {:.1}x faster (target >= 20x)",
+            secs(su),
+            rows / 10,
+            1.0 / su_per_row,
+            1.0 / ours_per_row,
+            su_per_row / ours_per_row
+        );
+    } else {
+        println!(
+            "sqlite-utils not found: `pip install sqlite-utils` (bench/run.sh does) to compare"
+        );
+    }
+}
