@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use tuopin::format::number;
+use tuopin::format::{number, pad, pad_left};
 use tuopin::import::{self, Kind, Options, Summary};
 use tuopin::period::Period;
 
@@ -72,15 +72,37 @@ pub fn run(db: &Path, out: &mut dyn Write, command: &ImportCommand) -> Result<Ou
         period: args.period,
     };
     let mut outcome = Outcome::Ok;
+    let width = args
+        .files
+        .iter()
+        .map(|f| unicode_width::UnicodeWidthStr::width(f.display().to_string().as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(10);
     writeln!(
         out,
-        "{:<40} {:<11} {:>8} {:>8} {:>8} {:>8} {:>8}  批次",
-        "文件 file", "编码", "读取", "新增", "更新", "未变", "无效"
+        "{}",
+        header_row(
+            width,
+            ["文件", "编码", "读取", "新增", "更新", "未变", "无效", "批次"]
+        )
     )?;
     writeln!(
         out,
-        "{:<40} {:<11} {:>8} {:>8} {:>8} {:>8} {:>8}  batch",
-        "", "encoding", "read", "inserted", "updated", "unchanged", "invalid"
+        "{}",
+        header_row(
+            width,
+            [
+                "file",
+                "encoding",
+                "read",
+                "inserted",
+                "updated",
+                "unchanged",
+                "invalid",
+                "batch"
+            ]
+        )
     )?;
     for file in &args.files {
         let bar = progress_bar(file);
@@ -92,7 +114,7 @@ pub fn run(db: &Path, out: &mut dyn Write, command: &ImportCommand) -> Result<Ou
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        report(out, &summary)?;
+        report(out, &summary, width)?;
         if !summary.ok() {
             outcome = Outcome::Problems;
         }
@@ -115,23 +137,40 @@ fn progress_bar(file: &Path) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn report(out: &mut dyn Write, s: &Summary) -> Result<()> {
+fn header_row(width: usize, cells: [&str; 8]) -> String {
+    let mut row = format!("{} {}", pad(cells[0], width), pad(cells[1], 11));
+    for c in &cells[2..7] {
+        row.push_str(&format!(" {}", pad_left(c, 9)));
+    }
+    row.push_str(&format!("  {}", cells[7]));
+    row
+}
+
+fn report(out: &mut dyn Write, s: &Summary, width: usize) -> Result<()> {
     let batch = match (s.batch_id, s.same_as_batch, s.dry_run) {
         (_, Some(id), _) => format!("与批次 {id} 相同，未做更改 (identical file, nothing changed)"),
         (Some(id), _, _) => format!("#{id}"),
         (None, None, true) if s.ok() => "试运行，未写入 (dry run)".to_string(),
         _ => "未写入 (nothing written)".to_string(),
     };
+    // A rejected file wrote nothing: its would-be changes are not shown as if they happened.
+    let count = |n: u64| {
+        if s.ok() {
+            number(n as f64)
+        } else {
+            "-".to_string()
+        }
+    };
     writeln!(
         out,
-        "{:<40} {:<11} {:>8} {:>8} {:>8} {:>8} {:>8}  {batch}",
-        s.file,
-        s.encoding,
-        number(s.read as f64),
-        number(s.inserted as f64),
-        number(s.updated as f64),
-        number(s.unchanged as f64),
-        number(s.invalid as f64),
+        "{} {} {} {} {} {} {}  {batch}",
+        pad(&s.file, width),
+        pad(s.encoding, 11),
+        pad_left(&number(s.read as f64), 9),
+        pad_left(&count(s.inserted), 9),
+        pad_left(&count(s.updated), 9),
+        pad_left(&count(s.unchanged), 9),
+        pad_left(&number(s.invalid as f64), 9),
     )?;
     if !s.periods.is_empty() {
         let p: Vec<String> = s.periods.iter().map(|p| p.to_string()).collect();

@@ -6,6 +6,8 @@ use std::path::Path;
 use anyhow::Result;
 use clap::Args;
 
+use tuopin::format::{number, pad, pad_left};
+
 use super::Outcome;
 
 #[derive(Debug, Args)]
@@ -25,28 +27,47 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome
         writeln!(out, "{}", serde_json::to_string_pretty(&batches)?)?;
         return Ok(Outcome::Ok);
     }
+    let width = batches
+        .iter()
+        .map(|b| unicode_width::UnicodeWidthStr::width(b.file_name.as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(8);
     writeln!(
         out,
-        "{:>5}  {:<10}  {:<36}  {:<12}  {:>9}  {:>9}  {:<10}  {:<20}  {:<8}  状态",
-        "批次", "类型", "文件", "sha256", "读取", "写入", "导入人", "时间", "范围"
+        "{} {} {} {} {} {} {} {} {} 状态",
+        pad_left("批次", 5),
+        pad("类型", 10),
+        pad("文件", width),
+        pad("sha256", 12),
+        pad_left("读取", 9),
+        pad_left("写入", 9),
+        pad("导入人", 10),
+        pad("时间", 20),
+        pad("范围", 8),
     )?;
     for b in &batches {
         let status = match &b.undone_at {
             Some(at) => format!("已撤销 {at}"),
             None => "有效".to_string(),
         };
+        let scope = match (&b.scope, &b.period) {
+            (Some(s), Some(p)) => format!("{s} {p}"),
+            (Some(x), None) | (None, Some(x)) => x.clone(),
+            (None, None) => "-".to_string(),
+        };
         writeln!(
             out,
-            "{:>5}  {:<10}  {:<36}  {:<12}  {:>9}  {:>9}  {:<10}  {:<20}  {:<8}  {status}",
-            b.id,
-            b.kind,
-            b.file_name,
-            &b.sha256[..12.min(b.sha256.len())],
-            b.rows_read,
-            b.rows_written,
-            b.imported_by,
-            b.imported_at,
-            b.scope.as_deref().or(b.period.as_deref()).unwrap_or("-"),
+            "{} {} {} {} {} {} {} {} {} {status}",
+            pad_left(&b.id.to_string(), 5),
+            pad(&b.kind, 10),
+            pad(&b.file_name, width),
+            pad(b.sha256.get(..12).unwrap_or(&b.sha256), 12),
+            pad_left(&number(b.rows_read as f64), 9),
+            pad_left(&number(b.rows_written as f64), 9),
+            pad(&b.imported_by, 10),
+            pad(&b.imported_at, 20),
+            pad(&scope, 8),
         )?;
     }
     if batches.is_empty() {
