@@ -41,6 +41,8 @@ enum Command {
     Import(cmd::import::ImportCommand),
     /// List the import batches
     Imports(cmd::imports::ImportsArgs),
+    /// Run the whole workflow on generated demo data (or only generate the files)
+    Demo(cmd::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Facts(a) => cmd::facts::run(&db, &mut out, a),
         Command::Import(c) => cmd::import::run(&db, &mut out, c),
         Command::Imports(a) => cmd::imports::run(&db, &mut out, a),
+        Command::Demo(a) => cmd::demo::run(&mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {

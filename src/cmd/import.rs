@@ -114,7 +114,7 @@ pub fn run(db: &Path, out: &mut dyn Write, command: &ImportCommand) -> Result<Ou
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        report(out, &summary, width)?;
+        report(out, &summary, width, true)?;
         if !summary.ok() {
             outcome = Outcome::Problems;
         }
@@ -146,7 +146,13 @@ fn header_row(width: usize, cells: [&str; 8]) -> String {
     row
 }
 
-fn report(out: &mut dyn Write, s: &Summary, width: usize) -> Result<()> {
+/// One file's summary line (and its problems on stderr); `width` is the file column's width.
+pub(crate) fn report(
+    out: &mut dyn Write,
+    s: &Summary,
+    width: usize,
+    show_periods: bool,
+) -> Result<()> {
     let batch = match (s.batch_id, s.same_as_batch, s.dry_run) {
         (_, Some(id), _) => format!("与批次 {id} 相同，未做更改 (identical file, nothing changed)"),
         (Some(id), _, _) => format!("#{id}"),
@@ -172,7 +178,7 @@ fn report(out: &mut dyn Write, s: &Summary, width: usize) -> Result<()> {
         pad_left(&count(s.unchanged), 9),
         pad_left(&number(s.invalid as f64), 9),
     )?;
-    if !s.periods.is_empty() {
+    if !s.periods.is_empty() && show_periods {
         let p: Vec<String> = s.periods.iter().map(|p| p.to_string()).collect();
         writeln!(out, "  统计期 {}", p.join("、"))?;
     }
