@@ -106,3 +106,114 @@ pub fn copy_data(s: &Scratch) -> PathBuf {
     }
     dst
 }
+
+/// One household row of a register snapshot, for tests that need households before CSV import
+/// exists. Statuses are the stored codes: poor, exited, returned.
+pub struct HouseholdRow<'a> {
+    pub household_id: &'a str,
+    pub village_code: &'a str,
+    pub size: i64,
+    pub status: &'a str,
+}
+
+/// Write one county's register snapshot for `period` the way an import does: an import_batch row,
+/// the households, their snapshot rows pointing at the batch with line numbers, and the
+/// register_snapshot row. The only place tests write households, so that it can later be replaced
+/// by importing a generated CSV file.
+pub fn insert_register(
+    conn: &Connection,
+    county_code: &str,
+    period: &str,
+    rows: &[HouseholdRow],
+) -> i64 {
+    let tx = conn.unchecked_transaction().expect("transaction");
+    let file = format!("households-{county_code}-{period}.csv");
+    tx.execute(
+        "INSERT INTO import_batch (kind, file_name, sha256, rows_read, rows_written, imported_by,
+                                   imported_at, scope, period)
+         VALUES ('households', ?1, ?2, ?3, ?3, 'test', '2019-12-31T00:00:00Z', ?4, ?5)",
+        rusqlite::params![
+            file,
+            format!("{:0>64}", rows.len()),
+            rows.len() as i64,
+            county_code,
+            period
+        ],
+    )
+    .expect("insert import_batch");
+    let batch = tx.last_insert_rowid();
+    for (i, r) in rows.iter().enumerate() {
+        let line = i as i64 + 2; // line 1 is the header
+        tx.execute(
+            "INSERT INTO household (household_id, village_code, batch_id, line) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (household_id) DO NOTHING",
+            rusqlite::params![r.household_id, r.village_code, batch, line],
+        )
+        .expect("insert household");
+        let exit_year = (r.status == "exited").then_some(2018);
+        tx.execute(
+            "INSERT INTO household_snapshot (period, household_id, village_code, size, status, exit_year,
+                                             income_per_capita, batch_id, line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 4500, ?7, ?8)",
+            rusqlite::params![period, r.household_id, r.village_code, r.size, r.status, exit_year, batch, line],
+        )
+        .expect("insert household_snapshot");
+    }
+    tx.execute(
+        "INSERT INTO register_snapshot (county_code, period, batch_id, households) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![county_code, period, batch, rows.len() as i64],
+    )
+    .expect("insert register_snapshot");
+    tx.commit().expect("commit");
+    batch
+}
+
+/// A decoded PNG: size and RGB(A) pixels.
+pub struct Image {
+    pub width: u32,
+    pub height: u32,
+    /// Bytes per pixel (3 RGB, 4 RGBA).
+    pub channels: usize,
+    pub pixels: Vec<u8>,
+}
+
+impl Image {
+    pub fn decode(bytes: &[u8]) -> Image {
+        let mut decoder = png::Decoder::new(bytes);
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().expect("a PNG header");
+        let mut pixels = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut pixels).expect("PNG pixel data");
+        pixels.truncate(info.buffer_size());
+        Image {
+            width: info.width,
+            height: info.height,
+            channels: info.color_type.samples(),
+            pixels,
+        }
+    }
+
+    pub fn rgb(&self, x: u32, y: u32) -> [u8; 3] {
+        let i = (y as usize * self.width as usize + x as usize) * self.channels;
+        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]]
+    }
+
+    /// How many pixels have exactly this colour.
+    pub fn count(&self, rgb: [u8; 3]) -> usize {
+        self.pixels
+            .chunks(self.channels)
+            .filter(|p| p[..3] == rgb)
+            .count()
+    }
+
+    /// Variance of the grey level: 0 for a blank image.
+    pub fn variance(&self) -> f64 {
+        let grey: Vec<f64> = self
+            .pixels
+            .chunks(self.channels)
+            .map(|p| (p[0] as f64 + p[1] as f64 + p[2] as f64) / 3.0)
+            .collect();
+        let mean = grey.iter().sum::<f64>() / grey.len() as f64;
+        grey.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / grey.len() as f64
+    }
+}
