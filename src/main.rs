@@ -36,6 +36,8 @@ enum Command {
     Template(cmd::template::TemplateArgs),
     /// List the facts from the bulletins with their source sentences
     Facts(cmd::facts::FactsArgs),
+    /// Draw a chart as PNG (charts/<region>-<kind>-<period>.png)
+    Chart(cmd::chart::ChartArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Status(a) => cmd::status::run(&db, &mut out, a),
         Command::Template(a) => cmd::template::run(&mut out, a),
         Command::Facts(a) => cmd::facts::run(&db, &mut out, a),
+        Command::Chart(a) => cmd::chart::run(&db, &mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {
