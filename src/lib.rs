@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod bulletin;
+pub mod chart;
 pub mod columns;
 pub mod criteria;
 pub mod csvfile;

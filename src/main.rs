@@ -43,6 +43,8 @@ enum Command {
     Imports(cmd::imports::ImportsArgs),
     /// Run the whole workflow on generated demo data (or only generate the files)
     Demo(cmd::demo::DemoArgs),
+    /// Draw a chart as PNG (charts/<region>-<kind>-<period>.png)
+    Chart(cmd::chart::ChartArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Import(c) => cmd::import::run(&db, &mut out, c),
         Command::Imports(a) => cmd::imports::run(&db, &mut out, a),
         Command::Demo(a) => cmd::demo::run(&mut out, a),
+        Command::Chart(a) => cmd::chart::run(&db, &mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {

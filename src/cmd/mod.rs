@@ -1,5 +1,6 @@
 //! One file per subcommand: its arguments and a `run` that calls the library and prints.
 
+pub mod chart;
 pub mod demo;
 pub mod facts;
 pub mod import;

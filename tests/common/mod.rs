@@ -106,3 +106,97 @@ pub fn copy_data(s: &Scratch) -> PathBuf {
     }
     dst
 }
+
+/// One household row of a register snapshot. Statuses are the stored codes: poor, exited, returned.
+pub struct HouseholdRow<'a> {
+    pub household_id: &'a str,
+    pub village_code: &'a str,
+    pub size: i64,
+    pub status: &'a str,
+}
+
+/// Import one county's register snapshot for `period` as a county office would: write the rows as
+/// a households CSV beside the database and import it. Returns the import batch id.
+pub fn insert_register(
+    conn: &Connection,
+    county_code: &str,
+    period: &str,
+    rows: &[HouseholdRow],
+) -> i64 {
+    let db = PathBuf::from(conn.path().expect("a file database"));
+    let file = db.with_file_name(format!("households-{county_code}-{period}.csv"));
+    let mut csv = String::from("统计期,户编号,村代码,家庭人口,脱贫状态,脱贫年度,人均纯收入\n");
+    for r in rows {
+        let (status, year) = match r.status {
+            "exited" => ("已脱贫", "2018"),
+            "returned" => ("返贫", "2017"),
+            _ => ("未脱贫", ""),
+        };
+        csv.push_str(&format!(
+            "{period},{},{},{},{status},{year},4500\n",
+            r.household_id, r.village_code, r.size
+        ));
+    }
+    std::fs::write(&file, csv).expect("write households CSV");
+    let mut writer = tuopin::db::open(&db).expect("open database");
+    let summary = tuopin::import::import_file(
+        &mut writer,
+        tuopin::import::Kind::Households,
+        &file,
+        &tuopin::import::Options::default(),
+        &|_| {},
+    )
+    .expect("import");
+    assert!(summary.ok(), "fixture import failed: {:?}", summary.errors);
+    summary.batch_id.expect("a batch")
+}
+
+/// A decoded PNG: size and RGB(A) pixels.
+pub struct Image {
+    pub width: u32,
+    pub height: u32,
+    /// Bytes per pixel (3 RGB, 4 RGBA).
+    pub channels: usize,
+    pub pixels: Vec<u8>,
+}
+
+impl Image {
+    pub fn decode(bytes: &[u8]) -> Image {
+        let mut decoder = png::Decoder::new(bytes);
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().expect("a PNG header");
+        let mut pixels = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut pixels).expect("PNG pixel data");
+        pixels.truncate(info.buffer_size());
+        Image {
+            width: info.width,
+            height: info.height,
+            channels: info.color_type.samples(),
+            pixels,
+        }
+    }
+
+    pub fn rgb(&self, x: u32, y: u32) -> [u8; 3] {
+        let i = (y as usize * self.width as usize + x as usize) * self.channels;
+        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]]
+    }
+
+    /// How many pixels have exactly this colour.
+    pub fn count(&self, rgb: [u8; 3]) -> usize {
+        self.pixels
+            .chunks(self.channels)
+            .filter(|p| p[..3] == rgb)
+            .count()
+    }
+
+    /// Variance of the grey level: 0 for a blank image.
+    pub fn variance(&self) -> f64 {
+        let grey: Vec<f64> = self
+            .pixels
+            .chunks(self.channels)
+            .map(|p| (p[0] as f64 + p[1] as f64 + p[2] as f64) / 3.0)
+            .collect();
+        let mean = grey.iter().sum::<f64>() / grey.len() as f64;
+        grey.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / grey.len() as f64
+    }
+}

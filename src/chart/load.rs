@@ -1,0 +1,214 @@
+//! Reading what a chart shows from the database, one function per kind. The renderers never touch
+//! the database; the criteria-based kinds and the report get their own loaders beside these.
+
+use anyhow::{bail, Result};
+use rusqlite::{params, Connection};
+
+use super::households::{HouseholdMonth, HouseholdsData, StatusCounts};
+use super::indicator::{IndicatorData, IndicatorPoint};
+use crate::bulletin::Bulletin;
+use crate::format::number;
+use crate::indicator::{Qualifier, ValueType};
+use crate::period::Period;
+use crate::region::Level;
+
+/// "起始统计期 … 晚于结束统计期 …" when the range is reversed.
+fn check_range(from: Option<Period>, to: Option<Period>) -> Result<()> {
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            bail!("起始统计期 {f} 晚于结束统计期 {t}");
+        }
+    }
+    Ok(())
+}
+
+/// "在 2019-01 至 2019-12 ", or nothing when the range is open.
+fn range_words(from: Option<Period>, to: Option<Period>) -> String {
+    match (from, to) {
+        (Some(f), Some(t)) => format!("在 {f} 至 {t} "),
+        (Some(f), None) => format!("在 {f} 以后"),
+        (None, Some(t)) => format!("在 {t} 以前"),
+        (None, None) => String::new(),
+    }
+}
+
+const INDICATOR_SERIES: &str = "SELECT v.period, v.value, v.qualifier, v.value_high,
+            b.file_name, v.line, bu.issue_no, bu.total_no, bu.date, bu.title, bu.publisher
+     FROM indicator_value v
+     LEFT JOIN import_batch b ON b.id = v.batch_id
+     LEFT JOIN bulletin_quote q ON q.id = v.quote_id
+     LEFT JOIN bulletin bu ON bu.id = q.bulletin_id
+     WHERE v.region_code = ?1 AND v.indicator_code = ?2
+       AND (?3 IS NULL OR v.period >= ?3) AND (?4 IS NULL OR v.period <= ?4)
+     ORDER BY v.period";
+
+/// One indicator of one region, each value with its source. The months shown are `from`..`to`,
+/// defaulting to the first and last month with a value.
+pub fn indicator(
+    conn: &Connection,
+    region_code: &str,
+    indicator: &str,
+    from: Option<Period>,
+    to: Option<Period>,
+) -> Result<IndicatorData> {
+    check_range(from, to)?;
+    let region = crate::region::get(conn, region_code)?;
+    let Some(ind) = crate::indicator::find(conn, indicator)? else {
+        bail!("指标 {indicator:?} 不存在；可用指标代码或中文名称 (unknown indicator)");
+    };
+    let boolean = ind.value_type == ValueType::Boolean;
+    let mut stmt = conn.prepare_cached(INDICATOR_SERIES)?;
+    let mut rows = stmt.query(params![region.code, ind.code, from, to])?;
+    let mut points = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    let mut issues: Vec<String> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let period: Period = r.get(0)?;
+        let value: f64 = r.get(1)?;
+        let qualifier: String = r.get(2)?;
+        let high: Option<f64> = r.get(3)?;
+        let label = if boolean {
+            (if value != 0.0 { "是" } else { "否" }).to_string()
+        } else {
+            let q = Qualifier::parse(&qualifier, high).unwrap_or(Qualifier::Exact);
+            q.show(&number(value), &high.map(number).unwrap_or_default())
+        };
+        let source = match (r.get::<_, Option<String>>(4)?, r.get::<_, Option<i64>>(6)?) {
+            (Some(file), _) => {
+                let line: i64 = r.get(5)?;
+                if !files.contains(&file) {
+                    files.push(file.clone());
+                }
+                format!("{file} 第 {line} 行")
+            }
+            (None, Some(issue_no)) => {
+                let b = Bulletin {
+                    issue_no,
+                    total_no: r.get(7)?,
+                    date: r.get(8)?,
+                    title: r.get(9)?,
+                    publisher: r.get(10)?,
+                };
+                let cite = format!("《脱贫攻坚快报》{}", b.citation());
+                if !issues.contains(&cite) {
+                    issues.push(cite.clone());
+                }
+                cite
+            }
+            (None, None) => String::new(),
+        };
+        points.push(IndicatorPoint {
+            period,
+            value,
+            label,
+            source,
+        });
+    }
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        bail!(
+            "{}（{}）的{}{}没有数据",
+            region.name,
+            region.code,
+            ind.name,
+            range_words(from, to)
+        );
+    };
+    let mut source: Vec<String> = issues;
+    match files.len() {
+        0 => {}
+        1 | 2 => source.push(format!("导入文件 {}", files.join(", "))),
+        n => source.push(format!("导入文件 {n} 个")),
+    }
+    Ok(IndicatorData {
+        region_name: region.name,
+        indicator_name: ind.name,
+        unit: ind.unit,
+        boolean,
+        from: from.unwrap_or(first.period),
+        to: to.unwrap_or(last.period),
+        source: source.join("; "),
+        points,
+    })
+}
+
+const HOUSEHOLD_COUNTS: &str = "SELECT hs.period, hs.status, count(*)
+     FROM household_snapshot hs
+     JOIN region_county rc ON rc.code = hs.village_code
+     WHERE rc.county_code = ?1
+       AND (?2 IS NULL OR hs.period >= ?2) AND (?3 IS NULL OR hs.period <= ?3)
+     GROUP BY hs.period, hs.status
+     ORDER BY hs.period";
+
+const HOUSEHOLD_BATCHES: &str = "SELECT DISTINCT b.file_name
+     FROM household_snapshot hs
+     JOIN region_county rc ON rc.code = hs.village_code
+     JOIN import_batch b ON b.id = hs.batch_id
+     WHERE rc.county_code = ?1
+       AND (?2 IS NULL OR hs.period >= ?2) AND (?3 IS NULL OR hs.period <= ?3)
+     ORDER BY b.file_name";
+
+/// Registered households of one county per month and status, from the monthly register snapshots.
+pub fn households(
+    conn: &Connection,
+    county_code: &str,
+    from: Option<Period>,
+    to: Option<Period>,
+) -> Result<HouseholdsData> {
+    check_range(from, to)?;
+    let county = crate::region::get(conn, county_code)?;
+    if county.level != Level::County {
+        bail!(
+            "{}（{}）不是县级区划；--county 应为县、区或县级市代码",
+            county.name,
+            county.code
+        );
+    }
+    let mut months: Vec<HouseholdMonth> = Vec::new();
+    let mut stmt = conn.prepare_cached(HOUSEHOLD_COUNTS)?;
+    let mut rows = stmt.query(params![county.code, from, to])?;
+    while let Some(r) = rows.next()? {
+        let period: Period = r.get(0)?;
+        let status: String = r.get(1)?;
+        let n: i64 = r.get(2)?;
+        if !matches!(months.last(), Some(m) if m.period == period) {
+            months.push(HouseholdMonth {
+                period,
+                counts: StatusCounts::default(),
+            });
+        }
+        let Some(m) = months.last_mut() else {
+            continue;
+        };
+        let n = n.max(0) as u64;
+        match status.as_str() {
+            "poor" => m.counts.poor += n,
+            "exited" => m.counts.exited += n,
+            "returned" => m.counts.returned += n,
+            other => bail!("未知的脱贫状态 {other:?}"),
+        }
+    }
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        bail!(
+            "{}（{}）{}没有建档立卡户数据；请先导入该县的月度台账",
+            county.name,
+            county.code,
+            range_words(from, to)
+        );
+    };
+    let (first, last) = (first.period, last.period);
+    let files: Vec<String> = conn
+        .prepare_cached(HOUSEHOLD_BATCHES)?
+        .query_map(params![county.code, from, to], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let source = match files.len() {
+        1 | 2 => format!("建档立卡月度台账 (导入文件 {})", files.join(", ")),
+        n => format!("建档立卡月度台账 (导入文件 {n} 个)"),
+    };
+    Ok(HouseholdsData {
+        region_name: county.name,
+        from: from.unwrap_or(first),
+        to: to.unwrap_or(last),
+        months,
+        source,
+    })
+}

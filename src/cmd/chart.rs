@@ -1,0 +1,129 @@
+//! `tuopin chart KIND ...`: draw one chart as PNG into the output folder (default `charts/`).
+//!
+//!     tuopin chart indicator --region 2112 --indicator dibao_standard [--from 2019-01] [--to 2019-12]
+//!     tuopin chart households --county 210922 [--from 2019-01] [--to 2019-12]
+//!
+//! Common options: --out DIR, --width W, --height H (pixels, default 1600×1000), --font PATH.
+//! Files are named `<region code>-<kind>-<period>.png` (period: the last month shown).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+
+use tuopin::chart::{self, Canvas, ChartFont};
+use tuopin::period::Period;
+
+use super::Outcome;
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    #[command(subcommand)]
+    kind: ChartKind,
+}
+
+#[derive(Debug, Subcommand)]
+enum ChartKind {
+    /// One indicator of one region over time (e.g. 铁岭市 农村低保标准)
+    Indicator(IndicatorArgs),
+    /// Registered households of one county per month, by status (未脱贫 / 返贫 / 已脱贫)
+    Households(HouseholdsArgs),
+}
+
+/// Where and how big to draw.
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// Output folder (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "charts")]
+    out: PathBuf,
+    /// Width in pixels
+    #[arg(long, value_name = "W", default_value_t = chart::DEFAULT_WIDTH)]
+    width: u32,
+    /// Height in pixels
+    #[arg(long, value_name = "H", default_value_t = chart::DEFAULT_HEIGHT)]
+    height: u32,
+    /// A TrueType/OpenType font file to use instead of the built-in WenQuanYi Micro Hei
+    #[arg(long, value_name = "PATH")]
+    font: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    fn canvas(&self) -> Result<Canvas> {
+        let font = match &self.font {
+            Some(path) => ChartFont::from_path(path)?,
+            None => ChartFont::embedded(),
+        };
+        Canvas::new(self.width, self.height, font)
+    }
+}
+
+/// The months to show; by default all months with data.
+#[derive(Debug, Args)]
+struct RangeArgs {
+    /// First month (YYYY-MM)
+    #[arg(long, value_name = "YYYY-MM")]
+    from: Option<Period>,
+    /// Last month (YYYY-MM)
+    #[arg(long, value_name = "YYYY-MM")]
+    to: Option<Period>,
+}
+
+#[derive(Debug, Args)]
+struct IndicatorArgs {
+    /// Region code (e.g. 2112 for 铁岭市)
+    #[arg(long, value_name = "CODE")]
+    region: String,
+    /// Indicator code or Chinese name (e.g. dibao_standard or 农村低保标准)
+    #[arg(long, value_name = "CODE")]
+    indicator: String,
+    #[command(flatten)]
+    range: RangeArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct HouseholdsArgs {
+    /// County code (e.g. 210922 for 彰武县)
+    #[arg(long, value_name = "CODE")]
+    county: String,
+    #[command(flatten)]
+    range: RangeArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(db)?;
+    let (output, file, png) = match &args.kind {
+        ChartKind::Indicator(a) => {
+            // Validate the cheap things before reading data or fonts.
+            let canvas = a.output.canvas()?;
+            let data =
+                chart::load::indicator(&conn, &a.region, &a.indicator, a.range.from, a.range.to)?;
+            let code = tuopin::indicator::find(&conn, &a.indicator)?
+                .map(|i| i.code)
+                .unwrap_or_else(|| a.indicator.clone());
+            let png = chart::indicator::render(&data, &canvas)?;
+            let file = chart::file_name(&a.region, &format!("indicator-{code}"), data.to);
+            (&a.output, file, png)
+        }
+        ChartKind::Households(a) => {
+            let canvas = a.output.canvas()?;
+            let data = chart::load::households(&conn, &a.county, a.range.from, a.range.to)?;
+            let png = chart::households::render(&data, &canvas)?;
+            let file = chart::file_name(&a.county, "households", data.to);
+            (&a.output, file, png)
+        }
+    };
+    let path = chart::write(&output.out, &file, &png)?;
+    writeln!(
+        out,
+        "已生成图表 {} ({}×{})",
+        path.display(),
+        png.width,
+        png.height
+    )?;
+    Ok(Outcome::Ok)
+}
