@@ -411,7 +411,7 @@ fn shipped_font_has_a_glyph_for_every_region_name_and_label() {
         .iter()
         .flat_map(|t| t.chars())
         .filter(|c| !c.is_whitespace())
-        .filter(|&c| face.glyph_index(c).map_or(true, |g| g.0 == 0))
+        .filter(|&c| face.glyph_index(c).is_none_or(|g| g.0 == 0))
         .collect();
     missing.sort();
     missing.dedup();
