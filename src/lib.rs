@@ -5,10 +5,12 @@
 
 pub mod batch;
 pub mod bulletin;
+pub mod check;
 pub mod columns;
 pub mod criteria;
 pub mod csvfile;
 pub mod db;
+pub mod derived;
 pub mod error;
 pub mod format;
 pub mod indicator;
