@@ -36,6 +36,12 @@ enum Command {
     Template(cmd::template::TemplateArgs),
     /// List the facts from the bulletins with their source sentences
     Facts(cmd::facts::FactsArgs),
+    /// List the exit criteria, or change a threshold (`criteria set V2 --threshold 30000`)
+    Criteria(cmd::criteria::CriteriaArgs),
+    /// Check the exit criteria: villages, counties, or households (疑似错退, 防返贫监测)
+    Check(cmd::check::CheckArgs),
+    /// Every criterion of one village or county with value, threshold, period and source
+    Explain(cmd::explain::ExplainArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,9 @@ fn main() -> ExitCode {
         Command::Status(a) => cmd::status::run(&db, &mut out, a),
         Command::Template(a) => cmd::template::run(&mut out, a),
         Command::Facts(a) => cmd::facts::run(&db, &mut out, a),
+        Command::Criteria(a) => cmd::criteria::run(&db, &mut out, a),
+        Command::Check(a) => cmd::check::run(&db, &mut out, a),
+        Command::Explain(a) => cmd::explain::run(&db, &mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {

@@ -1,5 +1,8 @@
 //! One file per subcommand: its arguments and a `run` that calls the library and prints.
 
+pub mod check;
+pub mod criteria;
+pub mod explain;
 pub mod facts;
 pub mod init;
 pub mod status;
