@@ -144,6 +144,8 @@ CREATE TABLE indicator_value (
     CHECK ((batch_id IS NULL) = (line IS NULL))
 ) WITHOUT ROWID;
 CREATE INDEX indicator_value_batch ON indicator_value (batch_id);
+-- "The latest month with data" without scanning every value.
+CREATE INDEX indicator_value_period ON indicator_value (period);
 
 ------------------------------------------------------------------------------------------------
 -- Households (建档立卡) and their monthly snapshots

@@ -1,7 +1,7 @@
 //! The exit criteria (10 village, 6 county) as data: loaded from data/criteria.csv by `init`.
 
 use anyhow::{bail, Result};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Criterion {
@@ -73,4 +73,61 @@ pub fn insert(conn: &Connection, c: &Criterion) -> Result<()> {
         ],
     )?;
     Ok(())
+}
+
+/// One criterion by its number (V1…V10, C1…C6; case does not matter), or a clear error.
+pub fn get(conn: &Connection, no: &str) -> Result<Criterion> {
+    let key = no.trim().to_uppercase();
+    let mut stmt = conn.prepare_cached(&format!("{SELECT_CRITERIA} WHERE no = ?1"))?;
+    match stmt.query_row([&key], from_row).optional()? {
+        Some(c) => Ok(c),
+        None => {
+            bail!("没有编号为 {no:?} 的退出标准；可用 `tuopin criteria` 查看 (unknown criterion)")
+        }
+    }
+}
+
+// An unchanged threshold is not written, so history records only real changes.
+const UPDATE_THRESHOLD: &str =
+    "UPDATE criterion SET threshold = ?2 WHERE no = ?1 AND threshold IS NOT ?2";
+
+/// Change a criterion's fixed threshold. `raw` is read as the criterion's indicator type (`30000`,
+/// `30,000`, `1.5%`, `是`), so a percent stays within 0–100. The old row goes to `history` (trigger),
+/// with `reason`. Returns the criterion before and after.
+pub fn set_threshold(
+    conn: &mut Connection,
+    no: &str,
+    raw: &str,
+    reason: &str,
+) -> Result<(Criterion, Criterion)> {
+    let before = get(conn, no)?;
+    if before.threshold_ref.is_some() {
+        bail!(
+            "{} {} 与{}比较，没有固定阈值可改 (criterion compares with another region)",
+            before.no,
+            before.name,
+            match before.threshold_ref.as_deref() {
+                Some("province") => "全省",
+                _ => "其他区划",
+            }
+        );
+    }
+    let Some(ind) = crate::indicator::find(conn, &before.indicator_code)? else {
+        bail!(
+            "标准 {} 的指标 {} 不在指标目录中",
+            before.no,
+            before.indicator_code
+        );
+    };
+    let threshold = ind
+        .value_type
+        .parse(raw)
+        .map_err(|e| anyhow::anyhow!("阈值 {e}"))?;
+    let tx = conn.transaction()?;
+    crate::db::set_change_context(&tx, None, reason)?;
+    tx.execute(UPDATE_THRESHOLD, params![before.no, threshold])?;
+    crate::db::set_change_context(&tx, None, "")?;
+    let after = get(&tx, &before.no)?;
+    tx.commit()?;
+    Ok((before, after))
 }

@@ -6,11 +6,13 @@
 pub mod batch;
 pub mod bulletin;
 pub mod chart;
+pub mod check;
 pub mod columns;
 pub mod criteria;
 pub mod csvfile;
 pub mod db;
 pub mod demo;
+pub mod derived;
 pub mod error;
 pub mod format;
 pub mod idcard;

@@ -45,6 +45,12 @@ enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Draw a chart as PNG (charts/<region>-<kind>-<period>.png)
     Chart(cmd::chart::ChartArgs),
+    /// List the exit criteria, or change a threshold (`criteria set V2 --threshold 30000`)
+    Criteria(cmd::criteria::CriteriaArgs),
+    /// Check the exit criteria: villages, counties, or households (疑似错退, 防返贫监测)
+    Check(cmd::check::CheckArgs),
+    /// Every criterion of one village or county with value, threshold, period and source
+    Explain(cmd::explain::ExplainArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +67,9 @@ fn main() -> ExitCode {
         Command::Imports(a) => cmd::imports::run(&db, &mut out, a),
         Command::Demo(a) => cmd::demo::run(&mut out, a),
         Command::Chart(a) => cmd::chart::run(&db, &mut out, a),
+        Command::Criteria(a) => cmd::criteria::run(&db, &mut out, a),
+        Command::Check(a) => cmd::check::run(&db, &mut out, a),
+        Command::Explain(a) => cmd::explain::run(&db, &mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {

@@ -1,7 +1,10 @@
 //! One file per subcommand: its arguments and a `run` that calls the library and prints.
 
 pub mod chart;
+pub mod check;
+pub mod criteria;
 pub mod demo;
+pub mod explain;
 pub mod facts;
 pub mod import;
 pub mod imports;

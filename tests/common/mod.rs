@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod fixture;
+
 use assert_cmd::Command;
 use rusqlite::Connection;
 

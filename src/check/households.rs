@@ -1,0 +1,193 @@
+//! Households: suspected wrong exits (疑似错退) and the anti-return-to-poverty monitoring list
+//! (防返贫监测), from each county's register snapshot as of a month.
+//!
+//! Only 已脱贫 households are listed: 未脱贫 and 返贫 households are already supported. A standard
+//! that is not reported is listed as unknown, never as failed. H1 compares the per-capita income with
+//! the poverty line of the checked month's year (or the latest earlier year: the line was last set for
+//! 2020); income equal to the line fails ("above the line").
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{params, Connection};
+
+use super::{
+    checked_county, max_age_months, resolve_period, Sources, DEFAULT_MONITORING_THRESHOLD,
+};
+use crate::derived;
+use crate::period::Period;
+
+/// The household exit standards, in order: H1 income above the poverty line, H2–H6 the reported facts.
+pub const HOUSEHOLD_STANDARDS: [(&str, &str); 6] = [
+    ("H1", "人均纯收入高于扶贫标准"),
+    ("H2", "不愁吃、不愁穿"),
+    ("H3", "义务教育有保障"),
+    ("H4", "基本医疗有保障"),
+    ("H5", "住房安全有保障"),
+    ("H6", "饮水安全"),
+];
+
+/// One household on the list. Names are never included; the ID number only masked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HouseholdFinding {
+    pub household_id: String,
+    pub village_code: String,
+    /// poor | exited | returned
+    pub status: String,
+    /// Standards the household fails (H1–H6).
+    pub failed: Vec<&'static str>,
+    /// Standards not reported for the household.
+    pub unknown: Vec<&'static str>,
+    /// 已脱贫 and failing a standard: 疑似错退.
+    pub suspected_wrong_exit: bool,
+    /// 已脱贫 with income under the monitoring threshold: 防返贫监测.
+    pub monitoring: bool,
+    pub income_per_capita: f64,
+    pub id_masked: Option<String>,
+    /// Import file and line of the household's row.
+    pub source: String,
+}
+
+/// A register used by the household check.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RegisterUsed {
+    pub county_code: String,
+    pub period: Period,
+    pub file_name: String,
+    /// False when the snapshot is older than the value-age limit (its households are not listed).
+    pub used: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HouseholdReport {
+    pub period: Period,
+    pub kind: &'static str,
+    /// The poverty line H1 compares with: (year, yuan); None when there is none for the year.
+    pub poverty_line_year: Option<i32>,
+    pub poverty_line: Option<f64>,
+    pub monitoring_threshold: f64,
+    pub registers: Vec<RegisterUsed>,
+    pub households: Vec<HouseholdFinding>,
+}
+
+impl HouseholdReport {
+    pub fn suspected(&self) -> usize {
+        self.households
+            .iter()
+            .filter(|h| h.suspected_wrong_exit)
+            .count()
+    }
+    pub fn monitored(&self) -> usize {
+        self.households.iter().filter(|h| h.monitoring).count()
+    }
+}
+
+// Exited households of one snapshot month failing a standard or under the monitoring threshold, in the
+// counties of the JSON array ?4. ?2 poverty line (NULL: H1 unknown), ?3 monitoring threshold.
+const HOUSEHOLD_FINDINGS: &str =
+    "SELECT h.household_id, h.village_code, h.status, h.income_per_capita,
+            h.food_clothing_ok, h.education_ok, h.medical_ok, h.housing_safe, h.water_safe,
+            h.id_masked, h.batch_id, h.line
+     FROM household_snapshot h
+     JOIN region v ON v.code = h.village_code
+     JOIN region t ON t.code = v.parent_code
+     WHERE h.period = ?1 AND h.status = 'exited'
+       AND (h.income_per_capita <= ?2 OR h.income_per_capita < ?3 OR h.food_clothing_ok = 0
+            OR h.education_ok = 0 OR h.medical_ok = 0 OR h.housing_safe = 0 OR h.water_safe = 0)
+       AND t.parent_code IN (SELECT value FROM json_each(?4))
+     ORDER BY h.village_code, h.household_id";
+
+/// Exited households that fail a household standard (疑似错退) or whose income is under the
+/// monitoring threshold (防返贫监测; meta `monitoring_income_threshold` unless `threshold` is given),
+/// in each county's register snapshot as of `period` (None: the latest month with data).
+pub fn check_households(
+    conn: &Connection,
+    period: Option<Period>,
+    county: Option<&str>,
+    threshold: Option<f64>,
+) -> Result<HouseholdReport> {
+    let county = checked_county(conn, county)?;
+    let period = resolve_period(conn, period)?;
+    let max_age = max_age_months(conn)?;
+    let monitoring_threshold = match threshold {
+        Some(t) => t,
+        None => crate::db::setting::<f64>(conn, "monitoring_income_threshold")?
+            .unwrap_or(DEFAULT_MONITORING_THRESHOLD),
+    };
+    let line = derived::poverty_line(conn, period.year())?;
+    let sources = Sources::load(conn)?;
+    let snapshots = derived::latest_snapshots(conn, period, county)?;
+    let mut registers: Vec<RegisterUsed> = snapshots
+        .values()
+        .map(|s| RegisterUsed {
+            county_code: s.county_code.clone(),
+            period: s.period,
+            file_name: s.file_name.clone(),
+            used: s.period.months_until(period) <= max_age,
+        })
+        .collect();
+    registers.sort_by(|a, b| a.county_code.cmp(&b.county_code));
+
+    let mut by_period: HashMap<Period, Vec<&str>> = HashMap::new();
+    for r in registers.iter().filter(|r| r.used) {
+        by_period.entry(r.period).or_default().push(&r.county_code);
+    }
+    let mut households = Vec::new();
+    let mut stmt = conn.prepare_cached(HOUSEHOLD_FINDINGS)?;
+    for (snap_period, counties) in by_period {
+        let counties = serde_json::to_string(&counties)?;
+        let mut rows = stmt.query(params![
+            snap_period,
+            line.map(|l| l.1),
+            monitoring_threshold,
+            counties
+        ])?;
+        while let Some(r) = rows.next()? {
+            let income: f64 = r.get(3)?;
+            let h1 = line.map(|(_, yuan)| income > yuan);
+            let facts = [
+                h1,
+                r.get::<_, Option<bool>>(4)?,
+                r.get::<_, Option<bool>>(5)?,
+                r.get::<_, Option<bool>>(6)?,
+                r.get::<_, Option<bool>>(7)?,
+                r.get::<_, Option<bool>>(8)?,
+            ];
+            let mut failed = Vec::new();
+            let mut unknown = Vec::new();
+            for (i, f) in facts.iter().enumerate() {
+                match f {
+                    Some(false) => failed.push(HOUSEHOLD_STANDARDS[i].0),
+                    None => unknown.push(HOUSEHOLD_STANDARDS[i].0),
+                    Some(true) => {}
+                }
+            }
+            let batch: i64 = r.get(10)?;
+            let line_no: i64 = r.get(11)?;
+            households.push(HouseholdFinding {
+                household_id: r.get(0)?,
+                village_code: r.get(1)?,
+                status: r.get(2)?,
+                suspected_wrong_exit: !failed.is_empty(),
+                monitoring: income < monitoring_threshold,
+                failed,
+                unknown,
+                income_per_capita: income,
+                id_masked: r.get(9)?,
+                source: sources.cite(Some((batch, line_no)), None),
+            });
+        }
+    }
+    households.sort_by(|a, b| {
+        (&a.village_code, &a.household_id).cmp(&(&b.village_code, &b.household_id))
+    });
+    Ok(HouseholdReport {
+        period,
+        kind: "households",
+        poverty_line_year: line.map(|l| l.0),
+        poverty_line: line.map(|l| l.1),
+        monitoring_threshold,
+        registers,
+        households,
+    })
+}

@@ -1,0 +1,481 @@
+//! Check results as users read them: a Chinese table with ✓ / ✗ / — per criterion, CSV for Excel
+//! (UTF-8 with a byte-order mark unless asked otherwise), Markdown, JSON (the stable contract), and
+//! the item-by-item explanation of one region.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::{HouseholdReport, RegionResult, Report, HOUSEHOLD_STANDARDS};
+use crate::criteria::Criterion;
+use crate::format::number;
+use crate::period::Period;
+use crate::region::Level;
+
+/// The output formats of the check commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+/// What Excel needs to read a CSV file as UTF-8.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Columns a character takes in a terminal: CJK ideographs and full-width forms take two.
+fn char_width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
+/// Display width of a string in a terminal.
+pub fn width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// Rows padded into aligned columns, two spaces apart; the last column is not padded.
+fn write_columns(out: &mut dyn Write, rows: &[Vec<String>]) -> std::io::Result<()> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; columns];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(width(cell));
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.push_str(&" ".repeat(widths[i] - width(cell) + 2));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn operator_symbol(op: &str) -> &str {
+    match op {
+        ">=" => "≥",
+        "<=" => "≤",
+        "!=" => "≠",
+        other => other,
+    }
+}
+
+/// A value with its unit: `2 %`, `50,000 元/年`, `是`.
+pub fn value_text(v: f64, unit: &str) -> String {
+    if unit == "是/否" {
+        return (if v != 0.0 { "是" } else { "否" }).to_string();
+    }
+    if unit.is_empty() {
+        number(v)
+    } else if unit == "%" {
+        format!("{}%", number(v))
+    } else {
+        format!("{} {unit}", number(v))
+    }
+}
+
+/// A criterion's rule: `< 2%`, `≥ 50,000 元/年`, `= 是`, `> 全省`.
+pub fn rule_text(c: &Criterion) -> String {
+    let op = operator_symbol(&c.operator);
+    match (c.threshold, c.threshold_ref.as_deref()) {
+        (Some(t), _) => format!("{op} {}", value_text(t, &c.unit)),
+        (None, Some("province")) => format!("{op} 全省"),
+        (None, Some(other)) => format!("{op} {other}"),
+        (None, None) => op.to_string(),
+    }
+}
+
+fn level_words(level: Level) -> (&'static str, &'static str, &'static str) {
+    match level {
+        Level::County => ("县级退出核查", "县", "贫困县"),
+        _ => ("村级退出核查", "村", "贫困村"),
+    }
+}
+
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "是",
+        Some(false) => "否",
+        None => "",
+    }
+}
+
+/// The summary line above a table.
+fn summary(r: &Report) -> String {
+    let (title, unit, _) = level_words(r.level);
+    let (pass, fail, undetermined) = r.tally();
+    format!(
+        "{title}  统计期 {}  共 {} 个{unit}：达标 {pass}，未达标 {fail}，无法判定 {undetermined}",
+        r.period,
+        r.regions.len()
+    )
+}
+
+fn legend(r: &Report) -> String {
+    let rules: Vec<String> = r
+        .rules
+        .iter()
+        .map(|c| format!("{} {} {}", c.no, c.name, rule_text(c)))
+        .collect();
+    format!("标准：{}", rules.join("；"))
+}
+
+const SYMBOLS: &str = "✓ 达标  ✗ 未达标  — 无数据；逐项依据：tuopin explain 代码";
+
+fn header(r: &Report) -> Vec<String> {
+    let (_, _, poor) = level_words(r.level);
+    let mut h = vec!["代码".to_string(), "名称".to_string(), poor.to_string()];
+    h.extend(r.rules.iter().map(|c| c.no.clone()));
+    h.push("结论".to_string());
+    h
+}
+
+fn symbols_row(region: &RegionResult) -> Vec<String> {
+    let mut row = vec![
+        region.code.clone(),
+        region.name.clone(),
+        yes_no(region.poverty_registered).to_string(),
+    ];
+    row.extend(
+        region
+            .criteria
+            .iter()
+            .map(|c| c.status.symbol().to_string()),
+    );
+    row.push(region.verdict.chinese().to_string());
+    row
+}
+
+/// The Chinese table: one row per region, ✓ / ✗ / — per criterion, the verdict last.
+pub fn report_table(out: &mut dyn Write, r: &Report) -> Result<()> {
+    writeln!(out, "{}", summary(r))?;
+    writeln!(out, "{}", legend(r))?;
+    writeln!(out)?;
+    let mut rows = vec![header(r)];
+    rows.extend(r.regions.iter().map(symbols_row));
+    write_columns(out, &rows)?;
+    writeln!(out)?;
+    writeln!(out, "{SYMBOLS}")?;
+    Ok(())
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// A Markdown table, for reports.
+pub fn report_markdown(out: &mut dyn Write, r: &Report) -> Result<()> {
+    writeln!(out, "**{}**", summary(r))?;
+    writeln!(out)?;
+    writeln!(out, "{}", legend(r))?;
+    writeln!(out)?;
+    let h = header(r);
+    writeln!(
+        out,
+        "| {} |",
+        h.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
+    )?;
+    writeln!(out, "|{}", "---|".repeat(h.len()))?;
+    for region in &r.regions {
+        let row = symbols_row(region);
+        writeln!(
+            out,
+            "| {} |",
+            row.iter()
+                .map(|c| md_cell(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{SYMBOLS}")?;
+    Ok(())
+}
+
+/// CSV for Excel: per criterion its status (达标/未达标/无数据) and value.
+pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
+    if bom {
+        out.write_all(UTF8_BOM)?;
+    }
+    let (_, _, poor) = level_words(r.level);
+    let mut w = csv::Writer::from_writer(out);
+    let mut h = vec![
+        "统计期".to_string(),
+        "代码".to_string(),
+        "名称".to_string(),
+        "上级代码".to_string(),
+        poor.to_string(),
+        "结论".to_string(),
+        "verdict".to_string(),
+    ];
+    for c in &r.rules {
+        h.push(format!("{} {}", c.no, c.name));
+        h.push(format!("{} 值", c.no));
+    }
+    w.write_record(&h)?;
+    for region in &r.regions {
+        let mut row = vec![
+            r.period.to_string(),
+            region.code.clone(),
+            region.name.clone(),
+            region.parent_code.clone().unwrap_or_default(),
+            yes_no(region.poverty_registered).to_string(),
+            region.verdict.chinese().to_string(),
+            region.verdict.code().to_string(),
+        ];
+        for c in &region.criteria {
+            row.push(c.status.chinese().to_string());
+            row.push(c.value.map(|v| v.to_string()).unwrap_or_default());
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub fn report_json(out: &mut dyn Write, r: &Report) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, r)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn report(out: &mut dyn Write, r: &Report, format: Format, bom: bool) -> Result<()> {
+    match format {
+        Format::Table => report_table(out, r),
+        Format::Csv => report_csv(out, r, bom),
+        Format::Json => report_json(out, r),
+        Format::Markdown => report_markdown(out, r),
+    }
+}
+
+/// Every criterion of one region with value, threshold, status, month and source.
+pub fn explain_text(
+    out: &mut dyn Write,
+    level: Level,
+    period: Period,
+    r: &RegionResult,
+) -> Result<()> {
+    let (_, unit, poor) = level_words(level);
+    let parent = r
+        .parent_code
+        .as_deref()
+        .map(|p| format!("，上级 {p}"))
+        .unwrap_or_default();
+    let registered = match r.poverty_registered {
+        Some(true) => format!("，建档立卡{poor}"),
+        Some(false) => format!("，非{poor}"),
+        None => String::new(),
+    };
+    writeln!(out, "{}（{}）  {unit}{parent}{registered}", r.name, r.code)?;
+    writeln!(
+        out,
+        "统计期 {period}  结论：{} ({})",
+        r.verdict.chinese(),
+        r.verdict.code()
+    )?;
+    for c in &r.criteria {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} {}  {} {} ({})",
+            c.no,
+            c.name,
+            c.status.symbol(),
+            c.status.chinese(),
+            c.status.code()
+        )?;
+        let value = c
+            .value
+            .map(|v| value_text(v, &c.unit))
+            .unwrap_or_else(|| "—".to_string());
+        let threshold = c
+            .threshold
+            .map(|t| value_text(t, &c.unit))
+            .unwrap_or_else(|| "—".to_string());
+        let month = c
+            .value_period
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "—".to_string());
+        writeln!(
+            out,
+            "    值 {value}    标准 {} {threshold}    统计期 {month}",
+            operator_symbol(&c.operator)
+        )?;
+        writeln!(out, "    来源：{}", c.source)?;
+    }
+    Ok(())
+}
+
+pub fn status_chinese(status: &str) -> &str {
+    match status {
+        "poor" => "未脱贫",
+        "exited" => "已脱贫",
+        "returned" => "返贫",
+        other => other,
+    }
+}
+
+fn standards_text(codes: &[&str]) -> String {
+    codes
+        .iter()
+        .map(|code| {
+            let name = HOUSEHOLD_STANDARDS
+                .iter()
+                .find(|(c, _)| c == code)
+                .map(|(_, n)| *n)
+                .unwrap_or("");
+            format!("{code} {name}")
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn household_summary(r: &HouseholdReport) -> Vec<String> {
+    let mut lines = vec![format!(
+        "疑似错退与防返贫监测  统计期 {}  疑似错退 {} 户，防返贫监测 {} 户",
+        r.period,
+        r.suspected(),
+        r.monitored()
+    )];
+    let line = match (r.poverty_line_year, r.poverty_line) {
+        (Some(y), Some(v)) => format!("扶贫标准 {} 元（{y} 年）", number(v)),
+        _ => "扶贫标准无数据（H1 无法判断）".to_string(),
+    };
+    lines.push(format!(
+        "{line}；防返贫监测线 人均纯收入低于 {} 元",
+        number(r.monitoring_threshold)
+    ));
+    if r.registers.is_empty() {
+        lines.push(format!("{} 及以前没有建档立卡台账", r.period));
+    }
+    for g in &r.registers {
+        lines.push(format!(
+            "台账 {}：{}（{}）{}",
+            g.county_code,
+            g.file_name,
+            g.period,
+            if g.used { "" } else { "  过旧，未使用" }
+        ));
+    }
+    lines
+}
+
+const HOUSEHOLD_HEADER: [&str; 8] = [
+    "户编号",
+    "村代码",
+    "证件号码",
+    "脱贫状态",
+    "人均纯收入",
+    "疑似错退",
+    "防返贫监测",
+    "未达标项",
+];
+
+fn household_row(h: &super::HouseholdFinding) -> Vec<String> {
+    vec![
+        h.household_id.clone(),
+        h.village_code.clone(),
+        h.id_masked.clone().unwrap_or_default(),
+        status_chinese(&h.status).to_string(),
+        number(h.income_per_capita),
+        (if h.suspected_wrong_exit { "是" } else { "" }).to_string(),
+        (if h.monitoring { "是" } else { "" }).to_string(),
+        standards_text(&h.failed),
+    ]
+}
+
+pub fn households(
+    out: &mut dyn Write,
+    r: &HouseholdReport,
+    format: Format,
+    bom: bool,
+) -> Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, r)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            if bom {
+                out.write_all(UTF8_BOM)?;
+            }
+            let mut w = csv::Writer::from_writer(out);
+            let mut h: Vec<&str> = vec!["统计期"];
+            h.extend(HOUSEHOLD_HEADER);
+            h.extend(["未填报项", "来源"]);
+            w.write_record(&h)?;
+            for hh in &r.households {
+                let mut row = vec![r.period.to_string()];
+                row.extend(household_row(hh));
+                row.push(standards_text(&hh.unknown));
+                row.push(hh.source.clone());
+                w.write_record(&row)?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            for l in household_summary(r) {
+                writeln!(out, "{l}")?;
+            }
+            writeln!(out)?;
+            if r.households.is_empty() {
+                writeln!(out, "没有需要列出的户 (none)")?;
+            } else {
+                let mut rows = vec![HOUSEHOLD_HEADER.iter().map(|s| s.to_string()).collect()];
+                rows.extend(r.households.iter().map(household_row));
+                write_columns(out, &rows)?;
+            }
+        }
+        Format::Markdown => {
+            for l in household_summary(r) {
+                writeln!(out, "{l}  ")?;
+            }
+            writeln!(out)?;
+            writeln!(out, "| {} |", HOUSEHOLD_HEADER.join(" | "))?;
+            writeln!(out, "|{}", "---|".repeat(HOUSEHOLD_HEADER.len()))?;
+            for hh in &r.households {
+                let row: Vec<String> = household_row(hh).iter().map(|c| md_cell(c)).collect();
+                writeln!(out, "| {} |", row.join(" | "))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_takes_two_columns() {
+        assert_eq!(width("三家子村"), 8);
+        assert_eq!(width("V10"), 3);
+        assert_eq!(width("✓"), 1);
+    }
+
+    #[test]
+    fn values_read_naturally() {
+        assert_eq!(value_text(2.0, "%"), "2%");
+        assert_eq!(value_text(50000.0, "元/年"), "50,000 元/年");
+        assert_eq!(value_text(1.0, "是/否"), "是");
+    }
+}
