@@ -411,8 +411,8 @@ fn villages(rng: &mut Rng, county: &County, opts: &Options) -> Vec<Village> {
         }
         let township = format!("{}-D{:02}", county.code, t + 1);
         let code = format!("{township}-V{:02}", i / townships + 1);
-        // About a third of villages are registered poor villages.
-        let poor = i % 3 == 0;
+        // About a third of villages are registered poor villages, spread over the townships.
+        let poor = (i / townships + t) % 3 == 0;
         out.push(make(
             rng,
             code,
