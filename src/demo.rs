@@ -158,6 +158,8 @@ struct Household {
     housing_fixed: Option<Period>,
     /// From this month an exited household fails 基本医疗 (a suspected wrong exit).
     medical_lapse: Option<Period>,
+    /// Exited but with an income just above the line: on the monitoring list (防返贫监测).
+    fragile: bool,
     base_income: f64,
 }
 
@@ -462,6 +464,7 @@ fn households(
             returns: None,
             housing_fixed: None,
             medical_lapse: None,
+            fragile: false,
             base_income: 0.0,
         }
     };
@@ -512,7 +515,7 @@ fn households(
         }
         if !poor_village && (h.exit_at.is_some() || h.exited_before.is_some()) {
             let r = rng.unit();
-            if r < 0.015 {
+            if r < 0.012 {
                 let from = h.exit_at.unwrap_or(start).add_months(2).unwrap_or(start);
                 let back = month_between(rng, from, opts.to);
                 let again = if rng.unit() < 0.5 {
@@ -521,7 +524,7 @@ fn households(
                     None
                 };
                 h.returns = Some((back, again.filter(|a| *a <= opts.to)));
-            } else if r < 0.03 {
+            } else if r < 0.018 {
                 h.medical_lapse = Some(month_between(
                     rng,
                     Period::new(2019, 1).unwrap_or(start),
@@ -530,6 +533,7 @@ fn households(
             }
         }
         h.base_income = 1_500.0 + rng.below(2_000) as f64;
+        h.fragile = rng.unit() < 0.04;
         out.push(h);
     }
     out
@@ -571,6 +575,7 @@ fn household_rows(households: &[Household], villages: &[Village], p: Period) -> 
             .unwrap_or(0)
             .max(0) as f64;
         let income = match status {
+            "已脱贫" if h.fragile => line + 150.0 + h.base_income * 0.3,
             "已脱贫" => line + 400.0 + h.base_income * 0.8 + months * 35.0,
             _ => (h.base_income * 0.9 + months * 10.0).min(line - 150.0),
         };

@@ -22,6 +22,7 @@ pub mod init;
 pub mod period;
 pub mod refdata;
 pub mod region;
+pub mod report;
 pub mod status;
 pub mod synth;
 pub mod value;

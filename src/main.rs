@@ -45,6 +45,8 @@ enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Draw a chart as PNG (charts/<region>-<kind>-<period>.png)
     Chart(cmd::chart::ChartArgs),
+    /// Write the bulletin-style report (HTML and Markdown) with its charts
+    Report(cmd::report::ReportArgs),
     /// List the exit criteria, or change a threshold (`criteria set V2 --threshold 30000`)
     Criteria(cmd::criteria::CriteriaArgs),
     /// Check the exit criteria: villages, counties, or households (疑似错退, 防返贫监测)
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Imports(a) => cmd::imports::run(&db, &mut out, a),
         Command::Demo(a) => cmd::demo::run(&mut out, a),
         Command::Chart(a) => cmd::chart::run(&db, &mut out, a),
+        Command::Report(a) => cmd::report::run(&db, &mut out, a),
         Command::Criteria(a) => cmd::criteria::run(&db, &mut out, a),
         Command::Check(a) => cmd::check::run(&db, &mut out, a),
         Command::Explain(a) => cmd::explain::run(&db, &mut out, a),

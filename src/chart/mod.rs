@@ -5,6 +5,7 @@
 //! kinds and the report can feed the same renderers. Rendering is deterministic: the same data and
 //! canvas give byte-identical PNGs (no timestamps, no randomness, no system fonts).
 
+pub mod checks;
 pub mod counties;
 pub mod criteria;
 pub mod font;

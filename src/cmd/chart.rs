@@ -1,10 +1,16 @@
 //! `tuopin chart KIND ...`: draw one chart as PNG into the output folder (default `charts/`).
 //!
-//!     tuopin chart indicator --region 2112 --indicator dibao_standard [--from 2019-01] [--to 2019-12]
+//!     tuopin chart incidence --county 210922 [--from 2018-01] [--to 2019-12]
 //!     tuopin chart households --county 210922 [--from 2019-01] [--to 2019-12]
+//!     tuopin chart criteria --county 210922 [--period 2019-12]
+//!     tuopin chart counties [--period 2019-12]
+//!     tuopin chart indicator --region 2112 --indicator dibao_standard [--from 2019-01] [--to 2019-12]
+//!     tuopin chart all [--period 2019-12]
 //!
 //! Common options: --out DIR, --width W, --height H (pixels, default 1600×1000), --font PATH.
-//! Files are named `<region code>-<kind>-<period>.png` (period: the last month shown).
+//! Files are named `<region code>-<kind>-<period>.png` (period: the last month shown; the counties
+//! overview is named after the province). `all` draws incidence, households and the criteria grid of
+//! every planned-exit county and the counties overview.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use tuopin::chart::{self, Canvas, ChartFont};
+use tuopin::chart::{self, checks, Canvas, ChartFont};
 use tuopin::period::Period;
 
 use super::Outcome;
@@ -25,10 +31,39 @@ pub struct ChartArgs {
 
 #[derive(Debug, Subcommand)]
 enum ChartKind {
-    /// One indicator of one region over time (e.g. 铁岭市 农村低保标准)
-    Indicator(IndicatorArgs),
+    /// Poverty incidence per month of a county and its registered poor villages, against the threshold
+    Incidence(HouseholdsArgs),
     /// Registered households of one county per month, by status (未脱贫 / 返贫 / 已脱贫)
     Households(HouseholdsArgs),
+    /// The registered poor villages of a county × the 10 village criteria, for one month
+    Criteria(CriteriaArgs),
+    /// The planned-exit counties side by side: county criteria met, and incidence
+    Counties(PeriodArgs),
+    /// One indicator of one region over time (e.g. 铁岭市 农村低保标准)
+    Indicator(IndicatorArgs),
+    /// The standard set for every planned-exit county, and the counties overview
+    All(PeriodArgs),
+}
+
+#[derive(Debug, Args)]
+struct CriteriaArgs {
+    /// County code (e.g. 210922 for 彰武县)
+    #[arg(long, value_name = "CODE")]
+    county: String,
+    /// The month checked (default: the latest with data)
+    #[arg(long, value_name = "YYYY-MM")]
+    period: Option<Period>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct PeriodArgs {
+    /// The month checked (default: the latest with data)
+    #[arg(long, value_name = "YYYY-MM")]
+    period: Option<Period>,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 /// Where and how big to draw.
@@ -96,7 +131,63 @@ struct HouseholdsArgs {
 
 pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(db)?;
+    let mut monthly = checks::Monthly::new(&conn)?;
     let (output, file, png) = match &args.kind {
+        ChartKind::All(a) => {
+            let canvas = a.output.canvas()?;
+            let period = tuopin::check::resolve_period(&conn, a.period)?;
+            let (drawn, notes) = checks::all(&conn, &canvas, &a.output.out, period)?;
+            for d in &drawn {
+                writeln!(
+                    out,
+                    "已生成图表 {} ({}×{})",
+                    d.path.display(),
+                    d.width,
+                    d.height
+                )?;
+            }
+            for n in &notes {
+                writeln!(out, "未生成: {n}")?;
+            }
+            return Ok(Outcome::Ok);
+        }
+        ChartKind::Incidence(a) => {
+            let canvas = a.output.canvas()?;
+            let data = checks::incidence(&mut monthly, &a.county, a.range.from, a.range.to)?;
+            let png = chart::incidence::render(&data, &canvas)?;
+            (
+                &a.output,
+                chart::file_name(&a.county, "incidence", data.to),
+                png,
+            )
+        }
+        ChartKind::Criteria(a) => {
+            let canvas = a.output.canvas()?;
+            let period = tuopin::check::resolve_period(&conn, a.period)?;
+            let data = checks::criteria_grid(&mut monthly, &a.county, period)?;
+            let png = chart::criteria::render(&data, &canvas)?;
+            (
+                &a.output,
+                chart::file_name(&a.county, "criteria", period),
+                png,
+            )
+        }
+        ChartKind::Counties(a) => {
+            let canvas = a.output.canvas()?;
+            let period = tuopin::check::resolve_period(&conn, a.period)?;
+            let data = checks::counties(&mut monthly, period)?;
+            let png = chart::counties::render(&data, &canvas)?;
+            let province = tuopin::region::of_level(&conn, tuopin::region::Level::Province)?
+                .into_iter()
+                .next()
+                .map(|r| r.code)
+                .unwrap_or_else(|| "21".to_string());
+            (
+                &a.output,
+                chart::file_name(&province, "counties", period),
+                png,
+            )
+        }
         ChartKind::Indicator(a) => {
             // Validate the cheap things before reading data or fonts.
             let canvas = a.output.canvas()?;

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
+use tuopin::chart::{self, Canvas, ChartFont};
+use tuopin::check::output::{self, Format};
+use tuopin::check::Scope;
 use tuopin::demo::{self, Options};
 use tuopin::import::{self, Kind};
 use tuopin::period::Period;
@@ -186,6 +189,49 @@ fn main_job(out: &mut dyn Write, dir: &Path, opts: &Options) -> Result<Outcome> 
             import_one(&mut conn, Kind::Indicators, file, county_of_file(file))?;
         }
     }
+    if outcome != Outcome::Ok {
+        bail!("演示数据导入出错（见上方错误），未继续核查");
+    }
+
+    let period = tuopin::check::resolve_period(&conn, None)?;
+    writeln!(
+        out,
+        "\n== 4. 县级退出核查 (check counties --period {period}) =="
+    )?;
+    let counties = tuopin::check::check_counties(&conn, Some(period), &Scope::default())?;
+    output::report(out, &counties, Format::Table, false)?;
+    writeln!(
+        out,
+        "\n== 5. 贫困村退出核查 (check villages --only-poor --period {period}) =="
+    )?;
+    let villages = tuopin::check::check_villages(
+        &conn,
+        Some(period),
+        &Scope {
+            county: None,
+            only_poor: true,
+        },
+    )?;
+    output::report(out, &villages, Format::Table, false)?;
+
+    writeln!(out, "\n== 6. 图表与报告 (chart all, report) ==")?;
+    let canvas = Canvas::new(
+        chart::DEFAULT_WIDTH,
+        chart::DEFAULT_HEIGHT,
+        ChartFont::embedded(),
+    )?;
+    let written = tuopin::report::write(&conn, &canvas, dir, period)?;
+    for d in &written.charts {
+        writeln!(out, "已生成图表 {}", d.path.display())?;
+    }
+    writeln!(out, "\n报告：{}", written.html.display())?;
+    writeln!(out, "      {}", written.md.display())?;
+    writeln!(
+        out,
+        "数据库：{}（可继续运行 tuopin --db {} explain 211321 等命令）",
+        db.display(),
+        db.display()
+    )?;
     Ok(outcome)
 }
 

@@ -9,6 +9,7 @@ pub mod facts;
 pub mod import;
 pub mod imports;
 pub mod init;
+pub mod report;
 pub mod status;
 pub mod template;
 

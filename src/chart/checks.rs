@@ -1,0 +1,397 @@
+//! Loaders for the chart kinds drawn from the exit-criteria checks (incidence, criteria grid,
+//! counties) and `chart all`, which draws the standard set for every planned-exit county.
+//!
+//! The checks are the one place incidence and verdicts are computed; these loaders only reshape
+//! their results. A month's checks are run once and shared by every chart that needs them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use rusqlite::{params, Connection};
+
+use super::counties::{CountiesData, CountyStatus};
+use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow, Verdict};
+use super::incidence::{IncidenceData, Series};
+use super::{Canvas, Png};
+use crate::check::{self, CriterionResult, RegionResult, Report, Scope, Status};
+use crate::format::number;
+use crate::period::Period;
+use crate::region::{self, Level, Region};
+
+/// The indicator behind the incidence criteria (V1, C1).
+const INCIDENCE: &str = "poverty_incidence";
+
+/// What the checks say, month by month, computed on first use.
+pub struct Monthly<'c> {
+    conn: &'c Connection,
+    villages: BTreeMap<Period, Report>,
+    counties: BTreeMap<Period, Report>,
+    /// village code → county code
+    county_of: HashMap<String, String>,
+}
+
+const VILLAGE_COUNTIES: &str = "SELECT rc.code, rc.county_code FROM region_county rc
+     JOIN region r ON r.code = rc.code WHERE r.level = 'village'";
+
+impl<'c> Monthly<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Monthly<'c>> {
+        let county_of = conn
+            .prepare(VILLAGE_COUNTIES)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Monthly {
+            conn,
+            villages: BTreeMap::new(),
+            counties: BTreeMap::new(),
+            county_of,
+        })
+    }
+
+    /// The registered poor villages of every county, checked as of `p`.
+    pub fn villages(&mut self, p: Period) -> Result<&Report> {
+        if !self.villages.contains_key(&p) {
+            let scope = Scope {
+                county: None,
+                only_poor: true,
+            };
+            let report = check::check_villages(self.conn, Some(p), &scope)?;
+            self.villages.insert(p, report);
+        }
+        Ok(&self.villages[&p])
+    }
+
+    /// Every county, checked as of `p`.
+    pub fn counties(&mut self, p: Period) -> Result<&Report> {
+        if !self.counties.contains_key(&p) {
+            let report = check::check_counties(self.conn, Some(p), &Scope::default())?;
+            self.counties.insert(p, report);
+        }
+        Ok(&self.counties[&p])
+    }
+
+    fn in_county<'r>(&self, report: &'r Report, county: &str) -> Vec<&'r RegionResult> {
+        report
+            .regions
+            .iter()
+            .filter(|r| self.county_of.get(&r.code).map(String::as_str) == Some(county))
+            .collect()
+    }
+}
+
+/// The criterion of a report that reads `indicator`, and its threshold.
+fn rule_for<'r>(report: &'r Report, indicator: &str) -> Option<&'r crate::criteria::Criterion> {
+    report.rules.iter().find(|c| c.indicator_code == indicator)
+}
+
+fn result<'r>(region: &'r RegionResult, no: &str) -> Option<&'r CriterionResult> {
+    region.criteria.iter().find(|c| c.no == no)
+}
+
+fn county(conn: &Connection, code: &str) -> Result<Region> {
+    let r = region::get(conn, code)?;
+    if r.level != Level::County {
+        bail!(
+            "{}（{}）不是县级区划；--county 应为县、区或县级市代码",
+            r.name,
+            r.code
+        );
+    }
+    Ok(r)
+}
+
+const REGISTER_MONTHS: &str =
+    "SELECT min(period), max(period) FROM register_snapshot WHERE county_code = ?1";
+
+/// Poverty incidence per month of a county and its registered poor villages. Months default to
+/// those of the county's register snapshots.
+pub fn incidence(
+    monthly: &mut Monthly,
+    county_code: &str,
+    from: Option<Period>,
+    to: Option<Period>,
+) -> Result<IncidenceData> {
+    let conn = monthly.conn;
+    let c = county(conn, county_code)?;
+    let (first, last): (Option<Period>, Option<Period>) =
+        conn.query_row(REGISTER_MONTHS, [&c.code], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (Some(from), Some(to)) = (from.or(first), to.or(last)) else {
+        bail!(
+            "{}（{}）没有建档立卡台账，无法计算贫困发生率；请先导入该县的月度台账",
+            c.name,
+            c.code
+        );
+    };
+    if from > to {
+        bail!("起始统计期 {from} 晚于结束统计期 {to}");
+    }
+    let mut county_series = Series {
+        name: c.name.clone(),
+        points: Vec::new(),
+    };
+    let mut villages: BTreeMap<String, Series> = BTreeMap::new();
+    let mut threshold = None;
+    for p in from.through(to) {
+        let report = monthly.counties(p)?;
+        if let Some(rule) = rule_for(report, INCIDENCE) {
+            threshold = threshold.or(rule.threshold);
+            let value = report
+                .regions
+                .iter()
+                .find(|r| r.code == c.code)
+                .and_then(|r| result(r, &rule.no))
+                .and_then(|r| r.value);
+            if let Some(v) = value {
+                county_series.points.push((p, v));
+            }
+        }
+        let report = monthly.villages(p)?.clone();
+        let Some(rule) = rule_for(&report, INCIDENCE) else {
+            continue;
+        };
+        for v in monthly.in_county(&report, &c.code) {
+            let series = villages.entry(v.code.clone()).or_insert_with(|| Series {
+                name: v.name.clone(),
+                points: Vec::new(),
+            });
+            if let Some(value) = result(v, &rule.no).and_then(|r| r.value) {
+                series.points.push((p, value));
+            }
+        }
+    }
+    if county_series.points.is_empty() && villages.values().all(|s| s.points.is_empty()) {
+        bail!(
+            "{}（{}）在 {from} 至 {to} 没有可计算的贫困发生率（缺台账或户籍人口）",
+            c.name,
+            c.code
+        );
+    }
+    let Some(threshold) = threshold else {
+        bail!("退出标准中没有贫困发生率（{INCIDENCE}）的固定阈值");
+    };
+    Ok(IncidenceData {
+        county: county_series,
+        villages: villages
+            .into_values()
+            .filter(|s| !s.points.is_empty())
+            .collect(),
+        threshold,
+        from,
+        to,
+        source: "建档立卡月度台账；户籍人口（村、县指标）".to_string(),
+    })
+}
+
+/// A cell's label: the value as the criterion's unit shows it; None for yes/no items (the verdict
+/// word says it).
+fn cell_label(c: &CriterionResult) -> Option<String> {
+    let v = c.value?;
+    match c.unit.as_str() {
+        "%" => Some(format!("{}%", number((v * 10.0).round() / 10.0))),
+        u if u.starts_with('元') => {
+            if v >= 10_000.0 {
+                Some(format!("{:.1}万", v / 10_000.0))
+            } else {
+                Some(number(v.round()))
+            }
+        }
+        _ => None,
+    }
+}
+
+fn verdict(s: Status) -> Verdict {
+    match s {
+        Status::Pass => Verdict::Pass,
+        Status::Fail => Verdict::Fail,
+        Status::NoData => Verdict::NoData,
+    }
+}
+
+/// The registered poor villages of a county × the village criteria, as of `period`.
+pub fn criteria_grid(
+    monthly: &mut Monthly,
+    county_code: &str,
+    period: Period,
+) -> Result<CriteriaGrid> {
+    let c = county(monthly.conn, county_code)?;
+    let report = monthly.villages(period)?.clone();
+    let villages = monthly.in_county(&report, &c.code);
+    if villages.is_empty() {
+        bail!(
+            "{}（{}）没有建档立卡贫困村，或 {period} 没有数据",
+            c.name,
+            c.code
+        );
+    }
+    let columns = report
+        .rules
+        .iter()
+        .map(|r| GridColumn {
+            no: r.no.clone(),
+            short_name: short_name(&r.no)
+                .map(str::to_string)
+                .unwrap_or_else(|| r.name.clone()),
+        })
+        .collect();
+    let rows = villages
+        .iter()
+        .map(|v| GridRow {
+            name: v.name.clone(),
+            cells: report
+                .rules
+                .iter()
+                .map(|rule| match result(v, &rule.no) {
+                    Some(r) => GridCell {
+                        verdict: verdict(r.status),
+                        label: if r.status == Status::NoData {
+                            None
+                        } else {
+                            cell_label(r)
+                        },
+                    },
+                    None => GridCell {
+                        verdict: Verdict::NoData,
+                        label: None,
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(CriteriaGrid {
+        county_name: c.name,
+        period,
+        columns,
+        rows,
+        source: format!("建档立卡月度台账与村级指标，核查期 {period}"),
+    })
+}
+
+const PLANNED_EXIT: &str =
+    "SELECT code FROM region WHERE level = 'county' AND planned_exit_year = ?1 ORDER BY code";
+const LATEST_PLAN_YEAR: &str =
+    "SELECT max(planned_exit_year) FROM region WHERE level = 'county' AND planned_exit_year <= ?1";
+
+/// The counties planned to exit in `period`'s year (or the latest plan year before it).
+pub fn planned_exit_counties(
+    conn: &Connection,
+    period: Period,
+) -> Result<(Option<i32>, Vec<String>)> {
+    let year: Option<i32> = conn.query_row(LATEST_PLAN_YEAR, [period.year()], |r| r.get(0))?;
+    let Some(year) = year else {
+        return Ok((None, Vec::new()));
+    };
+    let codes = conn
+        .prepare(PLANNED_EXIT)?
+        .query_map(params![year], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((Some(year), codes))
+}
+
+/// The planned-exit counties side by side: criteria met and incidence, as of `period`.
+pub fn counties(monthly: &mut Monthly, period: Period) -> Result<CountiesData> {
+    let (year, codes) = planned_exit_counties(monthly.conn, period)?;
+    if codes.is_empty() {
+        bail!("区划表中没有计划退出的贫困县（计划退出年度为空）");
+    }
+    let report = monthly.counties(period)?;
+    let incidence_rule = rule_for(report, INCIDENCE);
+    let mut out = Vec::new();
+    for code in &codes {
+        let Some(r) = report.regions.iter().find(|r| &r.code == code) else {
+            continue;
+        };
+        let count = |s: Status| r.criteria.iter().filter(|c| c.status == s).count() as u32;
+        out.push(CountyStatus {
+            name: r.name.clone(),
+            met: count(Status::Pass),
+            failed: count(Status::Fail),
+            no_data: count(Status::NoData),
+            incidence: incidence_rule
+                .and_then(|rule| result(r, &rule.no))
+                .and_then(|c| c.value),
+        });
+    }
+    Ok(CountiesData {
+        planned_exit_year: year,
+        period,
+        criteria_count: report.rules.len() as u32,
+        incidence_threshold: incidence_rule.and_then(|r| r.threshold).unwrap_or(2.0),
+        counties: out,
+        source: format!("县级退出核查 {period}；建档立卡月度台账、县级指标与第三方评估"),
+    })
+}
+
+/// One chart written by `all`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn {
+    /// The county it is about (None for the counties overview).
+    pub county: Option<String>,
+    pub kind: &'static str,
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The standard set for every planned-exit county as of `period`: incidence, households and the
+/// criteria grid per county, and the counties overview, named `<code>-<kind>-<period>.png` (the
+/// overview under the province's code). Counties without data for a kind are skipped and named in
+/// the returned notes.
+pub fn all(
+    conn: &Connection,
+    canvas: &Canvas,
+    out: &Path,
+    period: Period,
+) -> Result<(Vec<Drawn>, Vec<String>)> {
+    let mut monthly = Monthly::new(conn)?;
+    let (_, codes) = planned_exit_counties(conn, period)?;
+    if codes.is_empty() {
+        bail!("区划表中没有计划退出的贫困县（计划退出年度为空）");
+    }
+    let mut drawn = Vec::new();
+    let mut notes = Vec::new();
+    let mut put = |county: Option<&str>,
+                   kind: &'static str,
+                   code: &str,
+                   png: Result<Png>,
+                   notes: &mut Vec<String>|
+     -> Result<()> {
+        match png {
+            Ok(png) => {
+                let path = super::write(out, &super::file_name(code, kind, period), &png)?;
+                drawn.push(Drawn {
+                    county: county.map(str::to_string),
+                    kind,
+                    path,
+                    width: png.width,
+                    height: png.height,
+                });
+            }
+            Err(e) => notes.push(format!("{code} {kind}: {e:#}")),
+        }
+        Ok(())
+    };
+    let province = region::of_level(conn, Level::Province)?
+        .into_iter()
+        .next()
+        .map(|r| r.code)
+        .unwrap_or_else(|| "21".to_string());
+    let overview = counties(&mut monthly, period).and_then(|d| super::counties::render(&d, canvas));
+    put(None, "counties", &province, overview, &mut notes)?;
+    let first = period.add_months(-23).unwrap_or(period);
+    for code in &codes {
+        let inc = incidence(&mut monthly, code, None, Some(period))
+            .map(|mut d| {
+                d.from = d.from.max(first);
+                d
+            })
+            .and_then(|d| super::incidence::render(&d, canvas));
+        put(Some(code), "incidence", code, inc, &mut notes)?;
+        let hh = super::load::households(conn, code, Some(first), Some(period))
+            .and_then(|d| super::households::render(&d, canvas));
+        put(Some(code), "households", code, hh, &mut notes)?;
+        let grid = criteria_grid(&mut monthly, code, period)
+            .and_then(|d| super::criteria::render(&d, canvas));
+        put(Some(code), "criteria", code, grid, &mut notes)?;
+    }
+    Ok((drawn, notes))
+}
