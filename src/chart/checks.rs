@@ -14,7 +14,7 @@ use super::counties::{CountiesData, CountyStatus};
 use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow, Verdict};
 use super::incidence::{IncidenceData, Series};
 use super::{Canvas, Png};
-use crate::check::{self, CriterionResult, RegionResult, Report, Scope, Status};
+use crate::check::{self, CriterionResult, RegionResult, Report, Status};
 use crate::format::number;
 use crate::period::Period;
 use crate::region::{self, Level, Region};
@@ -25,6 +25,8 @@ const INCIDENCE: &str = "poverty_incidence";
 /// What the checks say, month by month, computed on first use.
 pub struct Monthly<'c> {
     conn: &'c Connection,
+    /// Check only this county (a single county's chart), or all.
+    county: Option<String>,
     villages: BTreeMap<Period, Report>,
     counties: BTreeMap<Period, Report>,
     /// village code → county code
@@ -35,39 +37,44 @@ const VILLAGE_COUNTIES: &str = "SELECT rc.code, rc.county_code FROM region_count
      JOIN region r ON r.code = rc.code WHERE r.level = 'village'";
 
 impl<'c> Monthly<'c> {
-    pub fn new(conn: &'c Connection) -> Result<Monthly<'c>> {
+    /// Checks of every county (for `all` and the counties overview) or of one county.
+    pub fn new(conn: &'c Connection, county: Option<&str>) -> Result<Monthly<'c>> {
         let county_of = conn
             .prepare(VILLAGE_COUNTIES)?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Monthly {
             conn,
+            county: county.map(str::to_string),
             villages: BTreeMap::new(),
             counties: BTreeMap::new(),
             county_of,
         })
     }
 
-    /// The registered poor villages of every county, checked as of `p`.
+    /// The registered poor villages in scope, checked as of `p`.
     pub fn villages(&mut self, p: Period) -> Result<&Report> {
-        if !self.villages.contains_key(&p) {
-            let scope = Scope {
-                county: None,
-                only_poor: true,
-            };
-            let report = check::check_villages(self.conn, Some(p), &scope)?;
-            self.villages.insert(p, report);
-        }
+        self.load(p)?;
         Ok(&self.villages[&p])
     }
 
-    /// Every county, checked as of `p`.
+    /// The counties in scope, checked as of `p`.
     pub fn counties(&mut self, p: Period) -> Result<&Report> {
-        if !self.counties.contains_key(&p) {
-            let report = check::check_counties(self.conn, Some(p), &Scope::default())?;
-            self.counties.insert(p, report);
-        }
+        self.load(p)?;
         Ok(&self.counties[&p])
+    }
+
+    fn load(&mut self, p: Period) -> Result<()> {
+        if !self.villages.contains_key(&p) {
+            let (villages, counties) = check::check_poor_villages_and_counties(
+                self.conn,
+                Some(p),
+                self.county.as_deref(),
+            )?;
+            self.villages.insert(p, villages);
+            self.counties.insert(p, counties);
+        }
+        Ok(())
     }
 
     fn in_county<'r>(&self, report: &'r Report, county: &str) -> Vec<&'r RegionResult> {
@@ -342,7 +349,7 @@ pub fn all(
     out: &Path,
     period: Period,
 ) -> Result<(Vec<Drawn>, Vec<String>)> {
-    let mut monthly = Monthly::new(conn)?;
+    let mut monthly = Monthly::new(conn, None)?;
     let (_, codes) = planned_exit_counties(conn, period)?;
     if codes.is_empty() {
         bail!("区划表中没有计划退出的贫困县（计划退出年度为空）");

@@ -261,6 +261,36 @@ pub fn check_counties(conn: &Connection, period: Option<Period>, scope: &Scope) 
     })
 }
 
+/// The registered poor villages and the counties in scope, checked together from one read of the
+/// data (charts need both, month after month).
+pub fn check_poor_villages_and_counties(
+    conn: &Connection,
+    period: Option<Period>,
+    county: Option<&str>,
+) -> Result<(Report, Report)> {
+    let county = checked_county(conn, county)?;
+    let period = resolve_period(conn, period)?;
+    let checker = Checker::new(conn, period, county)?;
+    let villages = checker.villages(county, true)?;
+    let village_results = checker.evaluate_villages(&villages)?;
+    let counties = checker.counties(county, false)?;
+    let county_results = checker.evaluate_counties(&counties)?;
+    Ok((
+        Report {
+            period,
+            level: Level::Village,
+            regions: village_results,
+            rules: checker.village_criteria.clone(),
+        },
+        Report {
+            period,
+            level: Level::County,
+            regions: county_results,
+            rules: checker.county_criteria,
+        },
+    ))
+}
+
 /// Every criterion of one village or county, as of `period` (None: the latest month with data).
 /// Returns the month checked, the region's level and its result.
 pub fn explain(

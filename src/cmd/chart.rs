@@ -131,7 +131,6 @@ struct HouseholdsArgs {
 
 pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(db)?;
-    let mut monthly = checks::Monthly::new(&conn)?;
     let (output, file, png) = match &args.kind {
         ChartKind::All(a) => {
             let canvas = a.output.canvas()?;
@@ -153,6 +152,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> 
         }
         ChartKind::Incidence(a) => {
             let canvas = a.output.canvas()?;
+            let mut monthly = checks::Monthly::new(&conn, Some(&a.county))?;
             let data = checks::incidence(&mut monthly, &a.county, a.range.from, a.range.to)?;
             let png = chart::incidence::render(&data, &canvas)?;
             (
@@ -164,6 +164,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> 
         ChartKind::Criteria(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
+            let mut monthly = checks::Monthly::new(&conn, Some(&a.county))?;
             let data = checks::criteria_grid(&mut monthly, &a.county, period)?;
             let png = chart::criteria::render(&data, &canvas)?;
             (
@@ -175,6 +176,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> 
         ChartKind::Counties(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
+            let mut monthly = checks::Monthly::new(&conn, None)?;
             let data = checks::counties(&mut monthly, period)?;
             let png = chart::counties::render(&data, &canvas)?;
             let province = tuopin::region::of_level(&conn, tuopin::region::Level::Province)?
