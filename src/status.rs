@@ -46,7 +46,11 @@ pub fn status(conn: &Connection) -> Result<Status> {
         regions,
         provisional_codes: count(conn, "SELECT count(*) FROM region WHERE code_official = 0")?,
         households: count(conn, LATEST_REGISTER_HOUSEHOLDS)?,
-        household_snapshots: count(conn, "SELECT count(*) FROM household_snapshot")?,
+        // Summed from the per-county snapshot records: counting the register itself scans it all.
+        household_snapshots: count(
+            conn,
+            "SELECT coalesce(sum(households), 0) FROM register_snapshot",
+        )?,
         register_periods: count(conn, "SELECT count(DISTINCT period) FROM register_snapshot")?,
         values_from_imports: count(
             conn,

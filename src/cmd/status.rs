@@ -16,6 +16,10 @@ pub struct StatusArgs {
     json: bool,
 }
 
+fn n(v: i64) -> String {
+    tuopin::format::number(v as f64)
+}
+
 pub fn run(db: &Path, out: &mut dyn Write, args: &StatusArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(db)?;
     let s = tuopin::status::status(&conn)?;
@@ -43,12 +47,15 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &StatusArgs) -> Result<Outcome>
     writeln!(
         out,
         "建档立卡户  {} 户，月度台账 {} 条，{} 个统计期",
-        s.households, s.household_snapshots, s.register_periods
+        n(s.households),
+        n(s.household_snapshots),
+        s.register_periods
     )?;
     writeln!(
         out,
         "指标值      导入 {} 条，快报 {} 条",
-        s.values_from_imports, s.values_from_bulletins
+        n(s.values_from_imports),
+        n(s.values_from_bulletins)
     )?;
     writeln!(
         out,
