@@ -1,11 +1,14 @@
 //! One file per subcommand: its arguments and a `run` that calls the library and prints.
 
+pub mod backup;
 pub mod facts;
 pub mod import;
 pub mod imports;
 pub mod init;
+pub mod restore;
 pub mod status;
 pub mod template;
+pub mod verify;
 
 /// How a command ended, beyond errors (which exit 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,6 +16,7 @@ use super::{
 };
 use crate::columns::HOUSEHOLDS;
 use crate::period::Period;
+use crate::privacy::{contains_id_number, mask_id_number, valid_id_number};
 use crate::region::Level;
 use crate::value::{normalize_width, parse_bool, parse_integer, parse_number};
 
@@ -91,33 +92,6 @@ pub fn parse_status(raw: &str) -> Option<&'static str> {
         "返贫" | "returned" => Some("returned"),
         _ => None,
     }
-}
-
-/// An 18-character resident ID number with a valid GB 11643 check digit.
-pub fn valid_id_number(id: &str) -> bool {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
-    let b = id.as_bytes();
-    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let sum: u32 = b[..17]
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| (d - b'0') as u32 * w)
-        .sum();
-    CHECK[(sum % 11) as usize] == b[17].to_ascii_uppercase()
-}
-
-/// 210922199001011234 → 2109**********1234: enough to tell households apart, not to identify anyone.
-pub fn mask_id_number(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
 }
 
 /// Salted SHA-256 of an ID number (salt per database), so equal numbers can be matched without
@@ -224,12 +198,7 @@ pub(super) fn import(
         |c| c.en == "period" && has_period_option,
         problems,
     )?;
-    for (_, name) in unknown {
-        problems.summary.warnings.push(format!(
-            "{}:1: 未知的列 {name:?} 已忽略 (unknown column ignored)",
-            ctx.file
-        ));
-    }
+    super::warn_unknown_columns(ctx, &unknown, problems);
     let c = Cols::new();
     let regions = super::RegionIndex::load(conn)?;
     let salt: String = crate::db::setting(conn, "id_salt")?.unwrap_or_default();
@@ -468,6 +437,16 @@ pub(super) fn import(
             }
         };
         let head_name = Some(header.cell(&record, c.head_name)).filter(|s| !s.is_empty());
+        // An ID number is stored only hashed and masked: refuse it in the clear-text columns.
+        for (s, value) in [(c.id, id), (c.head_name, head_name.unwrap_or(""))] {
+            if contains_id_number(value) {
+                problems.add(
+                    line,
+                    Some(name(s)),
+                    "含有身份证号码；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)",
+                );
+            }
+        }
 
         // Duplicates involving an invalid row: valid rows find each other through the database.
         if !id.is_empty() {
