@@ -279,10 +279,12 @@ fn id_hashes(conn: &Connection) -> Result<Check> {
     Ok(c)
 }
 
-/// Prefilter for the ID-number scan: 17 ASCII digits in a row, or any full-width digit.
-const ID_PREFILTER: &str = "GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*' OR {col} GLOB '*[０-９]*'";
+/// Prefilter for the ID-number scan, so that SQLite skips most values: at least 18 characters,
+/// and 17 ASCII digits in a row or any full-width digit.
+const ID_PREFILTER: &str = "(length({col}) >= 18 AND ({col} GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*' OR {col} GLOB '*[０-９]*'))";
 
-/// Every text column of every table, scanned for a resident ID number in clear.
+/// Every text column of every table, scanned for a resident ID number in clear: one pass per
+/// table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.
 fn clear_ids(conn: &Connection) -> Result<Check> {
     let mut c = Check::new(
         "clear_ids",
@@ -294,28 +296,42 @@ fn clear_ids(conn: &Connection) -> Result<Check> {
            AND (upper(p.type) LIKE '%TEXT%' OR p.type = '')
          ORDER BY m.name, p.cid",
     )?;
-    let columns: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (table, column) in columns {
+    let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (table, column) = row?;
         // Hashes are hexadecimal by construction (checked by id_hashes).
         if table == "household_snapshot" && column == "id_hash" {
             continue;
         }
-        let (t, col) = (quote_ident(&table), quote_ident(&column));
-        let filter = ID_PREFILTER.replace("{col}", &col);
-        let sql = format!("SELECT {col} FROM {t} WHERE {col} {filter}");
+        tables.entry(table).or_default().push(column);
+    }
+    for (table, columns) in tables {
+        let quoted: Vec<String> = columns.iter().map(|col| quote_ident(col)).collect();
+        let filter: Vec<String> = quoted
+            .iter()
+            .map(|col| ID_PREFILTER.replace("{col}", col))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {}",
+            quoted.join(", "),
+            quote_ident(&table),
+            filter.join(" OR ")
+        );
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
-        let mut n = 0u64;
+        let mut found = vec![0u64; columns.len()];
         while let Some(row) = rows.next()? {
-            if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(0)? {
-                if crate::privacy::contains_id_number(&String::from_utf8_lossy(bytes)) {
-                    n += 1;
+            for (i, n) in found.iter_mut().enumerate() {
+                if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(i)? {
+                    if crate::privacy::contains_id_number(&String::from_utf8_lossy(bytes)) {
+                        *n += 1;
+                    }
                 }
             }
         }
-        c.found(n, format!("{table}.{column}: {n} 行含有明文身份证号码"));
+        for (column, n) in columns.iter().zip(found) {
+            c.found(n, format!("{table}.{column}: {n} 行含有明文身份证号码"));
+        }
     }
     Ok(c)
 }
