@@ -105,22 +105,76 @@ pub fn user_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Bring the schema up to `SCHEMA_VERSION`, one migration per transaction.
+/// Bring the schema up to `SCHEMA_VERSION` (see `migrate_with`).
 pub fn migrate(conn: &Connection) -> Result<()> {
-    let mut version = user_version(conn)?;
-    if version > SCHEMA_VERSION {
-        bail!("数据库结构版本 {version} 高于本程序支持的版本 {SCHEMA_VERSION}；请升级 tuopin");
-    }
-    while version < SCHEMA_VERSION {
-        let sql = MIGRATIONS[version as usize];
+    migrate_with(conn, MIGRATIONS).map(|_| ())
+}
+
+/// Bring the schema up to `migrations.len()`: migration N takes `user_version` from N-1 to N.
+///
+/// Before an existing database (version ≥ 1) is changed, a consistent copy is written beside it as
+/// `<db>.v<old>.bak` (mode 0600; an existing one is never overwritten: the next free name
+/// `<db>.v<old>.bak-2` ... is used). Each migration runs in its own IMMEDIATE transaction together
+/// with its `user_version` bump, so a failed migration leaves the database at the version before
+/// it; the version is read again under the write lock, so two processes opening an old database
+/// at once migrate it once. Returns the copy taken, if any.
+///
+/// A migration that must rebuild a table with foreign keys off has to do so outside a transaction;
+/// none does yet.
+pub fn migrate_with(conn: &Connection, migrations: &[&str]) -> Result<Option<PathBuf>> {
+    let target = migrations.len() as i64;
+    let mut copy = None;
+    loop {
+        let version = user_version(conn)?;
+        if version > target {
+            bail!("数据库结构版本 {version} 高于本程序支持的版本 {target}；请升级 tuopin");
+        }
+        if version == target {
+            return Ok(copy);
+        }
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        if user_version(&tx)? != version {
+            // Another process migrated between our look and our lock: look again.
+            continue;
+        }
+        if version >= 1 && copy.is_none() {
+            copy = Some(copy_before_migration(conn, version)?);
+        }
         let next = version + 1;
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {next};\nCOMMIT;"
-        ))
-        .with_context(|| format!("数据库结构迁移到版本 {next} 失败"))?;
-        version = next;
+        tx.execute_batch(migrations[version as usize])
+            .with_context(|| {
+                format!("数据库结构迁移到版本 {next} 失败，数据库仍为版本 {version}")
+            })?;
+        tx.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {next};"
+        ))?;
+        tx.commit().with_context(|| {
+            format!("数据库结构迁移到版本 {next} 失败，数据库仍为版本 {version}")
+        })?;
     }
-    Ok(())
+}
+
+/// The copy kept before migrating from `version`. The caller holds the write lock, so nothing
+/// changes while a second connection reads the committed state (WAL readers are not blocked).
+fn copy_before_migration(conn: &Connection, version: i64) -> Result<PathBuf> {
+    let path = match conn.path().filter(|p| !p.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None => bail!("内存数据库无法在迁移前备份"),
+    };
+    let reader = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    reader.busy_timeout(BUSY_TIMEOUT)?;
+    let dest = crate::backup::free_name(&path, &format!(".v{version}.bak"));
+    crate::backup::copy_to(&reader, &dest, false).with_context(|| {
+        format!(
+            "升级数据库结构前无法备份到 {}；数据库未被更改",
+            dest.display()
+        )
+    })?;
+    Ok(dest)
 }
 
 /// Create a new, empty database file (mode 0600: it holds personal data) and apply the schema.

@@ -22,6 +22,10 @@ struct Cli {
     #[arg(long, global = true, env = "TUOPIN_DB", value_name = "PATH")]
     db: Option<PathBuf>,
 
+    /// Show heads of household by full name (off by default: names are personal data)
+    #[arg(long, global = true)]
+    show_names: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -53,10 +57,34 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Every criterion of one village or county with value, threshold, period and source
     Explain(cmd::explain::ExplainArgs),
+    /// Write a consistent, checked copy of the database (safe while others import)
+    Backup(cmd::backup::BackupArgs),
+    /// Replace the database with a backup (the current one is kept as a .bak)
+    Restore(cmd::restore::RestoreArgs),
+    /// Check the database: integrity, foreign keys, sources, registers, no clear-text ID numbers
+    Verify(cmd::verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
+    // A panic message may quote the data being read: print it with ID numbers masked, and say
+    // plainly that this is a bug of tuopin, not of the user's file.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info.location().map(|l| (l.file(), l.line()));
+        eprintln!("{}", tuopin::privacy::panic_report(&what, at));
+    }));
     let cli = Cli::parse();
+    tuopin::privacy::set_show_names(cli.show_names);
+    if cli.show_names {
+        eprintln!(
+            "注意: 已加 --show-names，输出中将显示户主全名；这是个人信息，请勿外传 (names shown)"
+        );
+    }
     let db = tuopin::db::resolve_path(cli.db.as_deref());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -73,6 +101,9 @@ fn main() -> ExitCode {
         Command::Criteria(a) => cmd::criteria::run(&db, &mut out, a),
         Command::Check(a) => cmd::check::run(&db, &mut out, a),
         Command::Explain(a) => cmd::explain::run(&db, &mut out, a),
+        Command::Backup(a) => cmd::backup::run(&db, &mut out, a),
+        Command::Restore(a) => cmd::restore::run(&db, &mut out, a),
+        Command::Verify(a) => cmd::verify::run(&db, &mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {
@@ -81,7 +112,7 @@ fn main() -> ExitCode {
         // The reader went away (`tuopin facts | head`): not an error of ours.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误: {e:#}");
+            eprintln!("错误: {}", tuopin::privacy::redact_ids(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

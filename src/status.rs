@@ -36,7 +36,16 @@ fn count(conn: &Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
 }
 
+/// What the database holds, read in one transaction: counts taken while another process imports
+/// all describe the same moment (before or after that import, never half of it).
 pub fn status(conn: &Connection) -> Result<Status> {
+    let tx = conn.unchecked_transaction()?;
+    let s = read(&tx)?;
+    tx.finish()?;
+    Ok(s)
+}
+
+fn read(conn: &Connection) -> Result<Status> {
     let mut stmt = conn.prepare(REGIONS_BY_LEVEL)?;
     let regions = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

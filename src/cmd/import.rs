@@ -70,6 +70,7 @@ pub fn run(db: &Path, out: &mut dyn Write, command: &ImportCommand) -> Result<Ou
         dry_run: args.dry_run,
         county: args.county.clone(),
         period: args.period,
+        show_names: tuopin::privacy::show_names(),
     };
     let mut outcome = Outcome::Ok;
     let width = args

@@ -1,4 +1,6 @@
-//! `tuopin imports`: the import batches, newest first (file, sha256, rows, who, when).
+//! `tuopin imports [--all] [--json | --csv]`: the import batches, newest first (file, sha256, rows,
+//! who, when). File names come from county offices: the CSV form neutralises any that a
+//! spreadsheet would run as a formula (`tuopin::csvout`).
 
 use std::io::Write;
 use std::path::Path;
@@ -16,8 +18,11 @@ pub struct ImportsArgs {
     #[arg(long)]
     all: bool,
     /// Print JSON instead of the table
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     json: bool,
+    /// Print CSV instead of the table (safe to open in a spreadsheet)
+    #[arg(long)]
+    csv: bool,
 }
 
 pub fn run(db: &Path, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome> {
@@ -25,6 +30,39 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome
     let batches = tuopin::batch::list(&conn, args.all)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&batches)?)?;
+        return Ok(Outcome::Ok);
+    }
+    if args.csv {
+        let mut w = tuopin::csvout::Writer::new(out);
+        w.row([
+            "id",
+            "kind",
+            "file_name",
+            "sha256",
+            "rows_read",
+            "rows_written",
+            "imported_by",
+            "imported_at",
+            "scope",
+            "period",
+            "undone_at",
+        ])?;
+        for b in &batches {
+            w.row([
+                b.id.to_string(),
+                b.kind.clone(),
+                b.file_name.clone(),
+                b.sha256.clone(),
+                b.rows_read.to_string(),
+                b.rows_written.to_string(),
+                b.imported_by.clone(),
+                b.imported_at.clone(),
+                b.scope.clone().unwrap_or_default(),
+                b.period.clone().unwrap_or_default(),
+                b.undone_at.clone().unwrap_or_default(),
+            ])?;
+        }
+        w.flush()?;
         return Ok(Outcome::Ok);
     }
     let width = batches

@@ -1,5 +1,6 @@
 //! One file per subcommand: its arguments and a `run` that calls the library and prints.
 
+pub mod backup;
 pub mod chart;
 pub mod check;
 pub mod criteria;
@@ -10,8 +11,10 @@ pub mod import;
 pub mod imports;
 pub mod init;
 pub mod report;
+pub mod restore;
 pub mod status;
 pub mod template;
+pub mod verify;
 
 /// How a command ended, beyond errors (which exit 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

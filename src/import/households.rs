@@ -16,6 +16,7 @@ use super::{
 use crate::columns::HOUSEHOLDS;
 use crate::idcard::{hash_id_number, mask_id_number, valid_id_number};
 use crate::period::Period;
+use crate::privacy::contains_id_number;
 use crate::region::Level;
 use crate::value::{normalize_width, parse_bool, parse_integer, parse_number};
 
@@ -187,12 +188,7 @@ pub(super) fn import(
         |c| c.en == "period" && has_period_option,
         problems,
     )?;
-    for (_, name) in unknown {
-        problems.summary.warnings.push(format!(
-            "{}:1: 未知的列 {name:?} 已忽略 (unknown column ignored)",
-            ctx.file
-        ));
-    }
+    super::warn_unknown_columns(ctx, &unknown, problems);
     let c = Cols::new();
     let regions = super::RegionIndex::load(conn)?;
     let salt: String = crate::db::setting(conn, "id_salt")?.unwrap_or_default();
@@ -431,6 +427,16 @@ pub(super) fn import(
             }
         };
         let head_name = Some(header.cell(&record, c.head_name)).filter(|s| !s.is_empty());
+        // An ID number is stored only hashed and masked: refuse it in the clear-text columns.
+        for (s, value) in [(c.id, id), (c.head_name, head_name.unwrap_or(""))] {
+            if contains_id_number(value) {
+                problems.add(
+                    line,
+                    Some(name(s)),
+                    "含有身份证号码；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)",
+                );
+            }
+        }
 
         // Duplicates involving an invalid row: valid rows find each other through the database.
         if !id.is_empty() {

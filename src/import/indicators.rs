@@ -34,7 +34,7 @@ pub(super) fn import(
 ) -> Result<u64> {
     let raw = csv
         .headers()
-        .map_err(|e| Fatal(format!("{}:1: 表头无法读取: {e}", ctx.file)))?
+        .map_err(|e| super::csv_fatal(ctx.file, &e))?
         .clone();
     let long = is_long(&raw);
     let spec: &[Column] = if long {
@@ -53,8 +53,10 @@ pub(super) fn import(
 
     // Wide form: every other column names an indicator (a 备注/note column is allowed).
     let mut wide: Vec<(usize, Indicator)> = Vec::new();
-    for (i, name) in unknown {
-        if !long {
+    if long {
+        super::warn_unknown_columns(ctx, &unknown, problems);
+    } else {
+        for (i, name) in unknown {
             let key = header_key(&name);
             if key == header_key(INDICATORS_LONG[NOTE].zh)
                 || key == header_key(INDICATORS_LONG[NOTE].en)
@@ -77,12 +79,7 @@ pub(super) fn import(
                     format!("未知指标 {name:?}（不在指标目录中）"),
                 ),
             }
-            continue;
         }
-        problems.summary.warnings.push(format!(
-            "{}:1: 未知的列 {name:?} 已忽略 (unknown column ignored)",
-            ctx.file
-        ));
     }
     if !long && wide.is_empty() && !problems.any() {
         return Err(Fatal(format!(
@@ -208,6 +205,20 @@ pub(super) fn import(
                 .filter(|s| !s.is_empty())
         };
 
+        if note.is_some_and(crate::privacy::contains_id_number) {
+            let column = if long {
+                name(NOTE).to_string()
+            } else {
+                wide_note
+                    .map(|i| header.names[i].clone())
+                    .unwrap_or_default()
+            };
+            problems.add(
+                line,
+                Some(&column),
+                "含有身份证号码；备注中不能写证件号码 (ID number in a clear-text column)",
+            );
+        }
         let mut values = Vec::new();
         for (ind, cell, column, indicator_column) in cells {
             let Some(ind) = ind else { continue };

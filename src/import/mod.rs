@@ -10,6 +10,7 @@ mod regions;
 pub mod source;
 pub mod undo;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -21,6 +22,7 @@ use crate::columns::Column;
 use crate::csvfile::header_key;
 use crate::error::LineError;
 use crate::period::Period;
+use crate::privacy::redact_ids;
 use crate::region::Level;
 
 pub use undo::undo;
@@ -53,6 +55,8 @@ pub struct Options {
     pub county: Option<String>,
     /// The period of rows that have no 统计期 column.
     pub period: Option<Period>,
+    /// Echo name-like cell values in full in messages (`--show-names`); masked otherwise.
+    pub show_names: bool,
 }
 
 /// What importing one file did (or, with --dry-run, would do).
@@ -95,14 +99,17 @@ pub(crate) struct Problems<'a> {
     file: &'a str,
     pub summary: &'a mut Summary,
     row_has_error: bool,
+    /// `--show-names`: quoted cells that look like names are shown in full.
+    show_names: bool,
 }
 
 impl<'a> Problems<'a> {
-    fn new(file: &'a str, summary: &'a mut Summary) -> Self {
+    fn new(file: &'a str, summary: &'a mut Summary, show_names: bool) -> Self {
         Problems {
             file,
             summary,
             row_has_error: false,
+            show_names,
         }
     }
 
@@ -113,9 +120,19 @@ impl<'a> Problems<'a> {
             self.row_has_error = true;
         }
         if self.summary.errors.len() < MAX_ERRORS {
-            self.summary
-                .errors
-                .push(LineError::new(self.file, line, column, message));
+            // Messages quote cells, and a shifted column puts names and ID numbers anywhere.
+            let message = message.into();
+            let message = if self.show_names {
+                Cow::Borrowed(message.as_str())
+            } else {
+                crate::privacy::mask_quoted_names(&message)
+            };
+            self.summary.errors.push(LineError::new(
+                self.file,
+                line,
+                column.map(redact_ids).as_deref(),
+                redact_ids(&message),
+            ));
         } else {
             self.summary.errors_not_listed += 1;
         }
@@ -247,7 +264,7 @@ fn import_unchecked(
     let info = match source::inspect(path) {
         Ok(info) => info,
         Err(e) => {
-            summary.fatal = Some(format!("{e:#}"));
+            summary.fatal = Some(redact_ids(&format!("{e:#}")).into_owned());
             return Ok(summary);
         }
     };
@@ -295,7 +312,7 @@ fn import_unchecked(
         progress,
     };
     let result = {
-        let mut problems = Problems::new(&file, &mut summary);
+        let mut problems = Problems::new(&file, &mut summary, opts.show_names);
         match kind {
             Kind::Households => households::import(&ctx, &mut csv, &mut problems),
             Kind::Indicators => indicators::import(&ctx, &mut csv, &mut problems),
@@ -306,12 +323,24 @@ fn import_unchecked(
         Ok(n) => n,
         Err(e) => match e.downcast::<Fatal>() {
             Ok(Fatal(msg)) => {
-                summary.fatal = Some(msg);
+                summary.fatal = Some(redact_ids(&msg).into_owned());
                 0
             }
             Err(e) => return Err(e),
         },
     };
+    if summary.fatal.is_none() && summary.read == 0 && summary.invalid == 0 {
+        // A header and nothing else is a mistake (the wrong sheet, a truncated export), not an
+        // import of nothing.
+        summary.fatal = Some(format!(
+            "{file}: 文件只有表头，没有数据行；未写入任何数据 (no data rows)"
+        ));
+    }
+    for w in &mut summary.warnings {
+        if let Cow::Owned(r) = redact_ids(w) {
+            *w = r;
+        }
+    }
     crate::db::set_change_context(&tx, None, "")?;
     if summary.ok() && !opts.dry_run {
         batch::finish(&tx, batch_id, summary.read, written)?;
@@ -357,10 +386,7 @@ pub(crate) fn read_header(
     optional_when: impl Fn(&Column) -> bool,
     problems: &mut Problems,
 ) -> Result<(Header, Vec<(usize, String)>)> {
-    let raw = csv
-        .headers()
-        .map_err(|e| Fatal(format!("{}:1: 表头无法读取: {e}", ctx.file)))?
-        .clone();
+    let raw = csv.headers().map_err(|e| csv_fatal(ctx.file, &e))?.clone();
     if raw.iter().all(|h| h.trim().is_empty()) {
         return Err(Fatal(format!(
             "{}:1: 文件为空或缺少表头 (empty file or no header)",
@@ -399,14 +425,49 @@ pub(crate) fn next_record(
     if at.record() % 8192 == 0 {
         (ctx.progress)(at.byte());
     }
-    csv.read_record(record).map_err(|e| {
-        let line = e.position().map(|p| p.line()).unwrap_or(0);
-        Fatal(format!(
-            "{}:{line}: CSV 格式错误，无法继续读取: {e}",
+    csv.read_record(record)
+        .map_err(|e| csv_fatal(ctx.file, &e).into())
+}
+
+/// A CSV reading error as a file-level problem: an over-long record names its line and the limit;
+/// a parse error its line.
+pub(crate) fn csv_fatal(file: &str, e: &csv::Error) -> Fatal {
+    if let csv::ErrorKind::Io(io) = e.kind() {
+        if let Some(long) = io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<source::RecordTooLong>())
+        {
+            return Fatal(format!("{file}:{}: {long}", long.line));
+        }
+        return Fatal(format!("{file}: 读取失败: {io}"));
+    }
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    Fatal(format!("{file}:{line}: CSV 格式错误，无法继续读取: {e}"))
+}
+
+/// Unknown columns are ignored with a warning; a file with very many (the wrong file, a sheet
+/// with thousands of empty columns) gets the first few named and the rest counted. (Only reached
+/// once the required columns were found, so this is a real header row, not a row of data; ID
+/// numbers are masked like in every message.)
+pub(crate) fn warn_unknown_columns(
+    ctx: &Context,
+    unknown: &[(usize, String)],
+    problems: &mut Problems,
+) {
+    const LISTED: usize = 10;
+    for (_, name) in unknown.iter().take(LISTED) {
+        problems.summary.warnings.push(format!(
+            "{}:1: 未知的列 {name:?} 已忽略 (unknown column ignored)",
             ctx.file
-        ))
-        .into()
-    })
+        ));
+    }
+    if unknown.len() > LISTED {
+        problems.summary.warnings.push(format!(
+            "{}:1: 另有 {} 个未知的列已忽略 (more unknown columns ignored)",
+            ctx.file,
+            unknown.len() - LISTED
+        ));
+    }
 }
 
 /// The row number a spreadsheet shows for the n-th data record (header is row 1).

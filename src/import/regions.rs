@@ -51,12 +51,7 @@ pub(super) fn import(
     problems: &mut Problems,
 ) -> Result<u64> {
     let (header, unknown) = read_header(ctx, csv, REGIONS, |_| false, problems)?;
-    for (_, name) in unknown {
-        problems.summary.warnings.push(format!(
-            "{}:1: 未知的列 {name:?} 已忽略 (unknown column ignored)",
-            ctx.file
-        ));
-    }
+    super::warn_unknown_columns(ctx, &unknown, problems);
     let mut rows: Vec<Row> = Vec::new();
     let mut by_code: HashMap<String, usize> = HashMap::new();
     let mut record = csv::StringRecord::new();
@@ -79,6 +74,13 @@ pub(super) fn import(
         };
         let code = required(CODE, problems);
         let region_name = required(NAME, problems);
+        if crate::privacy::contains_id_number(&region_name) {
+            problems.add(
+                line,
+                Some(name(NAME)),
+                "含有身份证号码 (ID number in a clear-text column)",
+            );
+        }
         let level_raw = required(LEVEL, problems);
         let level = if level_raw.is_empty() {
             None
@@ -124,7 +126,7 @@ pub(super) fn import(
                     line,
                     Some(name(CODE)),
                     format!(
-                        "代码 {code} 在本文件中重复（第 {} 行已出现）",
+                        "代码 {code:?} 在本文件中重复（第 {} 行已出现）",
                         rows[first].line
                     ),
                 );
@@ -206,7 +208,7 @@ pub(super) fn import(
                     row.line,
                     Some(name(CODE)),
                     format!(
-                        "区划 {} 不属于 --county {county} 指定的县，不能导入 (outside the county)",
+                        "区划 {:?} 不属于 --county {county} 指定的县，不能导入 (outside the county)",
                         row.code
                     ),
                 );

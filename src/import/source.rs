@@ -1,10 +1,13 @@
 //! Reading a county file: its bytes' digest, its encoding, and a streaming UTF-8 reader over it.
 //!
 //! The file is read twice: once to hash it and find its encoding (valid UTF-8, else valid GB18030,
-//! which includes GBK), and once to parse it. Neither pass holds the whole file in memory.
+//! which includes GBK), and once to parse it. Neither pass holds the whole file in memory, and
+//! neither lets one line or record grow past `MAX_LINE_BYTES`: a 2 GB line, a file of NUL bytes or an
+//! unclosed quote is refused after reading at most that much of it, with the line it starts on.
 
+use std::fmt;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -12,6 +15,19 @@ use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_8};
 use sha2::{Digest, Sha256};
 
 const CHUNK: usize = 1 << 16;
+
+/// The longest line, and the longest record (a row including the line breaks inside its quoted
+/// cells), accepted: 1 MiB. A register row is a few hundred bytes; 10,000 columns of short cells
+/// still fit.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+fn size_text(bytes: usize) -> String {
+    if bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} 字节")
+    }
+}
 
 /// What the first pass learned about a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,14 +51,62 @@ impl FileInfo {
 /// Hash the file and decide its encoding. A file that is neither valid UTF-8 nor valid GB18030 is
 /// refused with the byte offset of the first bad sequence.
 pub fn inspect(path: &Path) -> Result<FileInfo> {
+    inspect_with_limit(path, MAX_LINE_BYTES)
+}
+
+fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
     let display = path.display();
     let mut hasher = Sha256::new();
     let mut utf8 = Validator::new(UTF_8);
     let mut bytes = 0u64;
+    let mut line = 1u64;
+    let mut line_len = 0usize;
+    let mut first_nul: Option<u64> = None;
+    let binary = |at: u64| {
+        anyhow::anyhow!(
+            "{display}: 文件含有 NUL 字节（偏移 {at}），不是文本 CSV 文件；可能是 .xlsx 工作簿或二进制文件，请在 Excel 中“另存为” CSV UTF-8（逗号分隔）或 CSV（逗号分隔）(binary file, not CSV)"
+        )
+    };
     for_each_chunk(path, |chunk| {
+        if bytes == 0 && (chunk.starts_with(&[0xff, 0xfe]) || chunk.starts_with(&[0xfe, 0xff])) {
+            bail!(
+                "{display}: 文件是 UTF-16 编码（Excel 的“Unicode 文本”）；请在 Excel 中“另存为” CSV UTF-8（逗号分隔）或 CSV（逗号分隔）(UTF-16 is not supported)"
+            );
+        }
+        // Excel never writes NUL into a CSV file: this is a workbook or garbage. Refused at once,
+        // unless an invalid byte comes first (then the encoding error below names that one).
+        if first_nul.is_none() {
+            first_nul = memchr::memchr(0, chunk).map(|at| bytes + at as u64);
+        }
+        // Line feeds are never part of a multi-byte character in UTF-8 or GB18030. The line
+        // before the first one continues from the previous chunk.
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', chunk) {
+            if line_len + (nl - start) > max_line {
+                break;
+            }
+            line += 1;
+            line_len = 0;
+            start = nl + 1;
+        }
+        // Either the rest of the chunk, or a line that was too long before its line feed.
+        let rest = memchr::memchr(b'\n', &chunk[start..]).unwrap_or(chunk.len() - start);
+        line_len += rest;
+        if line_len > max_line {
+            bail!(
+                "{display}:{line}: 第 {line} 行超过 {}，文件损坏或不是台账 CSV；已停止读取 (line too long)",
+                size_text(max_line)
+            );
+        }
         hasher.update(chunk);
         utf8.feed(chunk, false);
         bytes += chunk.len() as u64;
+        if let Some(nul) = first_nul {
+            if utf8.error.is_none_or(|bad| bad > nul) {
+                return Err(binary(nul));
+            }
+        }
+        Ok(())
     })?;
     utf8.feed(&[], true);
     let sha256 = hasher
@@ -58,10 +122,14 @@ pub fn inspect(path: &Path) -> Result<FileInfo> {
         });
     }
     let mut gb = Validator::new(GB18030);
-    for_each_chunk(path, |chunk| gb.feed(chunk, false))?;
+    for_each_chunk(path, |chunk| {
+        gb.feed(chunk, false);
+        Ok(())
+    })?;
     gb.feed(&[], true);
     let utf8_at = utf8.error.unwrap_or(0);
     match gb.error {
+        None if first_nul.is_some() => Err(binary(first_nul.unwrap_or(0))),
         None => Ok(FileInfo {
             sha256,
             encoding: GB18030,
@@ -82,7 +150,7 @@ pub fn inspect(path: &Path) -> Result<FileInfo> {
     }
 }
 
-fn for_each_chunk(path: &Path, mut f: impl FnMut(&[u8])) -> Result<()> {
+fn for_each_chunk(path: &Path, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
     let mut file = File::open(path).with_context(|| format!("无法打开文件 {}", path.display()))?;
     let mut buf = vec![0u8; CHUNK];
     loop {
@@ -92,7 +160,7 @@ fn for_each_chunk(path: &Path, mut f: impl FnMut(&[u8])) -> Result<()> {
         if n == 0 {
             return Ok(());
         }
-        f(&buf[..n]);
+        f(&buf[..n])?;
     }
 }
 
@@ -138,7 +206,14 @@ impl Validator {
 }
 
 /// A reader yielding the file as UTF-8, without a BOM.
+///
+/// No record may exceed `MAX_LINE_BYTES`: the file could have changed since `inspect`, and a quote
+/// that is never closed turns the rest of a file into one record.
 pub fn utf8_reader(path: &Path, info: &FileInfo) -> Result<Box<dyn Read>> {
+    utf8_reader_with_limit(path, info, MAX_LINE_BYTES)
+}
+
+fn utf8_reader_with_limit(path: &Path, info: &FileInfo, limit: usize) -> Result<Box<dyn Read>> {
     let file = File::open(path).with_context(|| format!("无法打开文件 {}", path.display()))?;
     let reader = BufReader::with_capacity(CHUNK, file);
     let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
@@ -147,7 +222,170 @@ pub fn utf8_reader(path: &Path, info: &FileInfo) -> Result<Box<dyn Read>> {
         .bom_override(info.encoding == UTF_8)
         .strip_bom(true)
         .build(reader);
-    Ok(Box::new(decoded))
+    Ok(Box::new(RecordLimit::new(decoded, limit)))
+}
+
+/// A record longer than the limit: the error a `RecordLimit` reader returns (inside an
+/// `io::Error` of kind InvalidData).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordTooLong {
+    /// The line the record starts on (1-based, counting line feeds).
+    pub line: u64,
+    pub limit: usize,
+}
+
+impl fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "从第 {} 行开始的一行数据超过 {}（引号内的换行也计入），可能有未闭合的引号，或文件损坏、不是台账 CSV；已停止读取 (record too long)",
+            self.line,
+            size_text(self.limit)
+        )
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+/// Where a CSV reader is within a record, as far as record boundaries go. Mirrors csv-core with the
+/// settings tuopin reads with (comma, double quote, `""` as an escaped quote, no escape character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// At the start of a field: a quote here opens a quoted field.
+    FieldStart,
+    /// Inside an unquoted field: quotes are literal.
+    Unquoted,
+    /// Inside a quoted field: line breaks and commas are data.
+    Quoted,
+    /// Just after a quote inside a quoted field: `""` is an escaped quote, anything else closes it.
+    ClosingQuote,
+}
+
+/// Passes text through, failing once a record (not a line: a quoted cell may hold line breaks)
+/// grows past `limit` bytes, so the CSV parser never buffers more than that.
+pub struct RecordLimit<R> {
+    inner: R,
+    limit: usize,
+    state: Place,
+    record_bytes: usize,
+    line: u64,
+    record_line: u64,
+    failed: bool,
+}
+
+impl<R: Read> RecordLimit<R> {
+    pub fn new(inner: R, limit: usize) -> RecordLimit<R> {
+        RecordLimit {
+            inner,
+            limit,
+            state: Place::FieldStart,
+            record_bytes: 0,
+            line: 1,
+            record_line: 1,
+            failed: false,
+        }
+    }
+
+    fn too_long(&mut self) -> io::Error {
+        self.failed = true;
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            RecordTooLong {
+                line: self.record_line,
+                limit: self.limit,
+            },
+        )
+    }
+}
+
+impl<R: Read> RecordLimit<R> {
+    /// Count `span` (no record end in it) into the current record.
+    fn take(&mut self, span: &[u8]) -> io::Result<()> {
+        self.record_bytes += span.len();
+        if self.record_bytes > self.limit {
+            return Err(self.too_long());
+        }
+        Ok(())
+    }
+
+    fn end_record(&mut self, b: u8) {
+        if b == b'\n' {
+            self.line += 1;
+        }
+        self.state = Place::FieldStart;
+        self.record_bytes = 0;
+        self.record_line = self.line;
+    }
+}
+
+impl<R: Read> Read for RecordLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failed {
+            return Err(self.too_long());
+        }
+        let n = self.inner.read(buf)?;
+        let data = &buf[..n];
+        // Whole runs of cell text are skipped with memchr; only field and record boundaries are
+        // looked at one by one.
+        let mut i = 0;
+        while i < data.len() {
+            match self.state {
+                Place::Quoted => match memchr::memchr(b'"', &data[i..]) {
+                    None => {
+                        self.line += memchr::memchr_iter(b'\n', &data[i..]).count() as u64;
+                        self.take(&data[i..])?;
+                        i = data.len();
+                    }
+                    Some(k) => {
+                        let span = &data[i..=i + k];
+                        self.line += memchr::memchr_iter(b'\n', span).count() as u64;
+                        self.take(span)?;
+                        self.state = Place::ClosingQuote;
+                        i += k + 1;
+                    }
+                },
+                Place::Unquoted => match memchr::memchr3(b',', b'\n', b'\r', &data[i..]) {
+                    None => {
+                        self.take(&data[i..])?;
+                        i = data.len();
+                    }
+                    Some(k) => {
+                        self.take(&data[i..i + k])?;
+                        let b = data[i + k];
+                        if b == b',' {
+                            self.take(&[b])?;
+                            self.state = Place::FieldStart;
+                        } else {
+                            self.end_record(b);
+                        }
+                        i += k + 1;
+                    }
+                },
+                // A quoted field's quote, or the first byte of a field.
+                Place::ClosingQuote | Place::FieldStart => {
+                    let b = data[i];
+                    match (self.state, b) {
+                        (_, b'\n' | b'\r') => self.end_record(b),
+                        (_, b',') => {
+                            self.take(&[b])?;
+                            self.state = Place::FieldStart;
+                        }
+                        (_, b'"') => {
+                            // Opens a quoted field, or is the second quote of an escaped `""`.
+                            self.take(&[b])?;
+                            self.state = Place::Quoted;
+                        }
+                        _ => {
+                            self.take(&[b])?;
+                            self.state = Place::Unquoted;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+        }
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -187,6 +425,71 @@ mod tests {
         let info = inspect(f.path()).unwrap();
         assert_eq!(info.encoding, GB18030);
         assert_eq!(read_all(f.path()), "户编号,村代码\r\n三家子村,是\r\n");
+    }
+
+    fn read_limited(text: &str, limit: usize) -> io::Result<String> {
+        let mut out = String::new();
+        RecordLimit::new(text.as_bytes(), limit)
+            .read_to_string(&mut out)
+            .map(|_| out)
+    }
+
+    #[test]
+    fn nul_bytes_are_refused_with_their_offset() {
+        let f = file(b"\xef\xbb\xbfa,b\n\0\0\0");
+        let err = inspect(f.path()).unwrap_err().to_string();
+        assert!(err.contains("NUL") && err.contains("偏移 7"), "{err}");
+        // An invalid byte before the NUL: the encoding error names that byte.
+        let err = inspect(file(b"ab\xff\x00").path()).unwrap_err().to_string();
+        assert!(
+            err.contains("编码无法识别") && err.contains("偏移 2"),
+            "{err}"
+        );
+        // Valid GBK, with a NUL after its first Chinese character: still binary.
+        let mut gbk = encoding_rs::GBK.encode("户编号\n").0.into_owned();
+        let at = gbk.len() + 1;
+        gbk.extend_from_slice(b"x\x00y");
+        let err = inspect(file(&gbk).path()).unwrap_err().to_string();
+        assert!(err.contains(&format!("NUL 字节（偏移 {at}）")), "{err}");
+        let err = inspect(file(b"\xff\xfea\x00").path())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("UTF-16"), "{err}");
+    }
+
+    #[test]
+    fn an_overlong_line_is_refused_in_the_first_pass_across_chunks() {
+        let mut bytes = b"a,b\nc,d\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', CHUNK * 3));
+        bytes.extend_from_slice(b"\nlast\n");
+        let f = file(&bytes);
+        let err = inspect_with_limit(f.path(), CHUNK * 2)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(":3: 第 3 行超过 131072 字节"), "{err}");
+        // Exactly at the limit is fine.
+        assert!(inspect_with_limit(f.path(), CHUNK * 3).is_ok());
+    }
+
+    #[test]
+    fn records_count_the_line_breaks_inside_quotes() {
+        let ok = "a,b\n\"x\ny\",z\n";
+        assert_eq!(read_limited(ok, 8).unwrap(), ok);
+        // The second record is 9 bytes with its quoted line break.
+        let err = read_limited("a,b\n\"xx\ny\",zz\n", 8).unwrap_err();
+        let long = err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<RecordTooLong>())
+            .cloned();
+        assert_eq!(long, Some(RecordTooLong { line: 2, limit: 8 }));
+        // An escaped quote does not close the field; a quote inside an unquoted field is literal.
+        assert!(read_limited("\"a\"\"\nb\"\n", 7).is_ok());
+        assert!(read_limited("\"a\"\"\nb\"\n", 6).is_err());
+        assert!(read_limited("a\"b,c\nd\n", 6).is_ok());
+        // A quote that never closes makes the rest of the file one record.
+        let unclosed = format!("h\n\"{}", "row,1\n".repeat(100));
+        let err = read_limited(&unclosed, 64).unwrap_err().to_string();
+        assert!(err.contains("从第 2 行开始"), "{err}");
     }
 
     #[test]

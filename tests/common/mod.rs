@@ -202,3 +202,54 @@ impl Image {
         grey.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / grey.len() as f64
     }
 }
+
+/// Synthetic townships and villages under existing counties (see `tuopin::synth`), imported into
+/// the scratch database with `tuopin import regions`. Returns each county's village codes.
+pub fn synth_regions(
+    s: &Scratch,
+    counties: &[&str],
+    townships: usize,
+    villages_per_township: usize,
+) -> Vec<Vec<String>> {
+    use std::io::Write;
+    let plans: Vec<tuopin::synth::CountyPlan> = counties
+        .iter()
+        .map(|code| tuopin::synth::CountyPlan {
+            code,
+            townships,
+            villages_per_township,
+        })
+        .collect();
+    let path = s.path("synth-regions.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    tuopin::synth::write_regions(&mut f, &plans).unwrap();
+    f.flush().unwrap();
+    drop(f);
+    s.tuopin(&["import", "regions"])
+        .arg(&path)
+        .assert()
+        .success();
+    plans
+        .iter()
+        .map(|p| tuopin::synth::village_codes(std::slice::from_ref(p)))
+        .collect()
+}
+
+/// A synthetic households file of `n` rows (`tuopin::synth::write_households`). `id_prefix`
+/// replaces the generator's `G` before each household number, so that files of different counties
+/// for the same month do not claim the same households.
+pub fn synth_households(
+    path: &Path,
+    villages: &[String],
+    n: u64,
+    period: &str,
+    seed: u64,
+    id_prefix: char,
+) {
+    let mut bytes = Vec::new();
+    tuopin::synth::write_households(&mut bytes, villages, n, period, seed).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    // Household numbers are the only cells starting with G (village codes start with digits).
+    let text = text.replace(",G", &format!(",{id_prefix}"));
+    std::fs::write(path, text).unwrap();
+}

@@ -1,0 +1,51 @@
+//! `tuopin restore PATH [--force]`
+//!
+//! Replace the database with a backup. PATH must be a tuopin database (application_id) of a schema
+//! version this binary knows, and pass the integrity check; otherwise nothing is changed. The
+//! current database is first copied to `<db>.before-restore-<time>.bak`, then overwritten in one
+//! transaction (other processes wait, then see the restored data). --force is needed only when the
+//! current file cannot be opened at all; it is then renamed aside, never deleted.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+
+use super::Outcome;
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to restore
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
+    /// Replace a current database file that cannot be opened (it is renamed aside, not deleted)
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(db: &Path, out: &mut dyn Write, args: &RestoreArgs) -> Result<Outcome> {
+    let done = tuopin::backup::restore(db, &args.path, args.force)?;
+    writeln!(
+        out,
+        "已从 {} 恢复数据库 {}（备份的结构版本 {}）(restored)",
+        args.path.display(),
+        db.display(),
+        done.from_version
+    )?;
+    if let Some(previous) = &done.previous {
+        writeln!(
+            out,
+            "  恢复前的数据库已保存为 {} (previous database kept)",
+            previous.display()
+        )?;
+    }
+    if let Some(aside) = &done.moved_aside {
+        writeln!(
+            out,
+            "  无法打开的原数据库文件已改名为 {} (unreadable file moved aside)",
+            aside.display()
+        )?;
+    }
+    Ok(Outcome::Ok)
+}

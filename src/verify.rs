@@ -1,0 +1,342 @@
+//! `tuopin verify`: SQLite's own checks and the promises the project makes about its data.
+//!
+//! Every check reads inside one read transaction, so a verify running beside an import sees one
+//! state. Findings are counted and located (table, column, batch), never quoted: a check that
+//! finds a clear-text ID number must not print it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+/// One check and what it found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Check {
+    /// Stable English code, for scripts.
+    pub code: &'static str,
+    /// What is checked, in Chinese.
+    pub name: &'static str,
+    /// Rows or places found wrong (0: the check passed).
+    pub problems: u64,
+    /// Where, at most `MAX_DETAILS` lines.
+    pub details: Vec<String>,
+}
+
+impl Check {
+    pub fn ok(&self) -> bool {
+        self.problems == 0
+    }
+
+    fn new(code: &'static str, name: &'static str) -> Check {
+        Check {
+            code,
+            name,
+            problems: 0,
+            details: Vec::new(),
+        }
+    }
+
+    fn found(&mut self, n: u64, detail: impl Into<String>) {
+        if n == 0 {
+            return;
+        }
+        self.problems += n;
+        if self.details.len() < MAX_DETAILS {
+            self.details.push(detail.into());
+        }
+    }
+}
+
+const MAX_DETAILS: usize = 20;
+
+/// Run every check.
+pub fn verify(conn: &Connection) -> Result<Vec<Check>> {
+    let tx = conn.unchecked_transaction()?;
+    let checks = vec![
+        integrity(&tx)?,
+        foreign_keys(&tx)?,
+        value_sources(&tx)?,
+        snapshot_villages(&tx)?,
+        snapshot_batches(&tx)?,
+        register_counts(&tx)?,
+        batch_rows(&tx)?,
+        id_hashes(&tx)?,
+        clear_ids(&tx)?,
+    ];
+    tx.finish()?;
+    Ok(checks)
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<u64> {
+    Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+fn integrity(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new("integrity", "数据库文件完整性 (PRAGMA integrity_check)");
+    let mut stmt = conn.prepare("PRAGMA integrity_check(100)")?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for row in rows.into_iter().filter(|r| r != "ok") {
+        c.found(1, row);
+    }
+    Ok(c)
+}
+
+fn foreign_keys(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new("foreign_keys", "外键引用 (PRAGMA foreign_key_check)");
+    let mut stmt = conn.prepare(
+        "SELECT \"table\", parent, count(*) FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2",
+    )?;
+    let rows: Vec<(String, String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (table, parent, n) in rows {
+        c.found(
+            n as u64,
+            format!("{table} → {parent}: {n} 行引用了不存在的记录"),
+        );
+    }
+    Ok(c)
+}
+
+const VALUES_WITHOUT_SOURCE: &str = "SELECT count(*) FROM indicator_value v
+     LEFT JOIN import_batch b ON b.id = v.batch_id
+     WHERE (v.batch_id IS NULL AND v.quote_id IS NULL)
+        OR (v.batch_id IS NOT NULL AND (b.id IS NULL OR b.undone_at IS NOT NULL))
+        OR (v.quote_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bulletin_quote q WHERE q.id = v.quote_id))";
+
+fn value_sources(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new(
+        "value_sources",
+        "每个指标值都有来源（有效的导入批次或快报原文）",
+    );
+    let n = count(conn, VALUES_WITHOUT_SOURCE)?;
+    c.found(n, format!("{n} 个指标值没有来源，或来源批次已撤销"));
+    Ok(c)
+}
+
+const SNAPSHOT_NOT_IN_VILLAGE: &str = "SELECT count(*) FROM household_snapshot s
+     LEFT JOIN region r ON r.code = s.village_code
+     WHERE r.code IS NULL OR r.level <> 'village'";
+
+const VILLAGES_WITHOUT_COUNTY: &str = "SELECT count(*) FROM region r WHERE r.level = 'village'
+     AND NOT EXISTS (SELECT 1 FROM region_county c WHERE c.code = r.code AND c.county_code IS NOT NULL)";
+
+fn snapshot_villages(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new(
+        "snapshot_villages",
+        "每户都属于区划表中的一个村，每个村都属于一个县",
+    );
+    let n = count(conn, SNAPSHOT_NOT_IN_VILLAGE)?;
+    c.found(
+        n,
+        format!("household_snapshot: {n} 行的村代码不存在或不是村级"),
+    );
+    let n = count(conn, VILLAGES_WITHOUT_COUNTY)?;
+    c.found(n, format!("region: {n} 个村不在任何县之下"));
+    Ok(c)
+}
+
+const SNAPSHOT_WITHOUT_BATCH: &str = "SELECT count(*) FROM household_snapshot s
+     LEFT JOIN import_batch b ON b.id = s.batch_id
+     WHERE b.id IS NULL OR b.undone_at IS NOT NULL OR b.kind <> 'households'";
+
+fn snapshot_batches(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new(
+        "snapshot_batches",
+        "每条台账记录都来自一个有效的台账导入批次",
+    );
+    let n = count(conn, SNAPSHOT_WITHOUT_BATCH)?;
+    c.found(
+        n,
+        format!("household_snapshot: {n} 行的导入批次不存在、已撤销或不是台账"),
+    );
+    Ok(c)
+}
+
+const SNAPSHOT_COUNTS: &str = "SELECT c.county_code, s.period, count(*) FROM household_snapshot s
+     JOIN region_county c ON c.code = s.village_code
+     GROUP BY c.county_code, s.period";
+
+fn register_counts(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new(
+        "register_counts",
+        "每个县每月的台账户数与登记的户数一致（没有半个导入）",
+    );
+    let mut counted: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut stmt = conn.prepare(SNAPSHOT_COUNTS)?;
+    for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
+        let (k, n) = row?;
+        counted.insert(k, n);
+    }
+    let mut stmt = conn.prepare("SELECT county_code, period, households FROM register_snapshot")?;
+    let registered: BTreeMap<(String, String), i64> = stmt
+        .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for ((county, period), want) in &registered {
+        let have = counted
+            .get(&(county.clone(), period.clone()))
+            .copied()
+            .unwrap_or(0);
+        if have != *want {
+            c.found(
+                1,
+                format!("县 {county} {period}: 登记 {want} 户，台账中有 {have} 户"),
+            );
+        }
+    }
+    for ((county, period), have) in &counted {
+        if !registered.contains_key(&(county.clone(), period.clone())) {
+            c.found(
+                1,
+                format!("县 {county} {period}: 台账中有 {have} 户，但没有登记这次台账"),
+            );
+        }
+    }
+    Ok(c)
+}
+
+/// Batches that say they wrote rows: each must still have rows, or history showing that a later
+/// import replaced them. A batch row without its data would be a half-import.
+fn batch_rows(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new(
+        "batch_rows",
+        "每个有效的导入批次都有它写入的数据（或被后来的导入替换的记录）",
+    );
+    let tables = [
+        ("households", "household_snapshot"),
+        ("indicators", "indicator_value"),
+        ("regions", "region"),
+    ];
+    for (kind, table) in tables {
+        let present = batch_counts(
+            conn,
+            &format!("SELECT batch_id, count(*) FROM {table} WHERE batch_id IS NOT NULL GROUP BY batch_id"),
+        )?;
+        let replaced = batch_counts(
+            conn,
+            &format!(
+                "SELECT json_extract(old_row, '$.batch_id'), count(*) FROM history
+                 WHERE table_name = '{table}' GROUP BY 1"
+            ),
+        )?;
+        let mut stmt = conn.prepare(
+            "SELECT id, file_name FROM import_batch
+             WHERE kind = ?1 AND undone_at IS NULL AND rows_written > 0 ORDER BY id",
+        )?;
+        let batches: Vec<(i64, String)> = stmt
+            .query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, file) in batches {
+            if !present.contains_key(&id) && !replaced.contains_key(&id) {
+                c.found(
+                    1,
+                    format!(
+                        "批次 {id}（{}）记录写入了数据，但 {table} 中没有它的任何记录",
+                        crate::privacy::redact_ids(&file)
+                    ),
+                );
+            }
+        }
+    }
+    Ok(c)
+}
+
+fn batch_counts(conn: &Connection, sql: &str) -> Result<HashMap<i64, i64>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        if let (Some(id), n) = row? {
+            out.insert(id, n);
+        }
+    }
+    Ok(out)
+}
+
+const BAD_ID_HASHES: &str = "SELECT count(*) FROM household_snapshot
+     WHERE (id_hash IS NOT NULL AND (length(id_hash) <> 64 OR id_hash GLOB '*[^0-9a-f]*'))
+        OR ((id_hash IS NULL) <> (id_masked IS NULL))
+        OR (id_masked IS NOT NULL AND id_masked NOT GLOB '*[*]*')";
+
+fn id_hashes(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new(
+        "id_hashes",
+        "证件号码只以散列（64 位十六进制）和掩码形式保存",
+    );
+    let n = count(conn, BAD_ID_HASHES)?;
+    c.found(
+        n,
+        format!("household_snapshot: {n} 行的证件号码散列或掩码不合格式"),
+    );
+    let salt: Option<String> = crate::db::setting(conn, "id_salt")?;
+    if salt.as_deref().is_none_or(|s| s.len() < 32) {
+        c.found(1, "meta: 缺少每个数据库独有的散列盐 id_salt");
+    }
+    Ok(c)
+}
+
+/// Prefilter for the ID-number scan, so that SQLite skips most values: at least 18 characters,
+/// and 17 ASCII digits in a row or any full-width digit.
+const ID_PREFILTER: &str = "(length({col}) >= 18 AND ({col} GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*' OR {col} GLOB '*[０-９]*'))";
+
+/// Every text column of every table, scanned for a resident ID number in clear: one pass per
+/// table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.
+fn clear_ids(conn: &Connection) -> Result<Check> {
+    let mut c = Check::new(
+        "clear_ids",
+        "数据库中没有明文身份证号码（所有表的所有文本列）",
+    );
+    let mut stmt = conn.prepare(
+        "SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'
+           AND (upper(p.type) LIKE '%TEXT%' OR p.type = '')
+         ORDER BY m.name, p.cid",
+    )?;
+    let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (table, column) = row?;
+        // Hashes are hexadecimal by construction (checked by id_hashes).
+        if table == "household_snapshot" && column == "id_hash" {
+            continue;
+        }
+        tables.entry(table).or_default().push(column);
+    }
+    for (table, columns) in tables {
+        let quoted: Vec<String> = columns.iter().map(|col| quote_ident(col)).collect();
+        let filter: Vec<String> = quoted
+            .iter()
+            .map(|col| ID_PREFILTER.replace("{col}", col))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {}",
+            quoted.join(", "),
+            quote_ident(&table),
+            filter.join(" OR ")
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut found = vec![0u64; columns.len()];
+        while let Some(row) = rows.next()? {
+            for (i, n) in found.iter_mut().enumerate() {
+                if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(i)? {
+                    if crate::privacy::contains_id_number(&String::from_utf8_lossy(bytes)) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+        for (column, n) in columns.iter().zip(found) {
+            c.found(n, format!("{table}.{column}: {n} 行含有明文身份证号码"));
+        }
+    }
+    Ok(c)
+}
+
+/// Table and column names come from the schema, not from users; quoted all the same.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}

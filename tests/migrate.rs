@@ -1,0 +1,267 @@
+//! Schema migrations: a database made by schema version 1 (built here from the v1 schema text, with
+//! data in it) is upgraded in place, each migration in a transaction, after a copy has been taken
+//! beside it. The mechanism is tested with a test-only migration 2 through `db::migrate_with`; the
+//! binary's own list (`db::MIGRATIONS`) is tested on the same fixture.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use rusqlite::Connection;
+use tuopin::db;
+
+/// Schema version 1, as released. It stays migration 1 for ever.
+const V1: &str = include_str!("../schema.sql");
+
+/// A test-only migration 2: a new column and a new table.
+const V2: &str = "ALTER TABLE household_snapshot ADD COLUMN note TEXT;
+    CREATE TABLE test_added (x INTEGER NOT NULL);
+    INSERT INTO test_added (x) VALUES (2);";
+
+/// A migration 2 that fails half-way: its first statement must not survive.
+const V2_BROKEN: &str = "CREATE TABLE half_done (x INTEGER);
+    INSERT INTO no_such_table VALUES (1);";
+
+/// A version-1 database with a region tree, a batch, a household and a value in it.
+fn v1_fixture(dir: &Path) -> PathBuf {
+    let path = dir.join("v1.db");
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    assert_eq!(
+        db::migrate_with(&conn, &[V1]).unwrap(),
+        None,
+        "no copy of a new database"
+    );
+    conn.execute_batch(
+        "INSERT INTO region (code, name, level, parent_code) VALUES
+             ('21', '辽宁省', 'province', NULL), ('2109', '阜新市', 'city', '21'),
+             ('210922', '彰武县', 'county', '2109'), ('210922-T01', '章古台镇', 'township', '210922'),
+             ('210922-T01-V01', '三家子村', 'village', '210922-T01');
+         INSERT INTO indicator (code, name, unit, value_type) VALUES ('hardened_road', '通硬化路', '是/否', 'boolean');
+         INSERT INTO import_batch (id, kind, file_name, sha256, rows_read, rows_written, imported_by, imported_at, period)
+             VALUES (1, 'households', 'h.csv', printf('%064d', 1), 1, 1, 'test', '2019-04-01T00:00:00Z', '2019-03');
+         INSERT INTO household_snapshot (period, household_id, village_code, size, status, exit_year,
+             income_per_capita, batch_id, line)
+             VALUES ('2019-03', 'H1', '210922-T01-V01', 3, 'exited', 2018, 5000, 1, 2);
+         INSERT INTO register_snapshot (county_code, period, batch_id, households) VALUES ('210922', '2019-03', 1, 1);
+         INSERT INTO indicator_value (region_code, indicator_code, period, value, batch_id, line)
+             VALUES ('210922-T01-V01', 'hardened_road', '2019-03', 1, 1, 3);
+         INSERT INTO meta (key, value) VALUES ('id_salt', lower(hex(randomblob(32))));",
+    )
+    .unwrap();
+    assert_eq!(db::user_version(&conn).unwrap(), 1);
+    drop(conn);
+    path
+}
+
+/// The rows of the version-1 tables, for "nothing lost" checks.
+fn v1_data(conn: &Connection) -> String {
+    let mut out = String::new();
+    for t in [
+        "region",
+        "import_batch",
+        "household_snapshot",
+        "register_snapshot",
+        "indicator_value",
+        "meta",
+    ] {
+        // Only the v1 columns: migration 2 may add some.
+        let cols: Vec<String> = Connection::open_in_memory()
+            .and_then(|m| {
+                m.execute_batch(V1)?;
+                let mut st = m.prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))?;
+                let v = st.query_map([], |r| r.get(0))?.collect();
+                v
+            })
+            .unwrap();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {} FROM {t} ORDER BY 1, 2",
+                cols.join(", ")
+            ))
+            .unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let cells: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                .collect();
+            out.push_str(&format!("{t}: {}\n", cells.join("|")));
+        }
+    }
+    out
+}
+
+fn baks(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".bak"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn upgrade_keeps_the_data_and_a_copy_of_version_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    let before = v1_data(&conn);
+
+    let copy = db::migrate_with(&conn, &[V1, V2]).unwrap().expect("a copy");
+    assert_eq!(copy, dir.path().join("v1.db.v1.bak"));
+    assert_eq!(db::user_version(&conn).unwrap(), 2);
+    assert_eq!(v1_data(&conn), before, "data changed by the upgrade");
+    assert_eq!(scalar::<i64>(&conn, "SELECT x FROM test_added", []), 2);
+    assert_eq!(
+        scalar::<i64>(&conn, "PRAGMA application_id", []),
+        db::APPLICATION_ID
+    );
+
+    // The copy is the database as it was: version 1, same rows, private, standalone.
+    let old = Connection::open(&copy).unwrap();
+    assert_eq!(db::user_version(&old).unwrap(), 1);
+    assert_eq!(v1_data(&old), before);
+    assert_eq!(scalar::<String>(&old, "PRAGMA journal_mode", []), "delete");
+    assert_eq!(scalar::<String>(&old, "PRAGMA integrity_check", []), "ok");
+    assert_eq!(
+        std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    // Already current: nothing to do, no second copy.
+    assert_eq!(db::migrate_with(&conn, &[V1, V2]).unwrap(), None);
+    assert_eq!(baks(dir.path()), vec![copy]);
+}
+
+#[test]
+fn a_failing_migration_leaves_version_1_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    let before = v1_data(&conn);
+    let err = db::migrate_with(&conn, &[V1, V2_BROKEN]).unwrap_err();
+    let msg = format!("{err:#}");
+    assert!(msg.contains("迁移到版本 2 失败，数据库仍为版本 1"), "{msg}");
+    assert_eq!(db::user_version(&conn).unwrap(), 1);
+    assert_eq!(
+        scalar::<i64>(
+            &conn,
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'",
+            []
+        ),
+        0,
+        "half a migration was kept"
+    );
+    assert_eq!(v1_data(&conn), before);
+    // The connection is usable afterwards (no transaction left open), and a fixed migration runs.
+    assert!(conn.is_autocommit());
+    db::migrate_with(&conn, &[V1, V2]).unwrap();
+    assert_eq!(db::user_version(&conn).unwrap(), 2);
+}
+
+#[test]
+fn an_existing_copy_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let taken = dir.path().join("v1.db.v1.bak");
+    std::fs::write(&taken, "an older copy").unwrap();
+    let conn = Connection::open(&path).unwrap();
+    let copy = db::migrate_with(&conn, &[V1, V2]).unwrap().unwrap();
+    assert_eq!(copy, dir.path().join("v1.db.v1.bak-2"));
+    assert_eq!(std::fs::read(&taken).unwrap(), b"an older copy");
+}
+
+#[test]
+fn two_processes_opening_an_old_database_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (path, barrier) = (path.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let conn = Connection::open(&path).unwrap();
+                conn.busy_timeout(std::time::Duration::from_secs(30))
+                    .unwrap();
+                barrier.wait();
+                db::migrate_with(&conn, &[V1, V2]).map_err(|e| format!("{e:#}"))
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    for r in &results {
+        assert!(r.is_ok(), "{r:?}");
+    }
+    // Exactly one of them upgraded (and kept a copy); the migration ran once.
+    let copies: Vec<_> = results
+        .iter()
+        .filter_map(|r| r.clone().ok().flatten())
+        .collect();
+    assert_eq!(copies.len(), 1, "{results:?}");
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(
+        scalar::<i64>(&conn, "SELECT count(*) FROM test_added", []),
+        1
+    );
+    assert_eq!(baks(dir.path()).len(), 1);
+}
+
+#[test]
+fn a_database_newer_than_the_migrations_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
+    let err = db::migrate_with(&conn, &[V1, V2]).unwrap_err();
+    assert!(format!("{err}").contains("高于本程序支持的版本 2"), "{err}");
+    drop(conn);
+    // The binary refuses it too, and does not touch it.
+    let bytes = std::fs::read(&path).unwrap();
+    assert_cmd::Command::cargo_bin("tuopin")
+        .unwrap()
+        .env_remove("TUOPIN_DB")
+        .arg("--db")
+        .arg(&path)
+        .arg("status")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("请升级 tuopin"));
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert!(baks(dir.path()).is_empty());
+}
+
+#[test]
+fn the_binary_opens_a_version_1_database_and_upgrades_it_to_its_own_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let before = v1_data(&Connection::open(&path).unwrap());
+    assert_cmd::Command::cargo_bin("tuopin")
+        .unwrap()
+        .env_remove("TUOPIN_DB")
+        .arg("--db")
+        .arg(&path)
+        .arg("verify")
+        .assert()
+        .success();
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(db::user_version(&conn).unwrap(), db::SCHEMA_VERSION);
+    assert_eq!(v1_data(&conn), before);
+    // A copy is kept exactly when there was something to upgrade.
+    let expected: Vec<PathBuf> = if db::SCHEMA_VERSION > 1 {
+        vec![dir.path().join("v1.db.v1.bak")]
+    } else {
+        Vec::new()
+    };
+    assert_eq!(baks(dir.path()), expected);
+}
+
+#[test]
+fn init_takes_no_copy() {
+    let s = Scratch::new();
+    s.init();
+    assert!(baks(s.dir.path()).is_empty());
+}
