@@ -759,3 +759,38 @@ fn values_older_than_the_age_limit_count_as_missing() {
         .unwrap();
     assert_eq!(v6(&s, "2019-03")["status"], "pass");
 }
+
+#[test]
+fn csv_output_neutralises_formula_cells() {
+    let s = Scratch::new();
+    s.init();
+    let regions = s.write(
+        "r.csv",
+        "代码,名称,级别,上级代码,贫困标识,计划退出年度\n210922-T01-V09,\"=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",村,210922-T01,是,\n",
+    );
+    s.tuopin(&["import", "regions"])
+        .arg(&regions)
+        .assert()
+        .success();
+    let out = s
+        .tuopin(&[
+            "check", "villages", "--county", "210922", "--period", "2019-03", "--format", "csv",
+            "--no-bom",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("HYPERLINK"))
+        .expect("the village row");
+    assert!(
+        line.contains("'=HYPERLINK"),
+        "formula not neutralised: {line}"
+    );
+}

@@ -217,7 +217,7 @@ pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
         out.write_all(UTF8_BOM)?;
     }
     let (_, _, poor) = level_words(r.level);
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = crate::csvout::Writer::new(out);
     let mut h = vec![
         "统计期".to_string(),
         "代码".to_string(),
@@ -231,7 +231,7 @@ pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
         h.push(format!("{} {}", c.no, c.name));
         h.push(format!("{} 值", c.no));
     }
-    w.write_record(&h)?;
+    w.row(&h)?;
     for region in &r.regions {
         let mut row = vec![
             r.period.to_string(),
@@ -246,7 +246,7 @@ pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
             row.push(c.status.chinese().to_string());
             row.push(c.value.map(|v| v.to_string()).unwrap_or_default());
         }
-        w.write_record(&row)?;
+        w.row(&row)?;
     }
     w.flush()?;
     Ok(())
@@ -418,17 +418,17 @@ pub fn households(
             if bom {
                 out.write_all(UTF8_BOM)?;
             }
-            let mut w = csv::Writer::from_writer(out);
+            let mut w = crate::csvout::Writer::new(out);
             let mut h: Vec<&str> = vec!["统计期"];
             h.extend(HOUSEHOLD_HEADER);
             h.extend(["未填报项", "来源"]);
-            w.write_record(&h)?;
+            w.row(&h)?;
             for hh in &r.households {
                 let mut row = vec![r.period.to_string()];
                 row.extend(household_row(hh));
                 row.push(standards_text(&hh.unknown));
                 row.push(hh.source.clone());
-                w.write_record(&row)?;
+                w.row(&row)?;
             }
             w.flush()?;
         }
