@@ -10,9 +10,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
-use super::{
-    check_scope, is_blank, next_record, read_header, row_period, spreadsheet_row, Context, Problems,
-};
+use super::{check_scope, read_header, row_period, Context, Problems, Rows};
 use crate::columns::HOUSEHOLDS;
 use crate::idcard::{hash_id_number, mask_id_number, valid_id_number};
 use crate::period::Period;
@@ -202,16 +200,9 @@ pub(super) fn import(
     // Ids of invalid rows (which are not written) → their line, to catch duplicates of them.
     let mut invalid_ids: HashMap<String, u64> = HashMap::new();
     let mut written = 0u64;
-    let mut record = csv::StringRecord::new();
-    let mut records = 0u64;
-    while next_record(ctx, csv, &mut record)? {
-        records += 1;
-        if is_blank(&record) {
-            continue;
-        }
-        let line = spreadsheet_row(records);
-        problems.summary.read += 1;
-        problems.next_row();
+    let mut rows = Rows::new(csv);
+    while let Some(line) = rows.advance(ctx, problems)? {
+        let record = &rows.record;
         let name = |s: usize| header.name(HOUSEHOLDS, s);
 
         if record.len() > header.names.len()
@@ -232,7 +223,7 @@ pub(super) fn import(
         }
         // Period: one per file.
         let period = row_period(
-            header.cell(&record, c.period),
+            header.cell(record, c.period),
             name(c.period),
             ctx.opts,
             line,
@@ -249,12 +240,12 @@ pub(super) fn import(
                 Some(_) => {}
             }
         }
-        let id = header.cell(&record, c.id);
+        let id = header.cell(record, c.id);
         if id.is_empty() {
             problems.add(line, Some(name(c.id)), "必填项为空");
         }
         // Village: known, a village, inside --county.
-        let village = header.cell(&record, c.village);
+        let village = header.cell(record, c.village);
         let mut county: Option<String> = None;
         if village.is_empty() {
             problems.add(line, Some(name(c.village)), "必填项为空");
@@ -276,7 +267,7 @@ pub(super) fn import(
                 }
             }
         }
-        let size = header.cell(&record, c.size);
+        let size = header.cell(record, c.size);
         let size = match parse_integer(size) {
             Some(n) if n >= 1 => Some(n),
             Some(_) => {
@@ -296,7 +287,7 @@ pub(super) fn import(
                 None
             }
         };
-        let category = Some(header.cell(&record, c.category)).filter(|s| !s.is_empty());
+        let category = Some(header.cell(record, c.category)).filter(|s| !s.is_empty());
         if let Some(cat) = category {
             if !CATEGORIES.contains(&cat) {
                 problems.add(
@@ -306,7 +297,7 @@ pub(super) fn import(
                 );
             }
         }
-        let cause = Some(header.cell(&record, c.cause)).filter(|s| !s.is_empty());
+        let cause = Some(header.cell(record, c.cause)).filter(|s| !s.is_empty());
         if let Some(cause) = cause {
             if !CAUSES.contains(&cause) {
                 problems.add(
@@ -316,7 +307,7 @@ pub(super) fn import(
                 );
             }
         }
-        let status_raw = header.cell(&record, c.status);
+        let status_raw = header.cell(record, c.status);
         let status = parse_status(status_raw);
         if status.is_none() {
             if status_raw.is_empty() {
@@ -329,7 +320,7 @@ pub(super) fn import(
                 );
             }
         }
-        let exit_raw = header.cell(&record, c.exit_year);
+        let exit_raw = header.cell(record, c.exit_year);
         let exit_year = if exit_raw.is_empty() {
             if status == Some("exited") {
                 problems.add(
@@ -364,7 +355,7 @@ pub(super) fn import(
                 }
             }
         };
-        let income_raw = header.cell(&record, c.income);
+        let income_raw = header.cell(record, c.income);
         let income = match parse_number(income_raw) {
             Some(v) if v >= 0.0 => Some(v),
             Some(_) => {
@@ -390,7 +381,7 @@ pub(super) fn import(
         };
         let mut flags = [None; 5];
         for (flag, &s) in flags.iter_mut().zip(&c.flags) {
-            let raw = header.cell(&record, s);
+            let raw = header.cell(record, s);
             if raw.is_empty() {
                 continue;
             }
@@ -403,7 +394,7 @@ pub(super) fn import(
                 ),
             }
         }
-        let id_number = header.cell(&record, c.id_number);
+        let id_number = header.cell(record, c.id_number);
         let (id_hash, id_masked) = if id_number.is_empty() {
             (None, None)
         } else {
@@ -426,7 +417,7 @@ pub(super) fn import(
                 (None, None)
             }
         };
-        let head_name = Some(header.cell(&record, c.head_name)).filter(|s| !s.is_empty());
+        let head_name = Some(header.cell(record, c.head_name)).filter(|s| !s.is_empty());
         // An ID number is stored only hashed and masked: refuse it in the clear-text columns.
         for (s, value) in [(c.id, id), (c.head_name, head_name.unwrap_or(""))] {
             if contains_id_number(value) {

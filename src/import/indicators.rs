@@ -5,10 +5,7 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 
-use super::{
-    check_scope, is_blank, next_record, read_header, row_period, spreadsheet_row, Context, Fatal,
-    Problems,
-};
+use super::{check_scope, read_header, row_period, Context, Fatal, Problems, Rows};
 use crate::columns::{Column, INDICATORS_LONG, INDICATORS_WIDE_KEYS};
 use crate::csvfile::header_key;
 use crate::indicator::{self, Change, Indicator, NewValue, Qualifier, Source};
@@ -104,26 +101,19 @@ pub(super) fn import(
     let mut seen: HashSet<(String, String, crate::period::Period)> = HashSet::new();
     let mut periods: Vec<crate::period::Period> = Vec::new();
     let mut written = 0u64;
-    let mut record = csv::StringRecord::new();
-    let mut records = 0u64;
-    while next_record(ctx, csv, &mut record)? {
-        records += 1;
-        if is_blank(&record) {
-            continue;
-        }
-        let line = spreadsheet_row(records);
-        problems.summary.read += 1;
-        problems.next_row();
+    let mut rows = Rows::new(csv);
+    while let Some(line) = rows.advance(ctx, problems)? {
+        let record = &rows.record;
         let name = |s: usize| header.name(spec, s);
 
         let period = row_period(
-            header.cell(&record, PERIOD),
+            header.cell(record, PERIOD),
             name(PERIOD),
             ctx.opts,
             line,
             problems,
         );
-        let code = header.cell(&record, REGION);
+        let code = header.cell(record, REGION);
         let region = if code.is_empty() {
             problems.add(line, Some(name(REGION)), "必填项为空");
             None
@@ -147,7 +137,7 @@ pub(super) fn import(
         // (indicator, cell, column header) triples of this row.
         let mut cells: Vec<(Option<Indicator>, &str, String, String)> = Vec::new();
         let note = if long {
-            let ind_name = header.cell(&record, INDICATOR);
+            let ind_name = header.cell(record, INDICATOR);
             let ind = if ind_name.is_empty() {
                 problems.add(line, Some(name(INDICATOR)), "必填项为空");
                 None
@@ -175,7 +165,7 @@ pub(super) fn import(
                     Some(ind) => Some(ind),
                 }
             };
-            let value = header.cell(&record, VALUE);
+            let value = header.cell(record, VALUE);
             if value.is_empty() {
                 problems.add(line, Some(name(VALUE)), "必填项为空");
             }
@@ -185,7 +175,7 @@ pub(super) fn import(
                 name(VALUE).to_string(),
                 name(INDICATOR).to_string(),
             ));
-            Some(header.cell(&record, NOTE)).filter(|s| !s.is_empty())
+            Some(header.cell(record, NOTE)).filter(|s| !s.is_empty())
         } else {
             for (i, ind) in &wide {
                 let cell = record.get(*i).map(str::trim).unwrap_or("");

@@ -416,7 +416,7 @@ pub(crate) fn read_header(
 }
 
 /// Pull the next record; a malformed CSV record is a file-level problem.
-pub(crate) fn next_record(
+fn next_record(
     ctx: &Context,
     csv: &mut csv::Reader<Box<dyn std::io::Read>>,
     record: &mut csv::StringRecord,
@@ -470,13 +470,46 @@ pub(crate) fn warn_unknown_columns(
     }
 }
 
+/// The data rows of a file as a spreadsheet numbers them (the header is row 1): blank rows are
+/// skipped, every other row is counted as read and starts a new row of problems.
+pub(crate) struct Rows<'r> {
+    csv: &'r mut csv::Reader<Box<dyn std::io::Read>>,
+    /// The current row.
+    pub record: csv::StringRecord,
+    records: u64,
+}
+
+impl<'r> Rows<'r> {
+    pub fn new(csv: &'r mut csv::Reader<Box<dyn std::io::Read>>) -> Rows<'r> {
+        Rows {
+            csv,
+            record: csv::StringRecord::new(),
+            records: 0,
+        }
+    }
+
+    /// Move to the next non-blank row and return its spreadsheet line; None at the end.
+    pub fn advance(&mut self, ctx: &Context, problems: &mut Problems) -> Result<Option<u64>> {
+        while next_record(ctx, self.csv, &mut self.record)? {
+            self.records += 1;
+            if is_blank(&self.record) {
+                continue;
+            }
+            problems.summary.read += 1;
+            problems.next_row();
+            return Ok(Some(spreadsheet_row(self.records)));
+        }
+        Ok(None)
+    }
+}
+
 /// The row number a spreadsheet shows for the n-th data record (header is row 1).
-pub(crate) fn spreadsheet_row(records_read: u64) -> u64 {
+fn spreadsheet_row(records_read: u64) -> u64 {
     records_read + 1
 }
 
 /// Whether a record is empty (trailing blank lines, rows of empty cells).
-pub(crate) fn is_blank(record: &csv::StringRecord) -> bool {
+fn is_blank(record: &csv::StringRecord) -> bool {
     record.iter().all(|f| f.trim().is_empty())
 }
 

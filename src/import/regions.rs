@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::params;
 
-use super::{is_blank, next_record, read_header, spreadsheet_row, Context, Problems};
+use super::{read_header, Context, Problems, Rows};
 use crate::columns::REGIONS;
 use crate::region::{self, Level};
 use crate::value::{parse_bool, parse_integer};
@@ -54,19 +54,12 @@ pub(super) fn import(
     super::warn_unknown_columns(ctx, &unknown, problems);
     let mut rows: Vec<Row> = Vec::new();
     let mut by_code: HashMap<String, usize> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    let mut records = 0u64;
-    while next_record(ctx, csv, &mut record)? {
-        records += 1;
-        if is_blank(&record) {
-            continue;
-        }
-        let line = spreadsheet_row(records);
-        problems.summary.read += 1;
-        problems.next_row();
+    let mut reader = Rows::new(csv);
+    while let Some(line) = reader.advance(ctx, problems)? {
+        let record = &reader.record;
         let name = |s: usize| header.name(REGIONS, s);
         let required = |s: usize, problems: &mut Problems| {
-            let v = header.cell(&record, s);
+            let v = header.cell(record, s);
             if v.is_empty() {
                 problems.add(line, Some(name(s)), "必填项为空");
             }
@@ -93,8 +86,8 @@ pub(super) fn import(
                 }
             }
         };
-        let parent = Some(header.cell(&record, PARENT).to_string()).filter(|s| !s.is_empty());
-        let poor_raw = header.cell(&record, POOR);
+        let parent = Some(header.cell(record, PARENT).to_string()).filter(|s| !s.is_empty());
+        let poor_raw = header.cell(record, POOR);
         let poor = if poor_raw.is_empty() {
             None
         } else {
@@ -104,7 +97,7 @@ pub(super) fn import(
             }
             b
         };
-        let planned_raw = header.cell(&record, PLANNED);
+        let planned_raw = header.cell(record, PLANNED);
         let planned = if planned_raw.is_empty() {
             None
         } else {
