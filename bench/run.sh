@@ -2,7 +2,11 @@
 # The benchmark suite: installs the reference tools when missing (sqlite3 from Debian's packages,
 # sqlite-utils from PyPI), then runs every bench. Each prints its figures as ratios against a
 # reference measured in the same run. Options pass through to the benches as environment:
-#   TUOPIN_BENCH_ROWS=100000 bench/run.sh     smaller run
+#   TUOPIN_BENCH_ROWS=100000 bench/run.sh     smaller run (household rows per file)
+#   TUOPIN_BENCH_RUNS=5 bench/run.sh          more timed runs (median; default 3)
+#   TUOPIN_BENCH_SCALE=1 bench/run.sh         also the 10× scale run of the check bench
+#                                             (10,000,000 households; minutes, ~5 GB of disk)
+#   bench/run.sh --bench check                one bench only (arguments go to cargo bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +23,8 @@ fi
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sm)"
 echo "date:    $(date -u +%Y-%m-%d)"
+# Other work on the machine slows every figure; the ratios are measured side by side, so they
+# suffer less than the times.
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) (1, 5, 15 min averages)"
 cargo bench "$@"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) (after)"

@@ -6,6 +6,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use crate::period::Period;
+
 /// A small deterministic generator (SplitMix64): the data only needs to look varied and be the
 /// same for the same seed on every machine and version.
 pub struct Rng(u64);
@@ -114,6 +116,99 @@ pub fn write_households(
             yes(&mut rng, 0.97),
             yes(&mut rng, 0.98),
         )?;
+    }
+    Ok(())
+}
+
+/// The columns of the wide indicators file [`write_indicators`] writes: village population and the
+/// village facilities and figures behind V2–V10, then the county survey figures behind C2–C4 and C6.
+const INDICATOR_HEADER: &str = "统计期,区划代码,户籍人口,村集体经济收入,通硬化路,安全饮水覆盖率,通生产生活用电,通宽带,标准化卫生室及合格村医,综合文化服务中心,主导产业或合作社,脱贫人口错退率,贫困人口漏评率,群众认可度,农村居民人均可支配收入增幅";
+
+/// A wide indicators file for `period` (YYYY-MM): one row per village of `plans`, one per county
+/// and one for `province`, as a county office would send each month.
+///
+/// A village keeps its figures from month to month (they come from a generator seeded by `seed`
+/// and the village, not the month): its population, and the month each facility was finished, so
+/// that facilities switch to 是 over time. About 5% of the facility cells are left empty (not
+/// reported), so checks must fall back to an earlier month. Population is always reported. A
+/// county's population is the sum of its villages'; its survey figures (错退率, 漏评率, 认可度,
+/// income growth) come quarterly, in March, June, September and December.
+pub fn write_indicators(
+    out: &mut dyn Write,
+    plans: &[CountyPlan],
+    province: &str,
+    period: &str,
+    seed: u64,
+) -> Result<()> {
+    let p: Period = period.parse()?;
+    // Months since 2017-01, when the generated facilities start being finished.
+    let start = Period::new(2017, 1).expect("a valid month");
+    let month = start.months_until(p);
+    let quarterly = p.month() % 3 == 0;
+    let mut month_rng = Rng::new(seed ^ (p.year() as u64 * 12 + p.month() as u64));
+    writeln!(out, "{INDICATOR_HEADER}")?;
+    let mut index = 0u64;
+    for plan in plans {
+        let mut county_population = 0u64;
+        for t in 1..=plan.townships {
+            for v in 1..=plan.villages_per_township {
+                index += 1;
+                // The village's own generator: the same figures every month.
+                let mut rng = Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ index);
+                let population = 1_500 + rng.below(3_000);
+                county_population += population;
+                // Finished within 2017-01..2020-03, so by 2019-12 most facilities are.
+                let facility = |rng: &mut Rng| month >= rng.below(39) as i64;
+                let income_base = 20_000 + rng.below(60_000);
+                let road = facility(&mut rng);
+                let water = facility(&mut rng);
+                let water_rate = if water { 100 } else { 85 + rng.below(15) };
+                let flags: Vec<bool> = (0..5).map(|_| facility(&mut rng)).collect();
+                let income = income_base + (month.max(0) as u64) * 1_000;
+                let mut cell = |s: String| {
+                    if month_rng.unit() < 0.05 {
+                        String::new()
+                    } else {
+                        s
+                    }
+                };
+                let yes = |b: bool| (if b { "是" } else { "否" }).to_string();
+                writeln!(
+                    out,
+                    "{period},{}-G{t:03}-{v:03},{population},{},{},{},{},{},{},{},{},,,,",
+                    plan.code,
+                    cell(income.to_string()),
+                    cell(yes(road)),
+                    cell(water_rate.to_string()),
+                    cell(yes(flags[0])),
+                    cell(yes(flags[1])),
+                    cell(yes(flags[2])),
+                    cell(yes(flags[3])),
+                    cell(yes(flags[4])),
+                )?;
+            }
+        }
+        if quarterly {
+            let mut rng = Rng::new(seed.rotate_left(17) ^ (month as u64) << 40 ^ index);
+            writeln!(
+                out,
+                "{period},{},{county_population},,,,,,,,,{:.1},{:.1},{:.1},{:.1}",
+                plan.code,
+                0.5 + rng.unit() * 2.5,
+                0.5 + rng.unit() * 2.5,
+                86.0 + rng.unit() * 13.0,
+                6.0 + rng.unit() * 4.0,
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{period},{},{county_population},,,,,,,,,,,,",
+                plan.code
+            )?;
+        }
+    }
+    if quarterly {
+        writeln!(out, "{period},{province},,,,,,,,,,,,,8.0")?;
     }
     Ok(())
 }

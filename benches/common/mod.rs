@@ -2,6 +2,7 @@
 //! measured in the same process.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -25,6 +26,44 @@ pub fn time(cmd: &mut Command) -> Duration {
         String::from_utf8_lossy(&out.stderr)
     );
     elapsed
+}
+
+/// Run a command to completion like [`time`], and also return the peak resident memory (KiB) of
+/// that process alone. RUSAGE_CHILDREN is the maximum over every child so far, so it cannot tell a
+/// check from the larger import run before it; wait4 reports the one process waited for.
+// The child is reaped by wait4, which std's Child does not know about.
+#[allow(clippy::zombie_processes)]
+pub fn time_rss(cmd: &mut Command) -> (Duration, i64) {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    // Drained on a thread, so a chatty child cannot block on a full pipe while we wait.
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: wait4 fills status and the struct it is given; the child is ours and not yet reaped
+    // (std's Child is never waited on afterwards).
+    let (reaped, usage) = unsafe {
+        let r = libc::wait4(pid, &mut status, 0, usage.as_mut_ptr());
+        (r, usage.assume_init())
+    };
+    let elapsed = start.elapsed();
+    let err = reader.join().unwrap_or_default();
+    assert_eq!(reaped, pid, "{cmd:?}: wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} failed: {err}"
+    );
+    (elapsed, usage.ru_maxrss)
 }
 
 pub fn median(mut v: Vec<Duration>) -> Duration {
