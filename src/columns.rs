@@ -55,3 +55,23 @@ pub const REGIONS: &[Column] = &[
     col("贫困标识", "poverty_registered", false),
     col("计划退出年度", "planned_exit_year", false),
 ];
+
+/// The indicator columns of the wide-form template (`tuopin template indicators --wide`): the
+/// catalogue of DESIGN.md that county offices report, village items first. Any other catalogue
+/// indicator may be added as a column by its code or Chinese name.
+pub const INDICATORS_WIDE_TEMPLATE: &[Column] = &[
+    col("户籍人口", "population", false),
+    col("村集体经济收入", "collective_income", false),
+    col("通硬化路", "hardened_road", false),
+    col("安全饮水覆盖率", "safe_water_rate", false),
+    col("通生产生活用电", "electricity", false),
+    col("通宽带", "broadband", false),
+    col("标准化卫生室及合格村医", "clinic", false),
+    col("综合文化服务中心", "culture_center", false),
+    col("主导产业或合作社", "leading_industry", false),
+    col("脱贫人口错退率", "wrong_exit_rate", false),
+    col("贫困人口漏评率", "missed_rate", false),
+    col("群众认可度", "approval_rate", false),
+    col("农村居民人均可支配收入增幅", "rural_income_growth", false),
+    col("农村低保标准", "dibao_standard", false),
+];

@@ -779,3 +779,28 @@ fn a_household_of_another_county_cannot_be_taken_over() {
             predicate::str::contains("b.csv:2: [户编号]").and(predicate::str::contains("210922")),
         );
 }
+
+#[test]
+fn the_wide_template_imports_as_written() {
+    let s = Scratch::new();
+    s.init();
+    let header = stdout(
+        &s.tuopin(&["template", "indicators", "--wide"])
+            .output()
+            .unwrap(),
+    );
+    let row = format!("2019-05,{SANJIAZI},1330,52000,是,100,是,是,是,是,是,,,,,\n");
+    let file = s.write("wide-template.csv", format!("{}{row}", header));
+    let out = s
+        .tuopin(&["import", "indicators"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let n: i64 = scalar(
+        &s.open(),
+        "SELECT count(*) FROM indicator_value WHERE region_code = ?1 AND period = '2019-05'",
+        [SANJIAZI],
+    );
+    assert_eq!(n, 9);
+}

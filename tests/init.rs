@@ -519,6 +519,16 @@ fn templates_print_the_contract_headers() {
         header(&["template", "regions", "--english"]),
         "code,name,level,parent_code,poverty_registered,planned_exit_year"
     );
+    let wide = header(&["template", "indicators", "--wide"]);
+    assert!(
+        wide.starts_with("统计期,区划代码,户籍人口,村集体经济收入,通硬化路"),
+        "{wide}"
+    );
+    assert!(header(&["template", "indicators", "--wide", "--english"])
+        .starts_with("period,region_code,population,"));
+    s.tuopin(&["template", "households", "--wide"])
+        .assert()
+        .code(2);
     s.tuopin(&["template", "people"]).assert().code(2);
 }
 

@@ -27,13 +27,22 @@ pub struct TemplateArgs {
     /// Start with a UTF-8 byte-order mark, so Excel opens the file with the right encoding
     #[arg(long)]
     bom: bool,
+    /// indicators only: the wide form, one column per indicator, instead of the long form
+    #[arg(long)]
+    wide: bool,
 }
 
 pub fn run(out: &mut dyn Write, args: &TemplateArgs) -> Result<Outcome> {
-    let cols: &[Column] = match args.kind {
-        Kind::Households => columns::HOUSEHOLDS,
-        Kind::Indicators => columns::INDICATORS_LONG,
-        Kind::Regions => columns::REGIONS,
+    let cols: Vec<Column> = match (args.kind, args.wide) {
+        (Kind::Households, false) => columns::HOUSEHOLDS.to_vec(),
+        (Kind::Indicators, false) => columns::INDICATORS_LONG.to_vec(),
+        (Kind::Indicators, true) => [
+            columns::INDICATORS_WIDE_KEYS,
+            columns::INDICATORS_WIDE_TEMPLATE,
+        ]
+        .concat(),
+        (Kind::Regions, false) => columns::REGIONS.to_vec(),
+        (_, true) => anyhow::bail!("--wide 只适用于 indicators 模板"),
     };
     let names: Vec<&str> = cols
         .iter()
