@@ -5,37 +5,27 @@ use std::borrow::Cow;
 use anyhow::{anyhow, Result};
 
 use crate::error::LineError;
+use crate::import::source;
 
-/// Decode a whole file: UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK).
-/// A file that is neither is refused with the byte offset of the first bad sequence.
+/// Decode a whole file: UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK). A file that is
+/// neither is refused as the importer refuses it (`import::source`), naming the first bad byte.
 pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(Cow::Borrowed(s)),
-        Err(utf8_err) => {
-            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            if had_errors {
-                let offset = first_gb18030_error(bytes).unwrap_or(utf8_err.valid_up_to());
-                Err(anyhow!(
-                    "{file}: 文件编码无法识别：既不是有效的 UTF-8 也不是有效的 GBK/GB18030（第一个无效字节位于偏移 {offset}）(invalid encoding at byte {offset})"
-                ))
-            } else {
-                Ok(Cow::Owned(text.into_owned()))
-            }
-        }
-    }
-}
-
-/// Byte offset of the first sequence GB18030 cannot decode.
-pub fn first_gb18030_error(bytes: &[u8]) -> Option<usize> {
-    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(bytes.len() * 2 + 16);
-    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
-    match result {
-        encoding_rs::DecoderResult::Malformed(bad, consumed_after) => {
-            Some(read - bad as usize - consumed_after as usize)
-        }
-        _ => None,
+        Err(utf8_err) => match source::first_invalid(encoding_rs::GB18030, bytes) {
+            None => Ok(Cow::Owned(
+                encoding_rs::GB18030
+                    .decode_without_bom_handling(bytes)
+                    .0
+                    .into_owned(),
+            )),
+            Some(gb_at) => Err(source::invalid_encoding(
+                file,
+                utf8_err.valid_up_to() as u64,
+                gb_at,
+            )),
+        },
     }
 }
 

@@ -135,19 +135,29 @@ fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
             encoding: GB18030,
             bytes,
         }),
-        // Report the bad byte of the encoding the file follows longer: a UTF-8 file with one
-        // stray byte is "UTF-8, bad at N", not "GBK, bad at the first Chinese character".
-        Some(gb_at) => {
-            let (offset, looks_like) = if utf8_at >= gb_at {
-                (utf8_at, "UTF-8")
-            } else {
-                (gb_at, "GBK/GB18030")
-            };
-            bail!(
-                "{display}: 文件编码无法识别：既不是有效的 UTF-8，也不是有效的 GBK/GB18030；按 {looks_like} 读取时第一个无效字节位于偏移 {offset}（从 0 起）(invalid encoding at byte offset {offset})"
-            )
-        }
+        Some(gb_at) => Err(invalid_encoding(&display.to_string(), utf8_at, gb_at)),
     }
+}
+
+/// The error for a file that is neither UTF-8 nor GB18030, given where each decoding failed. It
+/// names the bad byte of the encoding the file follows longer: a UTF-8 file with one stray byte is
+/// "UTF-8, bad at N", not "GBK, bad at the first Chinese character".
+pub fn invalid_encoding(file: &str, utf8_at: u64, gb_at: u64) -> anyhow::Error {
+    let (offset, looks_like) = if utf8_at >= gb_at {
+        (utf8_at, "UTF-8")
+    } else {
+        (gb_at, "GBK/GB18030")
+    };
+    anyhow::anyhow!(
+        "{file}: 文件编码无法识别：既不是有效的 UTF-8，也不是有效的 GBK/GB18030；按 {looks_like} 读取时第一个无效字节位于偏移 {offset}（从 0 起）(invalid encoding at byte offset {offset})"
+    )
+}
+
+/// Offset of the first byte sequence `encoding` cannot decode in `bytes`, if any.
+pub fn first_invalid(encoding: &'static Encoding, bytes: &[u8]) -> Option<u64> {
+    let mut v = Validator::new(encoding);
+    v.feed(bytes, true);
+    v.error
 }
 
 fn for_each_chunk(path: &Path, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
