@@ -15,9 +15,7 @@ use rusqlite::Connection;
 
 use crate::chart::checks::{self, Drawn};
 use crate::chart::Canvas;
-use crate::check::{
-    self, output::rule_text, output::value_text, RegionResult, Scope, Status, Verdict,
-};
+use crate::check::{self, output::rule_text, output::value_text, RegionResult, Status, Verdict};
 use crate::format::number;
 use crate::period::Period;
 
@@ -83,17 +81,12 @@ pub fn build(
     out: &Path,
     period: Period,
 ) -> Result<(Doc, Vec<Drawn>)> {
-    let (drawn, notes) = checks::all(conn, canvas, out, period)?;
+    // The charts and the tables below read the same checks of the month, computed once.
+    let mut monthly = checks::Monthly::new(conn, None)?;
+    let (drawn, notes) = checks::all(&mut monthly, canvas, out, period)?;
     let (year, codes) = checks::planned_exit_counties(conn, period)?;
-    let counties = check::check_counties(conn, Some(period), &Scope::default())?;
-    let villages = check::check_villages(
-        conn,
-        Some(period),
-        &Scope {
-            county: None,
-            only_poor: true,
-        },
-    )?;
+    let counties = monthly.counties(period)?.clone();
+    let villages = monthly.villages(period)?.clone();
     let households = check::check_households(conn, Some(period), None, None)?;
     let county_of: BTreeMap<String, String> = conn
         .prepare("SELECT code, county_code FROM region_county")?

@@ -342,14 +342,15 @@ pub struct Drawn {
 /// The standard set for every planned-exit county as of `period`: incidence, households and the
 /// criteria grid per county, and the counties overview, named `<code>-<kind>-<period>.png` (the
 /// overview under the province's code). Counties without data for a kind are skipped and named in
-/// the returned notes.
+/// the returned notes. `monthly` must check every county (`Monthly::new(conn, None)`); it keeps the
+/// checks for callers that report on the same month.
 pub fn all(
-    conn: &Connection,
+    monthly: &mut Monthly,
     canvas: &Canvas,
     out: &Path,
     period: Period,
 ) -> Result<(Vec<Drawn>, Vec<String>)> {
-    let mut monthly = Monthly::new(conn, None)?;
+    let conn = monthly.conn;
     let (_, codes) = planned_exit_counties(conn, period)?;
     if codes.is_empty() {
         bail!("区划表中没有计划退出的贫困县（计划退出年度为空）");
@@ -382,11 +383,11 @@ pub fn all(
         .next()
         .map(|r| r.code)
         .unwrap_or_else(|| "21".to_string());
-    let overview = counties(&mut monthly, period).and_then(|d| super::counties::render(&d, canvas));
+    let overview = counties(monthly, period).and_then(|d| super::counties::render(&d, canvas));
     put(None, "counties", &province, overview, &mut notes)?;
     let first = period.add_months(-23).unwrap_or(period);
     for code in &codes {
-        let inc = incidence(&mut monthly, code, None, Some(period))
+        let inc = incidence(monthly, code, None, Some(period))
             .map(|mut d| {
                 d.from = d.from.max(first);
                 d
@@ -396,8 +397,8 @@ pub fn all(
         let hh = super::load::households(conn, code, Some(first), Some(period))
             .and_then(|d| super::households::render(&d, canvas));
         put(Some(code), "households", code, hh, &mut notes)?;
-        let grid = criteria_grid(&mut monthly, code, period)
-            .and_then(|d| super::criteria::render(&d, canvas));
+        let grid =
+            criteria_grid(monthly, code, period).and_then(|d| super::criteria::render(&d, canvas));
         put(Some(code), "criteria", code, grid, &mut notes)?;
     }
     Ok((drawn, notes))

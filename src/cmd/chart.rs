@@ -135,7 +135,8 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> 
         ChartKind::All(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
-            let (drawn, notes) = checks::all(&conn, &canvas, &a.output.out, period)?;
+            let mut monthly = checks::Monthly::new(&conn, None)?;
+            let (drawn, notes) = checks::all(&mut monthly, &canvas, &a.output.out, period)?;
             for d in &drawn {
                 writeln!(
                     out,
