@@ -138,7 +138,7 @@ impl<'a> Problems<'a> {
         }
     }
 
-    /// Start a new row; returns whether the previous one was valid.
+    /// Start a new row: its problems are counted as one invalid row.
     pub fn next_row(&mut self) {
         self.row_has_error = false;
     }
