@@ -26,9 +26,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use tuopin::format::number;
-use tuopin::period::Period;
-use tuopin::synth::{self, CountyPlan};
+use tuopin::demo::synth::{self, CountyPlan};
+use tuopin::model::period::Period;
+use tuopin::output::number::number;
 
 /// The five 2019 planned-exit counties.
 const COUNTIES: [&str; 5] = ["210323", "210727", "210922", "211321", "211422"];

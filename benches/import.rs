@@ -12,7 +12,7 @@ use std::io::{BufWriter, Write};
 use std::process::Command;
 
 use common::*;
-use tuopin::synth::{self, CountyPlan};
+use tuopin::demo::synth::{self, CountyPlan};
 
 /// The five 2019 planned-exit counties, 20 townships × 120 villages each: 12,000 villages.
 const COUNTIES: [&str; 5] = ["210323", "210727", "210922", "211321", "211422"];

@@ -76,10 +76,10 @@ fn main() -> ExitCode {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
         let at = info.location().map(|l| (l.file(), l.line()));
-        eprintln!("{}", tuopin::privacy::panic_report(&what, at));
+        eprintln!("{}", tuopin::output::privacy::panic_report(&what, at));
     }));
     let cli = Cli::parse();
-    tuopin::privacy::set_show_names(cli.show_names);
+    tuopin::output::privacy::set_show_names(cli.show_names);
     if cli.show_names {
         eprintln!(
             "注意: 已加 --show-names，输出中将显示户主全名；这是个人信息，请勿外传 (names shown)"
@@ -112,7 +112,10 @@ fn main() -> ExitCode {
         // The reader went away (`tuopin facts | head`): not an error of ours.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("错误: {}", tuopin::privacy::redact_ids(&format!("{e:#}")));
+            eprintln!(
+                "错误: {}",
+                tuopin::output::privacy::redact_ids(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -15,9 +15,9 @@ use rusqlite::Connection;
 
 use crate::chart::checks::{self, Drawn};
 use crate::chart::Canvas;
-use crate::check::{self, output::rule_text, output::value_text, RegionResult, Status, Verdict};
-use crate::format::number;
-use crate::period::Period;
+use crate::check::{self, render::rule_text, render::value_text, RegionResult, Status, Verdict};
+use crate::model::period::Period;
+use crate::output::number::number;
 
 /// One county's part of the report.
 pub struct CountySection {

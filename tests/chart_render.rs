@@ -14,7 +14,7 @@ use tuopin::chart::households::{HouseholdMonth, HouseholdsData, StatusCounts};
 use tuopin::chart::incidence::{IncidenceData, Series};
 use tuopin::chart::indicator::{IndicatorData, IndicatorPoint};
 use tuopin::chart::{self, palette, Canvas, ChartFont, Png};
-use tuopin::period::Period;
+use tuopin::model::period::Period;
 
 fn p(s: &str) -> Period {
     s.parse().unwrap()

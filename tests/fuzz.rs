@@ -16,10 +16,10 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use rusqlite::Connection;
 
+use tuopin::import::reference::DataSource;
 use tuopin::import::{self, Kind, Options};
-use tuopin::indicator::ValueType;
-use tuopin::period::Period;
-use tuopin::refdata::DataSource;
+use tuopin::model::indicator::ValueType;
+use tuopin::model::period::Period;
 
 fn cases(base: u32) -> u32 {
     let factor: u32 = std::env::var("TUOPIN_FUZZ_CASES")
@@ -74,7 +74,7 @@ impl Fixture {
     fn new() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("fuzz.db");
-        tuopin::init::init(&db, false, &DataSource::Embedded).unwrap();
+        tuopin::import::reference::init::init(&db, false, &DataSource::Embedded).unwrap();
         let conn = tuopin::db::open(&db).unwrap();
         Fixture {
             file: dir.path().join("input.csv"),
@@ -488,11 +488,11 @@ fn cell() -> impl Strategy<Value = String> {
 /// Column names: the contract's, in either language and any case and spacing, or junk.
 fn column(kind: Kind) -> impl Strategy<Value = String> {
     let names: Vec<&'static str> = match kind {
-        Kind::Households => tuopin::columns::HOUSEHOLDS
+        Kind::Households => tuopin::import::contract::HOUSEHOLDS
             .iter()
             .flat_map(|c| [c.zh, c.en])
             .collect(),
-        Kind::Indicators => tuopin::columns::INDICATORS_LONG
+        Kind::Indicators => tuopin::import::contract::INDICATORS_LONG
             .iter()
             .flat_map(|c| [c.zh, c.en])
             .chain([
@@ -502,7 +502,7 @@ fn column(kind: Kind) -> impl Strategy<Value = String> {
                 "poverty_incidence",
             ])
             .collect(),
-        Kind::Regions => tuopin::columns::REGIONS
+        Kind::Regions => tuopin::import::contract::REGIONS
             .iter()
             .flat_map(|c| [c.zh, c.en])
             .collect(),
@@ -925,7 +925,7 @@ fn period_parser_roundtrips_what_it_accepts() {
                 1 => format!("{y}/{m}"),
                 2 => format!("{y}{m:02}"),
                 3 => format!("{y}年{m}月"),
-                _ => tuopin::value::normalize_width(&format!("{y}.{m}")).into_owned(),
+                _ => tuopin::model::cell::normalize_width(&format!("{y}.{m}")).into_owned(),
             };
             prop_assert_eq!(s.parse::<Period>().ok(), Period::new(y, m));
             Ok(())
@@ -935,7 +935,7 @@ fn period_parser_roundtrips_what_it_accepts() {
 
 #[test]
 fn number_and_boolean_parsers_never_panic() {
-    use tuopin::value::{normalize_width, parse_bool, parse_integer, parse_number};
+    use tuopin::model::cell::{normalize_width, parse_bool, parse_integer, parse_number};
     check("parsers/number-bool", cases(1000), text(), |s| {
         if let Some(v) = parse_number(&s) {
             prop_assert!(v.is_finite());
@@ -993,8 +993,8 @@ fn value_types_accept_only_their_range() {
 
 #[test]
 fn privacy_and_csv_output_helpers_hold_for_any_text() {
-    use tuopin::csvout::neutralize;
-    use tuopin::privacy::{contains_id_number, redact_ids};
+    use tuopin::output::csv::neutralize;
+    use tuopin::output::privacy::{contains_id_number, redact_ids};
     let with_ids = prop_oneof![
         text(),
         (text(), text()).prop_map(|(a, b)| format!("{a}11010519491231002X{b}")),
@@ -1012,7 +1012,7 @@ fn privacy_and_csv_output_helpers_hold_for_any_text() {
             first,
             Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '＝' | '＋' | '－' | '＠')
         );
-        prop_assert!(!risky || tuopin::csvout::is_plain_number(safe.trim()));
+        prop_assert!(!risky || tuopin::output::csv::is_plain_number(safe.trim()));
         let prefixed = format!("'{s}");
         prop_assert!(safe == s || safe == prefixed);
         Ok(())

@@ -201,10 +201,10 @@ fn bulletin_facts_are_queryable_with_their_source() {
     assert_eq!(q, "at_least");
 
     // 铁岭 低保: 4,350 before 2019-07, 4,770 from 2019-07, as of any month.
-    let tieling = tuopin::region::get(&conn, "2112").unwrap();
+    let tieling = tuopin::model::region::get(&conn, "2112").unwrap();
     assert_eq!(tieling.name, "铁岭市");
     let as_of = |p: &str| {
-        tuopin::indicator::value_as_of(&conn, "2112", "dibao_standard", p.parse().unwrap())
+        tuopin::model::indicator::value_as_of(&conn, "2112", "dibao_standard", p.parse().unwrap())
             .unwrap()
             .map(|v| v.value)
     };
@@ -417,7 +417,7 @@ fn bad_data_files_fail_with_file_and_line_and_leave_nothing() {
 
 #[test]
 fn overwriting_a_value_keeps_the_old_one_in_history() {
-    use tuopin::indicator::{put_value, Change, NewValue, Qualifier, Source};
+    use tuopin::model::indicator::{put_value, Change, NewValue, Qualifier, Source};
     let s = Scratch::new();
     s.init();
     let conn = tuopin::db::open(&s.db()).unwrap();

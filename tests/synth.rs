@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{scalar, Scratch};
-use tuopin::synth::{self, CountyPlan};
+use tuopin::demo::synth::{self, CountyPlan};
 
 fn plans() -> Vec<CountyPlan<'static>> {
     vec![

@@ -15,9 +15,9 @@ use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow, V
 use super::incidence::{IncidenceData, Series};
 use super::{Canvas, Png};
 use crate::check::{self, CriterionResult, RegionResult, Report, Status};
-use crate::format::number;
-use crate::period::Period;
-use crate::region::{self, Level, Region};
+use crate::model::period::Period;
+use crate::model::region::{self, Level, Region};
+use crate::output::number::number;
 
 /// The indicator behind the incidence criteria (V1, C1).
 const INCIDENCE: &str = "poverty_incidence";
@@ -87,7 +87,10 @@ impl<'c> Monthly<'c> {
 }
 
 /// The criterion of a report that reads `indicator`, and its threshold.
-fn rule_for<'r>(report: &'r Report, indicator: &str) -> Option<&'r crate::criteria::Criterion> {
+fn rule_for<'r>(
+    report: &'r Report,
+    indicator: &str,
+) -> Option<&'r crate::model::criteria::Criterion> {
     report.rules.iter().find(|c| c.indicator_code == indicator)
 }
 

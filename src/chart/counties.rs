@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::{footnote, mesh, paint, palette, size, tick, Axis};
 use super::{Canvas, Frame, LegendItem, Png, Swatch};
-use crate::period::Period;
+use crate::model::period::Period;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountyStatus {

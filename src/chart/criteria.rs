@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{footnote, paint, palette, size, tidy};
 use super::{Canvas, Frame, LegendItem, Png, Swatch};
-use crate::period::Period;
+use crate::model::period::Period;
 
 /// The outcome of one criterion for one village.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,7 +47,10 @@ impl ChartFont {
     /// same bytes given twice are kept once.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<ChartFont> {
         static USER_FONTS: OnceLock<Mutex<HashMap<String, ChartFont>>> = OnceLock::new();
-        let family = format!("tuopin-user-{}", &crate::batch::sha256_hex(&bytes)[..16]);
+        let family = format!(
+            "tuopin-user-{}",
+            &crate::db::batch::sha256_hex(&bytes)[..16]
+        );
         let mut fonts = USER_FONTS
             .get_or_init(Default::default)
             .lock()

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::{footnote, month_chart, paint, palette, size, tick};
 use super::{Canvas, Frame, LegendItem, Months, Png, Swatch};
-use crate::format::number;
-use crate::period::Period;
+use crate::model::period::Period;
+use crate::output::number::number;
 
 /// Households of one register snapshot, by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::{footnote, month_chart_with, paint, palette, size, tick};
 use super::{Canvas, Frame, LegendItem, Months, Png, Swatch};
-use crate::period::Period;
+use crate::model::period::Period;
 
 /// One region's incidence (percent, 0–100) by month; months without a value are left out.
 #[derive(Debug, Clone, PartialEq)]

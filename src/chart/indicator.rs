@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::{footnote, month_chart, paint, palette, size, tick, Canvas, Frame};
 use super::{Months, Png};
-use crate::period::Period;
+use crate::model::period::Period;
 
 /// One stored value.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,11 +6,11 @@ use rusqlite::{params, Connection};
 
 use super::households::{HouseholdMonth, HouseholdsData, StatusCounts};
 use super::indicator::{IndicatorData, IndicatorPoint};
-use crate::bulletin::Bulletin;
-use crate::format::number;
-use crate::indicator::{Qualifier, ValueType};
-use crate::period::Period;
-use crate::region::Level;
+use crate::model::bulletin::Bulletin;
+use crate::model::indicator::{Qualifier, ValueType};
+use crate::model::period::Period;
+use crate::model::region::Level;
+use crate::output::number::number;
 
 /// "起始统计期 … 晚于结束统计期 …" when the range is reversed.
 fn check_range(from: Option<Period>, to: Option<Period>) -> Result<()> {
@@ -52,8 +52,8 @@ pub fn indicator(
     to: Option<Period>,
 ) -> Result<IndicatorData> {
     check_range(from, to)?;
-    let region = crate::region::get(conn, region_code)?;
-    let Some(ind) = crate::indicator::find(conn, indicator)? else {
+    let region = crate::model::region::get(conn, region_code)?;
+    let Some(ind) = crate::model::indicator::find(conn, indicator)? else {
         bail!("指标 {indicator:?} 不存在；可用指标代码或中文名称 (unknown indicator)");
     };
     let boolean = ind.value_type == ValueType::Boolean;
@@ -155,7 +155,7 @@ pub fn households(
     to: Option<Period>,
 ) -> Result<HouseholdsData> {
     check_range(from, to)?;
-    let county = crate::region::get(conn, county_code)?;
+    let county = crate::model::region::get(conn, county_code)?;
     if county.level != Level::County {
         bail!(
             "{}（{}）不是县级区划；--county 应为县、区或县级市代码",

@@ -26,7 +26,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::period::Period;
+use crate::model::period::Period;
 
 pub use font::ChartFont;
 use text::Label;
@@ -497,7 +497,7 @@ pub(crate) fn y_range(lo: f64, hi: f64, headroom: f64) -> Range<f64> {
 
 /// A tick label: thousands separators, no float noise (0.30000000000000004 → 0.3).
 pub(crate) fn tick(v: f64) -> String {
-    crate::format::number((v * 1e6).round() / 1e6)
+    crate::output::number::number((v * 1e6).round() / 1e6)
 }
 
 /// Round tick positions covering `range`: steps of 1, 2, 2.5 or 5 × 10^k, at most `max` of them;

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
+use super::register;
 use super::{
     checked_county, max_age_months, resolve_period, Sources, DEFAULT_MONITORING_THRESHOLD,
 };
-use crate::derived;
-use crate::period::Period;
+use crate::model::period::Period;
 
 /// The household exit standards, in order: H1 income above the poverty line, H2–H6 the reported facts.
 pub const HOUSEHOLD_STANDARDS: [(&str, &str); 6] = [
@@ -114,9 +114,9 @@ pub fn check_households(
         None => crate::db::setting::<f64>(conn, "monitoring_income_threshold")?
             .unwrap_or(DEFAULT_MONITORING_THRESHOLD),
     };
-    let line = derived::poverty_line(conn, period.year())?;
+    let line = register::poverty_line(conn, period.year())?;
     let sources = Sources::load(conn)?;
-    let snapshots = derived::latest_snapshots(conn, period, county)?;
+    let snapshots = register::latest_snapshots(conn, period, county)?;
     let mut registers: Vec<RegisterUsed> = snapshots
         .values()
         .map(|s| RegisterUsed {

@@ -34,14 +34,15 @@ use std::collections::HashMap;
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection};
 
-use crate::criteria::{self, Criterion};
-use crate::derived::{self, RegisterCounts, Snapshot};
-use crate::format::number;
-use crate::period::Period;
-use crate::region::{self, Level};
+use crate::model::criteria::{self, Criterion};
+use crate::model::period::Period;
+use crate::model::region::{self, Level};
+use crate::output::number::number;
+use register::{RegisterCounts, Snapshot};
 
 mod households;
-pub mod output;
+pub mod register;
+pub mod render;
 
 pub use households::{
     check_households, HouseholdFinding, HouseholdReport, RegisterUsed, HOUSEHOLD_STANDARDS,
@@ -540,7 +541,7 @@ impl Sources {
         let mut stmt = conn.prepare_cached(QUOTES)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let b = crate::bulletin::Bulletin {
+            let b = crate::model::bulletin::Bulletin {
                 issue_no: r.get(1)?,
                 total_no: r.get(2)?,
                 date: r.get(3)?,
@@ -665,8 +666,8 @@ impl<'c> Checker<'c> {
             criteria::all(conn)?
                 .into_iter()
                 .partition(|c| c.level == "village");
-        let snapshots = derived::latest_snapshots(conn, period, county)?;
-        let line = derived::poverty_line(conn, period.year())?.map(|(_, y)| y);
+        let snapshots = register::latest_snapshots(conn, period, county)?;
+        let line = register::poverty_line(conn, period.year())?.map(|(_, y)| y);
         let fresh: Vec<&Snapshot> = snapshots
             .values()
             .filter(|s| s.period.months_until(period) <= max_age)
@@ -675,7 +676,7 @@ impl<'c> Checker<'c> {
             .iter()
             .chain(&county_criteria)
             .any(|c: &Criterion| c.indicator_code == "suspected_wrong_exits");
-        let counts = derived::village_counts(conn, &fresh, line, with_wrong_exits, county)?;
+        let counts = register::village_counts(conn, &fresh, line, with_wrong_exits, county)?;
         Ok(Checker {
             conn,
             period,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use tuopin::format::number;
+use tuopin::output::number::number;
 
 use super::Outcome;
 
@@ -26,7 +26,7 @@ pub struct BackupArgs {
 
 pub fn run(db: &Path, out: &mut dyn Write, args: &BackupArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(db)?;
-    let copied = tuopin::backup::backup(&conn, &args.path, args.force)?;
+    let copied = tuopin::db::backup::backup(&conn, &args.path, args.force)?;
     writeln!(
         out,
         "已备份到 {}（{} KB，结构版本 {}，完整性检查通过）(backup written)",

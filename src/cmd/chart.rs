@@ -19,7 +19,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use tuopin::chart::{self, checks, Canvas, ChartFont};
-use tuopin::period::Period;
+use tuopin::model::period::Period;
 
 use super::Outcome;
 
@@ -180,11 +180,12 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> 
             let mut monthly = checks::Monthly::new(&conn, None)?;
             let data = checks::counties(&mut monthly, period)?;
             let png = chart::counties::render(&data, &canvas)?;
-            let province = tuopin::region::of_level(&conn, tuopin::region::Level::Province)?
-                .into_iter()
-                .next()
-                .map(|r| r.code)
-                .unwrap_or_else(|| "21".to_string());
+            let province =
+                tuopin::model::region::of_level(&conn, tuopin::model::region::Level::Province)?
+                    .into_iter()
+                    .next()
+                    .map(|r| r.code)
+                    .unwrap_or_else(|| "21".to_string());
             (
                 &a.output,
                 chart::file_name(&province, "counties", period),
@@ -196,7 +197,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> 
             let canvas = a.output.canvas()?;
             let data =
                 chart::load::indicator(&conn, &a.region, &a.indicator, a.range.from, a.range.to)?;
-            let code = tuopin::indicator::find(&conn, &a.indicator)?
+            let code = tuopin::model::indicator::find(&conn, &a.indicator)?
                 .map(|i| i.code)
                 .unwrap_or_else(|| a.indicator.clone());
             let png = chart::indicator::render(&data, &canvas)?;

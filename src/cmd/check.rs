@@ -16,8 +16,8 @@ use std::path::Path;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 
-use tuopin::check::{self, output, Scope};
-use tuopin::period::Period;
+use tuopin::check::{self, render, Scope};
+use tuopin::model::period::Period;
 
 use super::Outcome;
 
@@ -34,13 +34,13 @@ pub enum FormatArg {
     Md,
 }
 
-impl From<FormatArg> for output::Format {
+impl From<FormatArg> for render::Format {
     fn from(f: FormatArg) -> Self {
         match f {
-            FormatArg::Table => output::Format::Table,
-            FormatArg::Csv => output::Format::Csv,
-            FormatArg::Json => output::Format::Json,
-            FormatArg::Md => output::Format::Markdown,
+            FormatArg::Table => render::Format::Table,
+            FormatArg::Csv => render::Format::Csv,
+            FormatArg::Json => render::Format::Json,
+            FormatArg::Md => render::Format::Markdown,
         }
     }
 }
@@ -115,7 +115,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> 
             } else {
                 check::check_counties(&conn, common.period, &scope)?
             };
-            output::report(out, &report, common.format.into(), !common.no_bom)?;
+            render::report(out, &report, common.format.into(), !common.no_bom)?;
         }
         What::Households { common, threshold } => {
             if let Some(t) = threshold {
@@ -129,7 +129,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> 
                 common.county.as_deref(),
                 *threshold,
             )?;
-            output::households(out, &report, common.format.into(), !common.no_bom)?;
+            render::households(out, &report, common.format.into(), !common.no_bom)?;
         }
     }
     Ok(Outcome::Ok)

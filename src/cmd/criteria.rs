@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use tuopin::check::output::rule_text;
+use tuopin::check::render::rule_text;
 
 use super::Outcome;
 
@@ -49,7 +49,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &CriteriaArgs) -> Result<Outcom
                 .clone()
                 .unwrap_or_else(|| format!("tuopin criteria set {no} --threshold {threshold}"));
             let (before, after) =
-                tuopin::criteria::set_threshold(&mut conn, no, threshold, &reason)?;
+                tuopin::model::criteria::set_threshold(&mut conn, no, threshold, &reason)?;
             if before == after {
                 writeln!(
                     out,
@@ -74,7 +74,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &CriteriaArgs) -> Result<Outcom
 }
 
 fn list(conn: &rusqlite::Connection, out: &mut dyn Write, json: bool) -> Result<Outcome> {
-    let all = tuopin::criteria::all(conn)?;
+    let all = tuopin::model::criteria::all(conn)?;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
         return Ok(Outcome::Ok);

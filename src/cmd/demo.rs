@@ -11,11 +11,11 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
 use tuopin::chart::{self, Canvas, ChartFont};
-use tuopin::check::output::{self, Format};
+use tuopin::check::render::{self, Format};
 use tuopin::check::Scope;
 use tuopin::demo::{self, Options};
 use tuopin::import::{self, Kind};
-use tuopin::period::Period;
+use tuopin::model::period::Period;
 
 use super::Outcome;
 
@@ -100,7 +100,7 @@ pub fn run(out: &mut dyn Write, args: &DemoArgs) -> Result<Outcome> {
             out,
             "已生成演示数据（generated, not real）：{} 个文件，{} 行台账，{} 个月 → {}",
             files,
-            tuopin::format::number(g.households_rows as f64),
+            tuopin::output::number::number(g.households_rows as f64),
             g.months.len(),
             dir.display()
         )?;
@@ -131,7 +131,11 @@ fn main_job(out: &mut dyn Write, dir: &Path, opts: &Options) -> Result<Outcome> 
     let data = dir.join("data");
 
     writeln!(out, "== 1. 建库 (init) ==")?;
-    let loaded = tuopin::init::init(&db, false, &tuopin::refdata::DataSource::Embedded)?;
+    let loaded = tuopin::import::reference::init::init(
+        &db,
+        false,
+        &tuopin::import::reference::DataSource::Embedded,
+    )?;
     writeln!(
         out,
         "{}：区划 {} 个，退出标准 {} 项，快报事实 {} 条",
@@ -150,7 +154,7 @@ fn main_job(out: &mut dyn Write, dir: &Path, opts: &Options) -> Result<Outcome> 
         out,
         "{} 个月，{} 行台账 → {}",
         generated.months.len(),
-        tuopin::format::number(generated.households_rows as f64),
+        tuopin::output::number::number(generated.households_rows as f64),
         data.display()
     )?;
 
@@ -199,7 +203,7 @@ fn main_job(out: &mut dyn Write, dir: &Path, opts: &Options) -> Result<Outcome> 
         "\n== 4. 县级退出核查 (check counties --period {period}) =="
     )?;
     let counties = tuopin::check::check_counties(&conn, Some(period), &Scope::default())?;
-    output::report(out, &counties, Format::Table, false)?;
+    render::report(out, &counties, Format::Table, false)?;
     writeln!(
         out,
         "\n== 5. 贫困村退出核查 (check villages --only-poor --period {period}) =="
@@ -212,7 +216,7 @@ fn main_job(out: &mut dyn Write, dir: &Path, opts: &Options) -> Result<Outcome> 
             only_poor: true,
         },
     )?;
-    output::report(out, &villages, Format::Table, false)?;
+    render::report(out, &villages, Format::Table, false)?;
 
     writeln!(out, "\n== 6. 图表与报告 (chart all, report) ==")?;
     let canvas = Canvas::new(

@@ -8,8 +8,8 @@ use std::path::Path;
 use anyhow::Result;
 use clap::Args;
 
-use tuopin::check::{self, output};
-use tuopin::period::Period;
+use tuopin::check::{self, render};
+use tuopin::model::period::Period;
 
 use super::Outcome;
 
@@ -36,7 +36,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &ExplainArgs) -> Result<Outcome
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        output::explain_text(out, level, period, &region)?;
+        render::explain_text(out, level, period, &region)?;
     }
     Ok(Outcome::Ok)
 }

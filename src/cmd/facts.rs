@@ -7,8 +7,8 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 
-use tuopin::format;
-use tuopin::indicator::Qualifier;
+use tuopin::model::indicator::Qualifier;
+use tuopin::output::number;
 
 use super::Outcome;
 
@@ -25,9 +25,9 @@ pub struct FactsArgs {
 pub fn run(db: &Path, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(db)?;
     if let Some(code) = &args.region {
-        tuopin::region::get(&conn, code)?;
+        tuopin::model::region::get(&conn, code)?;
     }
-    let facts = tuopin::bulletin::facts(&conn, args.region.as_deref())?;
+    let facts = tuopin::model::bulletin::facts(&conn, args.region.as_deref())?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&facts)?)?;
         return Ok(Outcome::Ok);
@@ -36,12 +36,12 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> 
         writeln!(out, "没有快报事实 (no facts)")?;
     }
     for f in &facts {
-        let high = f.value_high.map(format::number).unwrap_or_default();
+        let high = f.value_high.map(number::number).unwrap_or_default();
         let qualifier = Qualifier::parse(&f.qualifier, f.value_high).unwrap_or(Qualifier::Exact);
         let value = match f.unit.as_str() {
             "是/否" => (if f.value != 0.0 { "是" } else { "否" }).to_string(),
             "年" => format!("{}", f.value),
-            _ => format::number(f.value),
+            _ => number::number(f.value),
         };
         let unit = if f.unit == "是/否" {
             ""

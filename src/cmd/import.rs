@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use tuopin::format::{number, pad, pad_left};
 use tuopin::import::{self, Kind, Options, Summary};
-use tuopin::period::Period;
+use tuopin::model::period::Period;
+use tuopin::output::number::{number, pad, pad_left};
 
 use super::Outcome;
 
@@ -70,7 +70,7 @@ pub fn run(db: &Path, out: &mut dyn Write, command: &ImportCommand) -> Result<Ou
         dry_run: args.dry_run,
         county: args.county.clone(),
         period: args.period,
-        show_names: tuopin::privacy::show_names(),
+        show_names: tuopin::output::privacy::show_names(),
     };
     let mut outcome = Outcome::Ok;
     let width = args

@@ -1,6 +1,6 @@
 //! `tuopin imports [--all] [--json | --csv]`: the import batches, newest first (file, sha256, rows,
 //! who, when). File names come from county offices: the CSV form neutralises any that a
-//! spreadsheet would run as a formula (`tuopin::csvout`).
+//! spreadsheet would run as a formula (`tuopin::output::csv`).
 
 use std::io::Write;
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Result;
 use clap::Args;
 
-use tuopin::format::{number, pad, pad_left};
+use tuopin::output::number::{number, pad, pad_left};
 
 use super::Outcome;
 
@@ -27,13 +27,13 @@ pub struct ImportsArgs {
 
 pub fn run(db: &Path, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(db)?;
-    let batches = tuopin::batch::list(&conn, args.all)?;
+    let batches = tuopin::db::batch::list(&conn, args.all)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&batches)?)?;
         return Ok(Outcome::Ok);
     }
     if args.csv {
-        let mut w = tuopin::csvout::Writer::new(out);
+        let mut w = tuopin::output::csv::Writer::new(out);
         w.row([
             "id",
             "kind",

@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 
-use tuopin::refdata::DataSource;
+use tuopin::import::reference::DataSource;
 
 use super::Outcome;
 
@@ -26,7 +26,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &InitArgs) -> Result<Outcome> {
         Some(dir) => DataSource::Dir(dir.clone()),
         None => DataSource::Embedded,
     };
-    let loaded = tuopin::init::init(db, args.force, &source)?;
+    let loaded = tuopin::import::reference::init::init(db, args.force, &source)?;
     writeln!(out, "已创建数据库 {} (database created)", db.display())?;
     writeln!(
         out,

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 
 use tuopin::chart::{Canvas, ChartFont};
-use tuopin::period::Period;
+use tuopin::model::period::Period;
 
 use super::Outcome;
 

@@ -25,7 +25,7 @@ pub struct RestoreArgs {
 }
 
 pub fn run(db: &Path, out: &mut dyn Write, args: &RestoreArgs) -> Result<Outcome> {
-    let done = tuopin::backup::restore(db, &args.path, args.force)?;
+    let done = tuopin::db::backup::restore(db, &args.path, args.force)?;
     writeln!(
         out,
         "已从 {} 恢复数据库 {}（备份的结构版本 {}）(restored)",

@@ -17,12 +17,12 @@ pub struct StatusArgs {
 }
 
 fn n(v: i64) -> String {
-    tuopin::format::number(v as f64)
+    tuopin::output::number::number(v as f64)
 }
 
 pub fn run(db: &Path, out: &mut dyn Write, args: &StatusArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(db)?;
-    let s = tuopin::status::status(&conn)?;
+    let s = tuopin::db::contents::status(&conn)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
         return Ok(Outcome::Ok);

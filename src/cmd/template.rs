@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
-use tuopin::columns::{self, Column};
+use tuopin::import::contract::{self, Column};
 
 use super::Outcome;
 
@@ -34,14 +34,14 @@ pub struct TemplateArgs {
 
 pub fn run(out: &mut dyn Write, args: &TemplateArgs) -> Result<Outcome> {
     let cols: Vec<Column> = match (args.kind, args.wide) {
-        (Kind::Households, false) => columns::HOUSEHOLDS.to_vec(),
-        (Kind::Indicators, false) => columns::INDICATORS_LONG.to_vec(),
+        (Kind::Households, false) => contract::HOUSEHOLDS.to_vec(),
+        (Kind::Indicators, false) => contract::INDICATORS_LONG.to_vec(),
         (Kind::Indicators, true) => [
-            columns::INDICATORS_WIDE_KEYS,
-            columns::INDICATORS_WIDE_TEMPLATE,
+            contract::INDICATORS_WIDE_KEYS,
+            contract::INDICATORS_WIDE_TEMPLATE,
         ]
         .concat(),
-        (Kind::Regions, false) => columns::REGIONS.to_vec(),
+        (Kind::Regions, false) => contract::REGIONS.to_vec(),
         (_, true) => anyhow::bail!("--wide 只适用于 indicators 模板"),
     };
     let names: Vec<&str> = cols

@@ -23,7 +23,7 @@ pub struct VerifyArgs {
 
 pub fn run(db: &Path, out: &mut dyn Write, args: &VerifyArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(db)?;
-    let checks = tuopin::verify::verify(&conn)?;
+    let checks = tuopin::db::verify::verify(&conn)?;
     let failed = checks.iter().filter(|c| !c.ok()).count();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&checks)?)?;

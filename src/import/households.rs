@@ -11,12 +11,12 @@ use anyhow::Result;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
 use super::{check_scope, read_header, row_period, Context, Problems, Rows};
-use crate::columns::HOUSEHOLDS;
-use crate::idcard::{hash_id_number, mask_id_number, valid_id_number};
-use crate::period::Period;
-use crate::privacy::contains_id_number;
-use crate::region::Level;
-use crate::value::{normalize_width, parse_bool, parse_integer, parse_number};
+use crate::import::contract::HOUSEHOLDS;
+use crate::model::cell::{normalize_width, parse_bool, parse_integer, parse_number};
+use crate::model::idcard::{hash_id_number, mask_id_number, valid_id_number};
+use crate::model::period::Period;
+use crate::model::region::Level;
+use crate::output::privacy::contains_id_number;
 
 /// Index of a column of the contract in `HOUSEHOLDS`, by its English alias.
 fn col(en: &str) -> usize {

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use anyhow::Result;
 
 use super::{check_scope, read_header, row_period, Context, Fatal, Problems, Rows};
-use crate::columns::{Column, INDICATORS_LONG, INDICATORS_WIDE_KEYS};
-use crate::csvfile::header_key;
-use crate::indicator::{self, Change, Indicator, NewValue, Qualifier, Source};
+use crate::import::contract::{Column, INDICATORS_LONG, INDICATORS_WIDE_KEYS};
+use crate::import::reference::table::header_key;
+use crate::model::indicator::{self, Change, Indicator, NewValue, Qualifier, Source};
 
 const PERIOD: usize = 0;
 const REGION: usize = 1;
@@ -98,8 +98,8 @@ pub(super) fn import(
     };
 
     let regions = super::RegionIndex::load(ctx.conn)?;
-    let mut seen: HashSet<(String, String, crate::period::Period)> = HashSet::new();
-    let mut periods: Vec<crate::period::Period> = Vec::new();
+    let mut seen: HashSet<(String, String, crate::model::period::Period)> = HashSet::new();
+    let mut periods: Vec<crate::model::period::Period> = Vec::new();
     let mut written = 0u64;
     let mut rows = Rows::new(csv);
     while let Some(line) = rows.advance(ctx, problems)? {
@@ -195,7 +195,7 @@ pub(super) fn import(
                 .filter(|s| !s.is_empty())
         };
 
-        if note.is_some_and(crate::privacy::contains_id_number) {
+        if note.is_some_and(crate::output::privacy::contains_id_number) {
             let column = if long {
                 name(NOTE).to_string()
             } else {

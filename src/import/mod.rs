@@ -4,8 +4,11 @@
 //! column header, value, reason), and a file with any invalid row writes nothing. A byte-identical
 //! re-import is recognised by its SHA-256 and changes nothing.
 
+pub mod contract;
 mod households;
 mod indicators;
+pub mod problem;
+pub mod reference;
 mod regions;
 pub mod source;
 pub mod undo;
@@ -17,13 +20,13 @@ use std::path::Path;
 use anyhow::{anyhow, Result};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use crate::batch::{self, NewBatch};
-use crate::columns::Column;
-use crate::csvfile::header_key;
-use crate::error::LineError;
-use crate::period::Period;
-use crate::privacy::redact_ids;
-use crate::region::Level;
+use crate::db::batch::{self, NewBatch};
+use crate::import::contract::Column;
+use crate::import::problem::LineError;
+use crate::import::reference::table::header_key;
+use crate::model::period::Period;
+use crate::model::region::Level;
+use crate::output::privacy::redact_ids;
 
 pub use undo::undo;
 
@@ -125,7 +128,7 @@ impl<'a> Problems<'a> {
             let message = if self.show_names {
                 Cow::Borrowed(message.as_str())
             } else {
-                crate::privacy::mask_quoted_names(&message)
+                crate::output::privacy::mask_quoted_names(&message)
             };
             self.summary.errors.push(LineError::new(
                 self.file,
@@ -256,7 +259,7 @@ fn import_unchecked(
         ..Summary::default()
     };
     if let Some(county) = &opts.county {
-        match crate::region::find(conn, county)? {
+        match crate::model::region::find(conn, county)? {
             Some(r) if r.level == Level::County => {}
             _ => return Err(anyhow!("--county {county}: 不是已知的县级区划代码")),
         }

@@ -7,9 +7,9 @@ use anyhow::Result;
 use rusqlite::params;
 
 use super::{read_header, Context, Problems, Rows};
-use crate::columns::REGIONS;
-use crate::region::{self, Level};
-use crate::value::{parse_bool, parse_integer};
+use crate::import::contract::REGIONS;
+use crate::model::cell::{parse_bool, parse_integer};
+use crate::model::region::{self, Level};
 
 const CODE: usize = 0;
 const NAME: usize = 1;
@@ -67,7 +67,7 @@ pub(super) fn import(
         };
         let code = required(CODE, problems);
         let region_name = required(NAME, problems);
-        if crate::privacy::contains_id_number(&region_name) {
+        if crate::output::privacy::contains_id_number(&region_name) {
             problems.add(
                 line,
                 Some(name(NAME)),

@@ -155,7 +155,7 @@ pub fn undo(conn: &mut Connection, batch_id: i64) -> Result<Undone> {
     done.removed += run(REMOVE_REGIONS)?;
     tx.execute(
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
-        params![batch_id, crate::batch::now_utc()],
+        params![batch_id, crate::db::batch::now_utc()],
     )?;
     crate::db::set_change_context(&tx, None, "")?;
     tx.commit()?;

@@ -203,7 +203,7 @@ impl Image {
     }
 }
 
-/// Synthetic townships and villages under existing counties (see `tuopin::synth`), imported into
+/// Synthetic townships and villages under existing counties (see `tuopin::demo::synth`), imported into
 /// the scratch database with `tuopin import regions`. Returns each county's village codes.
 pub fn synth_regions(
     s: &Scratch,
@@ -212,9 +212,9 @@ pub fn synth_regions(
     villages_per_township: usize,
 ) -> Vec<Vec<String>> {
     use std::io::Write;
-    let plans: Vec<tuopin::synth::CountyPlan> = counties
+    let plans: Vec<tuopin::demo::synth::CountyPlan> = counties
         .iter()
-        .map(|code| tuopin::synth::CountyPlan {
+        .map(|code| tuopin::demo::synth::CountyPlan {
             code,
             townships,
             villages_per_township,
@@ -222,7 +222,7 @@ pub fn synth_regions(
         .collect();
     let path = s.path("synth-regions.csv");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    tuopin::synth::write_regions(&mut f, &plans).unwrap();
+    tuopin::demo::synth::write_regions(&mut f, &plans).unwrap();
     f.flush().unwrap();
     drop(f);
     s.tuopin(&["import", "regions"])
@@ -231,11 +231,11 @@ pub fn synth_regions(
         .success();
     plans
         .iter()
-        .map(|p| tuopin::synth::village_codes(std::slice::from_ref(p)))
+        .map(|p| tuopin::demo::synth::village_codes(std::slice::from_ref(p)))
         .collect()
 }
 
-/// A synthetic households file of `n` rows (`tuopin::synth::write_households`). `id_prefix`
+/// A synthetic households file of `n` rows (`tuopin::demo::synth::write_households`). `id_prefix`
 /// replaces the generator's `G` before each household number, so that files of different counties
 /// for the same month do not claim the same households.
 pub fn synth_households(
@@ -247,7 +247,7 @@ pub fn synth_households(
     id_prefix: char,
 ) {
     let mut bytes = Vec::new();
-    tuopin::synth::write_households(&mut bytes, villages, n, period, seed).unwrap();
+    tuopin::demo::synth::write_households(&mut bytes, villages, n, period, seed).unwrap();
     let text = String::from_utf8(bytes).unwrap();
     // Household numbers are the only cells starting with G (village codes start with digits).
     let text = text.replace(",G", &format!(",{id_prefix}"));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
-use crate::period::Period;
+use crate::model::period::Period;
 
 /// Separates fragments of one quote taken from the same issue, in order (a sentence may name the
 /// counties and an earlier one the plan).

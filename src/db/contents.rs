@@ -3,8 +3,8 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::bulletin::{self, Bulletin};
 use crate::db;
+use crate::model::bulletin::{self, Bulletin};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Status {

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::period::Period;
-use crate::synth::Rng;
+use crate::demo::synth::Rng;
+use crate::model::period::Period;
 
 /// A county the generator knows: code, name, and how its office writes files.
 struct County {
@@ -561,7 +561,7 @@ fn status_at(h: &Household, p: Period) -> (&'static str, Option<i32>) {
 }
 
 fn household_rows(households: &[Household], villages: &[Village], p: Period) -> Vec<Vec<String>> {
-    let mut rows = vec![crate::columns::HOUSEHOLDS
+    let mut rows = vec![crate::import::contract::HOUSEHOLDS
         .iter()
         .map(|c| c.zh.to_string())
         .collect::<Vec<_>>()];
@@ -585,7 +585,7 @@ fn household_rows(households: &[Household], villages: &[Village], p: Period) -> 
         // Excel habits: some numbers with separators or as 174.0, a few with spaces.
         let income_text = match i % 7 {
             0 => format!("{:.1}", income.round()),
-            1 => crate::format::number(income.round()),
+            1 => crate::output::number::number(income.round()),
             _ => format!("{}", income.round()),
         };
         rows.push(vec![

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use anyhow::{anyhow, Result};
 
-use crate::error::LineError;
+use crate::import::problem::LineError;
 use crate::import::source;
 
 /// Decode a whole file: UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK). A file that is
@@ -31,7 +31,9 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
 
 /// Header matching ignores surrounding spaces (including full-width ones) and ASCII case.
 pub fn header_key(h: &str) -> String {
-    crate::value::normalize_width(h).trim().to_ascii_lowercase()
+    crate::model::cell::normalize_width(h)
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// A small CSV file read whole: the reference data of `init`.

@@ -1,6 +1,9 @@
 //! The reference data of `data/` (regions, indicator catalogue, criteria, poverty lines, bulletins
 //! and their facts), embedded in the binary at build time and loaded by `tuopin init`.
 
+pub mod init;
+pub mod table;
+
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -8,32 +11,38 @@ use std::path::PathBuf;
 use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, Connection};
 
-use crate::batch::{self, NewBatch};
-use crate::bulletin::{self, Bulletin};
-use crate::criteria::{self, Criterion};
-use crate::csvfile::Table;
-use crate::error::LineError;
-use crate::indicator::{self, NewValue, Qualifier, Source, ValueType};
-use crate::period::Period;
-use crate::region::{self, Level, Region, RegionSource};
-use crate::value::{parse_bool, parse_integer, parse_number};
+use crate::db::batch::{self, NewBatch};
+use crate::import::problem::LineError;
+use crate::import::reference::table::Table;
+use crate::model::bulletin::{self, Bulletin};
+use crate::model::cell::{parse_bool, parse_integer, parse_number};
+use crate::model::criteria::{self, Criterion};
+use crate::model::indicator::{self, NewValue, Qualifier, Source, ValueType};
+use crate::model::period::Period;
+use crate::model::region::{self, Level, Region, RegionSource};
 
 /// The files of data/, in load order, with the bytes compiled into the binary.
 pub const FILES: &[(&str, &[u8])] = &[
-    ("bulletins.csv", include_bytes!("../data/bulletins.csv")),
+    (
+        "bulletins.csv",
+        include_bytes!("../../../data/bulletins.csv"),
+    ),
     (
         "bulletins-2019-03.txt",
-        include_bytes!("../data/bulletins-2019-03.txt"),
+        include_bytes!("../../../data/bulletins-2019-03.txt"),
     ),
-    ("indicators.csv", include_bytes!("../data/indicators.csv")),
-    ("regions.csv", include_bytes!("../data/regions.csv")),
-    ("criteria.csv", include_bytes!("../data/criteria.csv")),
+    (
+        "indicators.csv",
+        include_bytes!("../../../data/indicators.csv"),
+    ),
+    ("regions.csv", include_bytes!("../../../data/regions.csv")),
+    ("criteria.csv", include_bytes!("../../../data/criteria.csv")),
     (
         "poverty_lines.csv",
-        include_bytes!("../data/poverty_lines.csv"),
+        include_bytes!("../../../data/poverty_lines.csv"),
     ),
-    ("settings.csv", include_bytes!("../data/settings.csv")),
-    ("facts.csv", include_bytes!("../data/facts.csv")),
+    ("settings.csv", include_bytes!("../../../data/settings.csv")),
+    ("facts.csv", include_bytes!("../../../data/facts.csv")),
 ];
 
 /// Where `init` reads the reference data from.
@@ -187,7 +196,7 @@ impl Row<'_> {
     fn period(&self, column: &str) -> Result<Period> {
         let t = self.required(column)?;
         t.parse()
-            .map_err(|e: crate::period::PeriodError| self.err(column, e.to_string()))
+            .map_err(|e: crate::model::period::PeriodError| self.err(column, e.to_string()))
     }
 
     /// Wrap a database error of this row's insert so it names the file and line.

@@ -5,9 +5,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rusqlite::{Connection, OpenFlags};
 
+pub mod backup;
+pub mod batch;
+pub mod contents;
+pub mod verify;
+
 /// The migrations, in order; migration N brings `PRAGMA user_version` from N-1 to N.
 /// A released migration is never edited: add a new one.
-pub const MIGRATIONS: &[&str] = &[include_str!("../schema.sql")];
+pub const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
 
 /// The schema version this binary writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -167,8 +172,8 @@ fn copy_before_migration(conn: &Connection, version: i64) -> Result<PathBuf> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     reader.busy_timeout(BUSY_TIMEOUT)?;
-    let dest = crate::backup::free_name(&path, &format!(".v{version}.bak"));
-    crate::backup::copy_to(&reader, &dest, false).with_context(|| {
+    let dest = crate::db::backup::free_name(&path, &format!(".v{version}.bak"));
+    crate::db::backup::copy_to(&reader, &dest, false).with_context(|| {
         format!(
             "升级数据库结构前无法备份到 {}；数据库未被更改",
             dest.display()

@@ -5,8 +5,8 @@ use std::str::FromStr;
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::period::Period;
-use crate::region::Level;
+use crate::model::period::Period;
+use crate::model::region::Level;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,7 +39,7 @@ impl ValueType {
 
     /// Read a cell as this type; the error is a Chinese sentence for the user.
     pub fn parse(self, raw: &str) -> Result<f64, String> {
-        use crate::value::{parse_bool, parse_integer, parse_number};
+        use crate::model::cell::{parse_bool, parse_integer, parse_number};
         let shown = raw.trim();
         match self {
             ValueType::Boolean => parse_bool(raw)

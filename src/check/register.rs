@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
-use crate::period::Period;
+use crate::model::period::Period;
 
 /// A county's register snapshot: which month and which import batch it came from.
 #[derive(Debug, Clone, PartialEq)]

@@ -234,7 +234,7 @@ fn batch_rows(conn: &Connection) -> Result<Check> {
                     1,
                     format!(
                         "批次 {id}（{}）记录写入了数据，但 {table} 中没有它的任何记录",
-                        crate::privacy::redact_ids(&file)
+                        crate::output::privacy::redact_ids(&file)
                     ),
                 );
             }
@@ -323,7 +323,7 @@ fn clear_ids(conn: &Connection) -> Result<Check> {
         while let Some(row) = rows.next()? {
             for (i, n) in found.iter_mut().enumerate() {
                 if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(i)? {
-                    if crate::privacy::contains_id_number(&String::from_utf8_lossy(bytes)) {
+                    if crate::output::privacy::contains_id_number(&String::from_utf8_lossy(bytes)) {
                         *n += 1;
                     }
                 }

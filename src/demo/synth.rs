@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::period::Period;
+use crate::model::period::Period;
 
 /// A small deterministic generator (SplitMix64): the data only needs to look varied and be the
 /// same for the same seed on every machine and version.

@@ -7,10 +7,10 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::{HouseholdReport, RegionResult, Report, HOUSEHOLD_STANDARDS};
-use crate::criteria::Criterion;
-use crate::format::number;
-use crate::period::Period;
-use crate::region::Level;
+use crate::model::criteria::Criterion;
+use crate::model::period::Period;
+use crate::model::region::Level;
+use crate::output::number::number;
 
 /// The output formats of the check commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,7 +217,7 @@ pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
         out.write_all(UTF8_BOM)?;
     }
     let (_, _, poor) = level_words(r.level);
-    let mut w = crate::csvout::Writer::new(out);
+    let mut w = crate::output::csv::Writer::new(out);
     let mut h = vec![
         "统计期".to_string(),
         "代码".to_string(),
@@ -418,7 +418,7 @@ pub fn households(
             if bom {
                 out.write_all(UTF8_BOM)?;
             }
-            let mut w = crate::csvout::Writer::new(out);
+            let mut w = crate::output::csv::Writer::new(out);
             let mut h: Vec<&str> = vec!["统计期"];
             h.extend(HOUSEHOLD_HEADER);
             h.extend(["未填报项", "来源"]);

@@ -112,7 +112,7 @@ pub fn set_threshold(
             }
         );
     }
-    let Some(ind) = crate::indicator::find(conn, &before.indicator_code)? else {
+    let Some(ind) = crate::model::indicator::find(conn, &before.indicator_code)? else {
         bail!(
             "标准 {} 的指标 {} 不在指标目录中",
             before.no,

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::value::normalize_width;
+use crate::model::cell::normalize_width;
 
 static SHOW_NAMES: AtomicBool = AtomicBool::new(false);
 
@@ -146,7 +146,7 @@ pub fn mask_quoted_names(message: &str) -> Cow<'_, str> {
 }
 
 // ID numbers are checked and masked in one place, `idcard`; re-exported for callers of this module.
-pub use crate::idcard::{mask_id_number, valid_id_number};
+pub use crate::model::idcard::{mask_id_number, valid_id_number};
 
 fn id_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)

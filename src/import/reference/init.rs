@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::db;
-use crate::refdata::{self, DataSource, Loaded};
+use crate::import::reference::{self, DataSource, Loaded};
 
 /// Create the database at `path` and load the reference data.
 ///
@@ -54,7 +54,7 @@ pub fn init(path: &Path, force: bool, source: &DataSource) -> Result<Loaded> {
 
 fn build(tmp: &Path, source: &DataSource) -> Result<Loaded> {
     let mut conn = db::create(tmp)?;
-    let loaded = refdata::load(&mut conn, source)?;
+    let loaded = reference::load(&mut conn, source)?;
     // Fold the WAL back into the main file so the rename moves a complete database.
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     conn.close().map_err(|(_, e)| e)?;
