@@ -2,10 +2,9 @@
 
 mod cmd;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
@@ -79,31 +78,33 @@ fn main() -> ExitCode {
         eprintln!("{}", tuopin::output::privacy::panic_report(&what, at));
     }));
     let cli = Cli::parse();
-    tuopin::output::privacy::set_show_names(cli.show_names);
     if cli.show_names {
         eprintln!(
             "注意: 已加 --show-names，输出中将显示户主全名；这是个人信息，请勿外传 (names shown)"
         );
     }
-    let db = tuopin::db::resolve_path(cli.db.as_deref());
+    let ctx = cmd::Context {
+        db: tuopin::db::resolve_path(cli.db.as_deref()),
+        show_names: cli.show_names,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
-        Command::Init(a) => cmd::init::run(&db, &mut out, a),
-        Command::Status(a) => cmd::status::run(&db, &mut out, a),
-        Command::Template(a) => cmd::template::run(&mut out, a),
-        Command::Facts(a) => cmd::facts::run(&db, &mut out, a),
-        Command::Import(c) => cmd::import::run(&db, &mut out, c),
-        Command::Imports(a) => cmd::imports::run(&db, &mut out, a),
-        Command::Demo(a) => cmd::demo::run(&mut out, a),
-        Command::Chart(a) => cmd::chart::run(&db, &mut out, a),
-        Command::Report(a) => cmd::report::run(&db, &mut out, a),
-        Command::Criteria(a) => cmd::criteria::run(&db, &mut out, a),
-        Command::Check(a) => cmd::check::run(&db, &mut out, a),
-        Command::Explain(a) => cmd::explain::run(&db, &mut out, a),
-        Command::Backup(a) => cmd::backup::run(&db, &mut out, a),
-        Command::Restore(a) => cmd::restore::run(&db, &mut out, a),
-        Command::Verify(a) => cmd::verify::run(&db, &mut out, a),
+        Command::Init(a) => cmd::init::run(&ctx, &mut out, a),
+        Command::Status(a) => cmd::status::run(&ctx, &mut out, a),
+        Command::Template(a) => cmd::template::run(&ctx, &mut out, a),
+        Command::Facts(a) => cmd::facts::run(&ctx, &mut out, a),
+        Command::Import(c) => cmd::import::run(&ctx, &mut out, c),
+        Command::Imports(a) => cmd::imports::run(&ctx, &mut out, a),
+        Command::Demo(a) => cmd::demo::run(&ctx, &mut out, a),
+        Command::Chart(a) => cmd::chart::run(&ctx, &mut out, a),
+        Command::Report(a) => cmd::report::run(&ctx, &mut out, a),
+        Command::Criteria(a) => cmd::criteria::run(&ctx, &mut out, a),
+        Command::Check(a) => cmd::check::run(&ctx, &mut out, a),
+        Command::Explain(a) => cmd::explain::run(&ctx, &mut out, a),
+        Command::Backup(a) => cmd::backup::run(&ctx, &mut out, a),
+        Command::Restore(a) => cmd::restore::run(&ctx, &mut out, a),
+        Command::Verify(a) => cmd::verify::run(&ctx, &mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {

@@ -5,14 +5,14 @@
 //! and is readable only by its owner (mode 0600). An existing PATH is kept unless --force.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 
 use tuopin::output::number::number;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
@@ -24,8 +24,8 @@ pub struct BackupArgs {
     force: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &BackupArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &BackupArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let copied = tuopin::db::backup::backup(&conn, &args.path, args.force)?;
     writeln!(
         out,

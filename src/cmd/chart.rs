@@ -13,7 +13,7 @@
 //! every planned-exit county and the counties overview.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -21,7 +21,7 @@ use clap::{Args, Subcommand};
 use tuopin::chart::{self, checks, Canvas, ChartFont};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ChartArgs {
@@ -129,8 +129,8 @@ struct HouseholdsArgs {
     output: OutputArgs,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let (output, file, png) = match &args.kind {
         ChartKind::All(a) => {
             let canvas = a.output.canvas()?;

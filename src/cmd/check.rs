@@ -11,7 +11,6 @@
 //! verdicts from `--format json`. An unknown or non-county `--county` code exits 2.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
@@ -19,7 +18,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use tuopin::check::{self, render, Scope};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
@@ -101,8 +100,8 @@ enum What {
 // as-of value look-ups revisit.
 const CHECK_CACHE_KIB: i64 = -2_000;
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     conn.pragma_update(None, "cache_size", CHECK_CACHE_KIB)?;
     match &args.what {
         What::Villages { common, only_poor } | What::Counties { common, only_poor } => {

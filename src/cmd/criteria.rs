@@ -3,14 +3,13 @@
 //! kept in the history table with the reason.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use tuopin::check::render::rule_text;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct CriteriaArgs {
@@ -36,8 +35,8 @@ enum Action {
     },
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &CriteriaArgs) -> Result<Outcome> {
-    let mut conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &CriteriaArgs) -> Result<Outcome> {
+    let mut conn = tuopin::db::open(&ctx.db)?;
     match &args.action {
         None => list(&conn, out, args.json),
         Some(Action::Set {

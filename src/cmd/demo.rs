@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
 
 use tuopin::chart::{self, Canvas, ChartFont};
@@ -17,7 +17,7 @@ use tuopin::demo::{self, Options};
 use tuopin::import::{self, Kind};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -87,7 +87,7 @@ impl GenArgs {
     }
 }
 
-pub fn run(out: &mut dyn Write, args: &DemoArgs) -> Result<Outcome> {
+pub fn run(_ctx: &Context, out: &mut dyn Write, args: &DemoArgs) -> Result<Outcome> {
     if let Some(DemoCommand::Generate { out: dir, gen }) = &args.command {
         let g = demo::generate(&gen.options()?, dir)?;
         let files: usize = g
@@ -178,7 +178,7 @@ fn main_job(out: &mut dyn Write, dir: &Path, opts: &Options) -> Result<Outcome> 
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or(s.file);
         }
-        super::import::report(out, &s, 50, false)?;
+        import::summary::write_summary(out, &mut std::io::stderr(), &s, 50, false)?;
         if !s.ok() {
             outcome = Outcome::Problems;
         }

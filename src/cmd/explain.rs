@@ -3,7 +3,6 @@
 //! and line, bulletin issue and sentence, or the register snapshot and the computation).
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
@@ -11,7 +10,7 @@ use clap::Args;
 use tuopin::check::{self, render};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -25,8 +24,8 @@ pub struct ExplainArgs {
     json: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &ExplainArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &ExplainArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let (period, level, region) = check::explain(&conn, args.code.trim(), args.period)?;
     if args.json {
         let report = serde_json::json!({

@@ -1,7 +1,5 @@
 //! `tuopin facts [--region CODE] [--json]`: the figures from the bulletins, each with its sentence.
 
-use std::path::Path;
-
 use std::io::Write;
 
 use anyhow::Result;
@@ -10,7 +8,7 @@ use clap::Args;
 use tuopin::model::indicator::Qualifier;
 use tuopin::output::number;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct FactsArgs {
@@ -22,8 +20,8 @@ pub struct FactsArgs {
     json: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     if let Some(code) = &args.region {
         tuopin::model::region::get(&conn, code)?;
     }

@@ -3,14 +3,13 @@
 //! spreadsheet would run as a formula (`tuopin::output::csv`).
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
 
 use tuopin::output::number::{number, pad, pad_left};
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ImportsArgs {
@@ -25,8 +24,8 @@ pub struct ImportsArgs {
     csv: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let batches = tuopin::db::batch::list(&conn, args.all)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&batches)?)?;

@@ -1,6 +1,6 @@
 //! `tuopin init [--force] [--data DIR]`: create the database and load the reference data.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use std::io::Write;
 
@@ -9,7 +9,7 @@ use clap::Args;
 
 use tuopin::import::reference::DataSource;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -21,13 +21,13 @@ pub struct InitArgs {
     data: Option<PathBuf>,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &InitArgs) -> Result<Outcome> {
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &InitArgs) -> Result<Outcome> {
     let source = match &args.data {
         Some(dir) => DataSource::Dir(dir.clone()),
         None => DataSource::Embedded,
     };
-    let loaded = tuopin::import::reference::init::init(db, args.force, &source)?;
-    writeln!(out, "已创建数据库 {} (database created)", db.display())?;
+    let loaded = tuopin::import::reference::init::init(&ctx.db, args.force, &source)?;
+    writeln!(out, "已创建数据库 {} (database created)", ctx.db.display())?;
     writeln!(
         out,
         "  区划 {} 个，指标 {} 项，退出标准 {} 项，扶贫标准 {} 年，快报 {} 期，快报事实 {} 条",

@@ -2,7 +2,7 @@
 //! `report-<period>.html` and `report-<period>.md`, with the charts of `chart all` beside them.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -10,7 +10,7 @@ use clap::Args;
 use tuopin::chart::{Canvas, ChartFont};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -25,8 +25,8 @@ pub struct ReportArgs {
     font: Option<PathBuf>,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &ReportArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &ReportArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let font = match &args.font {
         Some(p) => ChartFont::from_path(p)?,
         None => ChartFont::embedded(),

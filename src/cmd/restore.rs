@@ -7,12 +7,12 @@
 //! current file cannot be opened at all; it is then renamed aside, never deleted.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
@@ -24,13 +24,13 @@ pub struct RestoreArgs {
     force: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &RestoreArgs) -> Result<Outcome> {
-    let done = tuopin::db::backup::restore(db, &args.path, args.force)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &RestoreArgs) -> Result<Outcome> {
+    let done = tuopin::db::backup::restore(&ctx.db, &args.path, args.force)?;
     writeln!(
         out,
         "已从 {} 恢复数据库 {}（备份的结构版本 {}）(restored)",
         args.path.display(),
-        db.display(),
+        ctx.db.display(),
         done.from_version
     )?;
     if let Some(previous) = &done.previous {

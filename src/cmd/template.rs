@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 
 use tuopin::import::contract::{self, Column};
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Kind {
@@ -32,7 +32,7 @@ pub struct TemplateArgs {
     wide: bool,
 }
 
-pub fn run(out: &mut dyn Write, args: &TemplateArgs) -> Result<Outcome> {
+pub fn run(_ctx: &Context, out: &mut dyn Write, args: &TemplateArgs) -> Result<Outcome> {
     let cols: Vec<Column> = match (args.kind, args.wide) {
         (Kind::Households, false) => contract::HOUSEHOLDS.to_vec(),
         (Kind::Indicators, false) => contract::INDICATORS_LONG.to_vec(),

@@ -7,12 +7,11 @@
 //! located, never quoted.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -21,8 +20,8 @@ pub struct VerifyArgs {
     json: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &VerifyArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &VerifyArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let checks = tuopin::db::verify::verify(&conn)?;
     let failed = checks.iter().filter(|c| !c.ok()).count();
     if args.json {
