@@ -94,15 +94,8 @@ enum What {
     },
 }
 
-// A check reads each register page once, so the large page cache `db::open` sets up for imports
-// only adds resident memory (about 90 MB at province size: 12,000 villages, 1,000,000 households)
-// and the page faults to fill it. SQLite's default 2 MB holds the b-tree interior pages that the
-// as-of value look-ups revisit.
-const CHECK_CACHE_KIB: i64 = -2_000;
-
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
-    conn.pragma_update(None, "cache_size", CHECK_CACHE_KIB)?;
+    let conn = tuopin::db::open_for_scan(&ctx.db)?;
     match &args.what {
         What::Villages { common, only_poor } | What::Counties { common, only_poor } => {
             let scope = Scope {
