@@ -28,21 +28,21 @@ use super::{Context, Outcome};
 pub struct DemoArgs {
     #[command(subcommand)]
     command: Option<DemoCommand>,
-    /// Folder for the database, the generated files, the charts and the report
+    /// 数据库、生成的文件、图表和报告所在的文件夹 (output folder)
     #[arg(long, value_name = "DIR", default_value = "demo")]
     out: PathBuf,
     #[command(flatten)]
     gen: GenArgs,
-    /// Print every imported file's line instead of one line per month
+    /// 逐个文件列出导入结果，而不是每月一行 (one line per file)
     #[arg(long)]
     verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
 enum DemoCommand {
-    /// Write the generated county-office CSV files only
+    /// 只生成各县的 CSV 文件（演示数据）(write the generated files only)
     Generate {
-        /// Folder to write into
+        /// 写入的文件夹 (output folder)
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         #[command(flatten)]
@@ -52,19 +52,19 @@ enum DemoCommand {
 
 #[derive(Debug, Args, Clone)]
 struct GenArgs {
-    /// County codes, comma-separated (default: the five 2019 planned-exit counties)
+    /// 县级区划代码，逗号分隔（默认：2019 年计划退出的五个县）(county codes)
     #[arg(long, value_delimiter = ',', value_name = "CODE,...")]
     counties: Vec<String>,
-    /// Generated villages per county
+    /// 每县生成的村数 (villages per county)
     #[arg(long, value_name = "N")]
     villages: Option<usize>,
-    /// Registered households per county
+    /// 每县的建档立卡户数 (households per county)
     #[arg(long, value_name = "N")]
     households: Option<usize>,
-    /// Months to generate, FROM..TO (default 2018-01..2019-12)
+    /// 生成的月份，起..止（默认 2018-01..2019-12）(months)
     #[arg(long, value_name = "FROM..TO")]
     months: Option<String>,
-    /// Random seed: the same seed gives the same files, byte for byte
+    /// 随机种子：同一种子生成逐字节相同的文件 (random seed)
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
 }

@@ -1,6 +1,10 @@
-//! `tuopin explain REGION_CODE [--period YYYY-MM] [--json]`: for one village or county, every
-//! criterion with its value, threshold, status, the month of the value and its source (import file
-//! and line, bulletin issue and sentence, or the register snapshot and the computation).
+//! `tuopin explain`: for one village or county, every criterion with its value, threshold, status,
+//! the month of the value and its source (import file and line, bulletin issue and sentence, or the
+//! register snapshot and the computation).
+//!
+//! ```text
+//! tuopin explain REGION_CODE [--period YYYY-MM] [--json]
+//! ```
 
 use std::io::Write;
 
@@ -14,12 +18,13 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Village or county code
+    /// 村或县的区划代码 (village or county code)
+    #[arg(value_name = "REGION_CODE")]
     code: String,
-    /// Month to check (default: the latest month with data)
+    /// 核查的统计期（默认：有数据的最近一月）(month to check)
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
-    /// Print JSON (one region in the shape of `check --format json`)
+    /// 输出 JSON，结构同 check --format json (JSON)
     #[arg(long)]
     json: bool,
 }

@@ -1,4 +1,8 @@
-//! `tuopin facts [--region CODE] [--json]`: the figures from the bulletins, each with its sentence.
+//! `tuopin facts`: the figures from the bulletins, each with its sentence.
+//!
+//! ```text
+//! tuopin facts [--region CODE] [--json]
+//! ```
 
 use std::io::Write;
 
@@ -12,10 +16,10 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct FactsArgs {
-    /// Only this region and the regions under it
+    /// 只列该区划及其下级 (only this region)
     #[arg(long, value_name = "CODE")]
     region: Option<String>,
-    /// Print JSON instead of the table
+    /// 输出 JSON 而不是表格 (JSON)
     #[arg(long)]
     json: bool,
 }

@@ -1,5 +1,11 @@
-//! `tuopin import households|indicators|regions FILE... [--period YYYY-MM] [--county CODE] [--dry-run]`
-//! `tuopin import undo BATCH_ID`
+//! `tuopin import`: county-office files into the database, or an import undone.
+//!
+//! ```text
+//! tuopin import households FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
+//! tuopin import indicators FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
+//! tuopin import regions FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
+//! tuopin import undo BATCH_ID
+//! ```
 //!
 //! Each file is one transaction: a file with any invalid row writes nothing and every invalid row is
 //! listed (line, column, value, reason). Exit code 1 when any file had invalid rows.
@@ -17,31 +23,31 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Household register snapshots (建档立卡台账)
+    /// 导入建档立卡台账 (household register)
     Households(FileArgs),
-    /// Indicator values, long or wide form
+    /// 导入指标值，长表或宽表 (indicator values)
     Indicators(FileArgs),
-    /// Regions (区划)
+    /// 导入区划 (regions)
     Regions(FileArgs),
-    /// Remove everything one import batch wrote and restore what it replaced
+    /// 撤销一个导入批次：删除它写入的数据，恢复它替换的数据 (undo a batch)
     Undo {
-        /// The batch id, as `tuopin imports` lists it
+        /// 批次号，见 tuopin imports (batch id)
         batch_id: i64,
     },
 }
 
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// CSV files (UTF-8 or GBK, as Excel writes them)
+    /// CSV 文件，UTF-8 或 GBK，即 Excel 另存的格式 (CSV files)
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// The month of rows without a 统计期 column (YYYY-MM, 2019/3, 201903, 2019年3月)
+    /// 文件没有“统计期”列时的统计期：YYYY-MM、2019/3、201903、2019年3月 (period)
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
-    /// Accept only rows of this county (a county office's own code)
+    /// 只接受该县的行（本县的区划代码）(only this county)
     #[arg(long, value_name = "CODE")]
     county: Option<String>,
-    /// Validate and show what would change, write nothing
+    /// 只校验并显示将做的更改，不写入 (dry run)
     #[arg(long)]
     dry_run: bool,
 }

@@ -1,6 +1,10 @@
-//! `tuopin imports [--all] [--json | --csv]`: the import batches, newest first (file, sha256, rows,
-//! who, when). File names come from county offices: the CSV form neutralises any that a
-//! spreadsheet would run as a formula (`tuopin::output::csv`).
+//! `tuopin imports`: the import batches, newest first (file, sha256, rows, who, when). File names
+//! come from county offices: the CSV form neutralises any that a spreadsheet would run as a
+//! formula (`tuopin::output::csv`). `--json` and `--csv` exclude each other.
+//!
+//! ```text
+//! tuopin imports [--all] [--json] [--csv]
+//! ```
 
 use std::io::Write;
 
@@ -13,13 +17,13 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ImportsArgs {
-    /// Also list the reference files loaded by init
+    /// 同时列出 init 载入的参考数据文件 (also reference files)
     #[arg(long)]
     all: bool,
-    /// Print JSON instead of the table
+    /// 输出 JSON 而不是表格 (JSON)
     #[arg(long, conflicts_with = "csv")]
     json: bool,
-    /// Print CSV instead of the table (safe to open in a spreadsheet)
+    /// 输出 CSV 而不是表格，可安全地用表格软件打开 (CSV)
     #[arg(long)]
     csv: bool,
 }

@@ -1,4 +1,8 @@
-//! `tuopin init [--force] [--data DIR]`: create the database and load the reference data.
+//! `tuopin init`: create the database and load the reference data.
+//!
+//! ```text
+//! tuopin init [--force] [--data DIR]
+//! ```
 
 use std::path::PathBuf;
 
@@ -13,10 +17,10 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Replace an existing database (its data is lost)
+    /// 替换已有的数据库（其中的数据将丢失）(replace an existing database)
     #[arg(long)]
     force: bool,
-    /// Load an edited copy of the reference data from this folder instead of the built-in one
+    /// 从该文件夹载入修改过的参考数据，而不是内置的 (reference data folder)
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
 }

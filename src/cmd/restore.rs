@@ -1,10 +1,14 @@
-//! `tuopin restore PATH [--force]`
+//! `tuopin restore`: replace the database with a backup.
 //!
-//! Replace the database with a backup. PATH must be a tuopin database (application_id) of a schema
-//! version this binary knows, and pass the integrity check; otherwise nothing is changed. The
-//! current database is first copied to `<db>.before-restore-<time>.bak`, then overwritten in one
-//! transaction (other processes wait, then see the restored data). --force is needed only when the
-//! current file cannot be opened at all; it is then renamed aside, never deleted.
+//! ```text
+//! tuopin restore PATH [--force]
+//! ```
+//!
+//! PATH must be a tuopin database (application_id) of a schema version this binary knows, and pass
+//! the integrity check; otherwise nothing is changed. The current database is first copied to
+//! `<db>.before-restore-<time>.bak`, then overwritten in one transaction (other processes wait, then
+//! see the restored data). --force is needed only when the current file cannot be opened at all; it
+//! is then renamed aside, never deleted.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,10 +20,10 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The backup file to restore
+    /// 要恢复的备份文件 (backup file)
     #[arg(value_name = "PATH")]
     path: PathBuf,
-    /// Replace a current database file that cannot be opened (it is renamed aside, not deleted)
+    /// 当前数据库文件无法打开时仍替换它（原文件改名保留，不删除）(force)
     #[arg(long)]
     force: bool,
 }

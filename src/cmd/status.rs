@@ -1,4 +1,8 @@
 //! `tuopin status`: what the database holds.
+//!
+//! ```text
+//! tuopin status [--json]
+//! ```
 
 use std::io::Write;
 
@@ -9,7 +13,7 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Print JSON instead of the table
+    /// 输出 JSON 而不是表格 (JSON)
     #[arg(long)]
     json: bool,
 }
