@@ -1,6 +1,8 @@
 //! The `tuopin` command line: argument definitions and dispatch. Each subcommand lives in `cmd/`.
 
 mod cmd;
+#[cfg(test)]
+mod usage;
 
 use std::io::Write;
 use std::path::PathBuf;

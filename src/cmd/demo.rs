@@ -271,3 +271,40 @@ fn group_line(g: &Group) -> String {
     }
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tuopin::demo::job::Changes;
+
+    #[test]
+    fn one_line_per_group_says_files_and_changes() {
+        let month = Group {
+            period: Some("2019-03".parse().unwrap()),
+            files: 10,
+            refused: 0,
+            households: Changes {
+                inserted: 12_500,
+                updated: 3,
+            },
+            indicators: Changes {
+                inserted: 1_097,
+                updated: 0,
+            },
+            regions: Changes::default(),
+        };
+        assert_eq!(
+            group_line(&month),
+            "2019-03  导入 10 个文件  台账 新增 12,500 户，更新 3 户  指标值 新增 1,097 条，更新 0 条"
+        );
+        let regions = Group {
+            files: 1,
+            refused: 1,
+            ..Group::default()
+        };
+        assert_eq!(
+            group_line(&regions),
+            "区划     导入 1 个文件  区划 新增 0 个，更新 0 个  1 个文件未导入 (refused)"
+        );
+    }
+}

@@ -14,8 +14,6 @@ pub mod report;
 pub mod restore;
 pub mod status;
 pub mod template;
-#[cfg(test)]
-mod usage;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -235,3 +235,136 @@ fn clear_previous(dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Options {
+        Options {
+            villages: 6,
+            households: 300,
+            from: "2019-11".parse().unwrap(),
+            to: "2019-12".parse().unwrap(),
+            seed: 7,
+            ..Options::default()
+        }
+    }
+
+    fn count(conn: &Connection, sql: &str, period: Period) -> u64 {
+        conn.query_row(sql, [period], |r| r.get::<_, i64>(0))
+            .unwrap() as u64
+    }
+
+    #[test]
+    fn the_job_tells_each_step_and_its_month_totals_match_the_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut steps: Vec<String> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut files = 0;
+        let mut refused = 0;
+        let finished = run(dir.path(), &tiny(), &mut |event| {
+            match event {
+                Event::Begin(stage) => steps.push(match stage {
+                    Stage::CheckCounties(p) => format!("CheckCounties {p}"),
+                    Stage::CheckVillages(p) => format!("CheckVillages {p}"),
+                    other => format!("{other:?}"),
+                }),
+                Event::Initialised { db, loaded } => {
+                    assert!(db.exists() && loaded.regions > 0);
+                    steps.push("initialised".into());
+                }
+                Event::Generated { generated, .. } => {
+                    assert_eq!(generated.files(), 1 + 2 * 10 + 1);
+                    steps.push("generated".into());
+                }
+                Event::Imported { summary, .. } => {
+                    files += 1;
+                    refused += usize::from(!summary.ok());
+                }
+                Event::Group(g) => groups.push(g.clone()),
+                Event::Checked(report) => steps.push(format!("checked {:?}", report.level)),
+                Event::Written(w) => {
+                    assert!(w.html.exists() && w.md.exists() && !w.charts.is_empty());
+                    steps.push("written".into());
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            steps,
+            [
+                "Init",
+                "initialised",
+                "Generate",
+                "generated",
+                "Import",
+                "CheckCounties 2019-12",
+                "checked County",
+                "CheckVillages 2019-12",
+                "checked Village",
+                "ChartsAndReport",
+                "written",
+            ]
+        );
+        assert_eq!((files, refused), (22, 0));
+        let periods: Vec<Option<String>> = groups
+            .iter()
+            .map(|g| g.period.map(|p| p.to_string()))
+            .collect();
+        assert_eq!(
+            periods,
+            [None, Some("2019-11".into()), Some("2019-12".into())]
+        );
+        assert_eq!(
+            groups.iter().map(|g| g.files).collect::<Vec<_>>(),
+            [1, 10, 11]
+        );
+        assert!(groups[0].regions.inserted > 0);
+        let conn = crate::db::open(&finished.db).unwrap();
+        for g in &groups[1..] {
+            let p = g.period.unwrap();
+            let households = count(
+                &conn,
+                "SELECT count(*) FROM household_snapshot WHERE period = ?1",
+                p,
+            );
+            assert_eq!(g.households.inserted + g.households.updated, households);
+            assert_eq!(households, 5 * 300);
+            let values = count(
+                &conn,
+                "SELECT count(*) FROM indicator_value v JOIN import_batch b ON b.id = v.batch_id
+                 WHERE b.kind = 'indicators' AND v.period = ?1",
+                p,
+            );
+            assert_eq!(g.indicators.inserted + g.indicators.updated, values);
+            assert!(values > 0);
+        }
+    }
+
+    #[test]
+    fn a_second_run_replaces_the_first_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = dir.path().join("notes.txt");
+        std::fs::write(&keep, "mine").unwrap();
+        let batches = || {
+            let finished = run(dir.path(), &tiny(), &mut |_| Ok(())).unwrap();
+            let conn = crate::db::open(&finished.db).unwrap();
+            conn.query_row(
+                "SELECT count(*) FROM import_batch WHERE kind <> 'reference'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+        };
+        let first = batches();
+        assert_eq!(first, 22);
+        assert_eq!(
+            batches(),
+            first,
+            "the second run starts from a fresh database"
+        );
+        assert_eq!(std::fs::read_to_string(&keep).unwrap(), "mine");
+    }
+}

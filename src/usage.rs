@@ -1,6 +1,6 @@
-//! The usage lines of every command, rendered from the clap definitions, and the tests that hold
-//! the README's command table and the `//!` usage block of each `cmd/*.rs` to them, and the help
-//! text to Chinese first.
+//! Tests of the command line's definitions (`Cli` in main.rs): the usage lines of every command,
+//! rendered from clap, hold the README's command table and the `//!` usage block of each
+//! `cmd/*.rs` to them; and the help text says everything in Chinese first.
 //!
 //! A usage line names the command, then its positional arguments, then its options in the order
 //! they are declared: `tuopin import households FILE... [--period YYYY-MM] [--county CODE]
