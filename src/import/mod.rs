@@ -3,6 +3,11 @@
 //! Every file is validated whole: all invalid rows are collected (line as the spreadsheet shows it,
 //! column header, value, reason), and a file with any invalid row writes nothing. A byte-identical
 //! re-import is recognised by its SHA-256 and changes nothing.
+//!
+//! A file goes through `source` (digest, encoding from `encoding`, a bounded UTF-8 reader), then
+//! `header` (columns of the `contract` found by name) and the importer of its kind (`households`,
+//! `indicators`, `regions`, sharing `reader`), into a `summary`. `reference` loads the reference
+//! data of `init`; `undo` removes a batch.
 
 pub mod contract;
 pub mod encoding;
