@@ -1,11 +1,12 @@
 //! The `tuopin` command line: argument definitions and dispatch. Each subcommand lives in `cmd/`.
 
 mod cmd;
-
-use std::path::PathBuf;
-use std::process::ExitCode;
+#[cfg(test)]
+mod usage;
 
 use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -15,14 +16,14 @@ use cmd::Outcome;
 #[command(
     name = "tuopin",
     version,
-    about = "脱贫攻坚指标跟踪：导入县级台账、核查退出标准、生成图表"
+    about = "脱贫攻坚指标跟踪：导入县级台账、核查退出标准、生成图表 (poverty-exit indicators)"
 )]
 struct Cli {
-    /// Database file (default: tuopin.db in the current folder)
+    /// 数据库文件（默认：当前文件夹中的 tuopin.db）(database file)
     #[arg(long, global = true, env = "TUOPIN_DB", value_name = "PATH")]
     db: Option<PathBuf>,
 
-    /// Show heads of household by full name (off by default: names are personal data)
+    /// 显示户主全名（默认不显示：姓名是个人信息）(show full names)
     #[arg(long, global = true)]
     show_names: bool,
 
@@ -32,36 +33,36 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Create the database and load the reference data (regions, catalogue, criteria, bulletin facts)
+    /// 建库并载入参考数据：区划、指标目录、退出标准、快报事实 (create the database)
     Init(cmd::init::InitArgs),
-    /// Show what the database holds
+    /// 显示数据库中有哪些数据 (what the database holds)
     Status(cmd::status::StatusArgs),
-    /// Print an empty CSV with the expected headers
+    /// 输出只有标准表头的空白 CSV，用来开始填报 (empty CSV with the headers)
     Template(cmd::template::TemplateArgs),
-    /// List the facts from the bulletins with their source sentences
+    /// 列出快报中的数据及其原文 (bulletin facts with their sentences)
     Facts(cmd::facts::FactsArgs),
-    /// Import county-office CSV files, or undo an import
+    /// 导入县级台账、指标或区划文件，或撤销一次导入 (import county files, or undo)
     #[command(subcommand)]
     Import(cmd::import::ImportCommand),
-    /// List the import batches
+    /// 列出导入批次 (list the import batches)
     Imports(cmd::imports::ImportsArgs),
-    /// Run the whole workflow on generated demo data (or only generate the files)
+    /// 用生成的演示数据走一遍全流程，或只生成文件 (the whole workflow on demo data)
     Demo(cmd::demo::DemoArgs),
-    /// Draw a chart as PNG (charts/<region>-<kind>-<period>.png)
+    /// 绘制 PNG 图表：charts/<区划代码>-<类型>-<统计期>.png (draw a chart)
     Chart(cmd::chart::ChartArgs),
-    /// Write the bulletin-style report (HTML and Markdown) with its charts
+    /// 生成快报式报告（HTML 和 Markdown）及其图表 (write the report)
     Report(cmd::report::ReportArgs),
-    /// List the exit criteria, or change a threshold (`criteria set V2 --threshold 30000`)
+    /// 列出退出标准，或修改阈值（criteria set V2 --threshold 30000）(list or change criteria)
     Criteria(cmd::criteria::CriteriaArgs),
-    /// Check the exit criteria: villages, counties, or households (疑似错退, 防返贫监测)
+    /// 核查退出标准：逐村、逐县，或逐户（疑似错退、防返贫监测）(check the exit criteria)
     Check(cmd::check::CheckArgs),
-    /// Every criterion of one village or county with value, threshold, period and source
+    /// 逐项说明一个村或县：数值、阈值、统计期和来源 (explain one region's checks)
     Explain(cmd::explain::ExplainArgs),
-    /// Write a consistent, checked copy of the database (safe while others import)
+    /// 备份数据库：一致、已校验的副本，他人导入时也可备份 (back up the database)
     Backup(cmd::backup::BackupArgs),
-    /// Replace the database with a backup (the current one is kept as a .bak)
+    /// 用备份替换数据库，当前数据库另存为 .bak (restore a backup)
     Restore(cmd::restore::RestoreArgs),
-    /// Check the database: integrity, foreign keys, sources, registers, no clear-text ID numbers
+    /// 检查数据库：完整性、外键、来源、台账，无明文身份证号 (verify the database)
     Verify(cmd::verify::VerifyArgs),
 }
 
@@ -79,31 +80,33 @@ fn main() -> ExitCode {
         eprintln!("{}", tuopin::output::privacy::panic_report(&what, at));
     }));
     let cli = Cli::parse();
-    tuopin::output::privacy::set_show_names(cli.show_names);
     if cli.show_names {
         eprintln!(
             "注意: 已加 --show-names，输出中将显示户主全名；这是个人信息，请勿外传 (names shown)"
         );
     }
-    let db = tuopin::db::resolve_path(cli.db.as_deref());
+    let ctx = cmd::Context {
+        db: tuopin::db::resolve_path(cli.db.as_deref()),
+        show_names: cli.show_names,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {
-        Command::Init(a) => cmd::init::run(&db, &mut out, a),
-        Command::Status(a) => cmd::status::run(&db, &mut out, a),
-        Command::Template(a) => cmd::template::run(&mut out, a),
-        Command::Facts(a) => cmd::facts::run(&db, &mut out, a),
-        Command::Import(c) => cmd::import::run(&db, &mut out, c),
-        Command::Imports(a) => cmd::imports::run(&db, &mut out, a),
-        Command::Demo(a) => cmd::demo::run(&mut out, a),
-        Command::Chart(a) => cmd::chart::run(&db, &mut out, a),
-        Command::Report(a) => cmd::report::run(&db, &mut out, a),
-        Command::Criteria(a) => cmd::criteria::run(&db, &mut out, a),
-        Command::Check(a) => cmd::check::run(&db, &mut out, a),
-        Command::Explain(a) => cmd::explain::run(&db, &mut out, a),
-        Command::Backup(a) => cmd::backup::run(&db, &mut out, a),
-        Command::Restore(a) => cmd::restore::run(&db, &mut out, a),
-        Command::Verify(a) => cmd::verify::run(&db, &mut out, a),
+        Command::Init(a) => cmd::init::run(&ctx, &mut out, a),
+        Command::Status(a) => cmd::status::run(&ctx, &mut out, a),
+        Command::Template(a) => cmd::template::run(&ctx, &mut out, a),
+        Command::Facts(a) => cmd::facts::run(&ctx, &mut out, a),
+        Command::Import(c) => cmd::import::run(&ctx, &mut out, c),
+        Command::Imports(a) => cmd::imports::run(&ctx, &mut out, a),
+        Command::Demo(a) => cmd::demo::run(&ctx, &mut out, a),
+        Command::Chart(a) => cmd::chart::run(&ctx, &mut out, a),
+        Command::Report(a) => cmd::report::run(&ctx, &mut out, a),
+        Command::Criteria(a) => cmd::criteria::run(&ctx, &mut out, a),
+        Command::Check(a) => cmd::check::run(&ctx, &mut out, a),
+        Command::Explain(a) => cmd::explain::run(&ctx, &mut out, a),
+        Command::Backup(a) => cmd::backup::run(&ctx, &mut out, a),
+        Command::Restore(a) => cmd::restore::run(&ctx, &mut out, a),
+        Command::Verify(a) => cmd::verify::run(&ctx, &mut out, a),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {

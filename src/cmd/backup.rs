@@ -1,31 +1,35 @@
-//! `tuopin backup PATH [--force]`
+//! `tuopin backup`: a consistent copy of the database.
 //!
-//! A consistent copy of the database, made with SQLite's online backup API while other processes
-//! may be reading or importing. The copy is checked (integrity_check), stands alone (no -wal file),
-//! and is readable only by its owner (mode 0600). An existing PATH is kept unless --force.
+//! ```text
+//! tuopin backup PATH [--force]
+//! ```
+//!
+//! The copy is made with SQLite's online backup API while other processes may be reading or
+//! importing. It is checked (integrity_check), stands alone (no -wal file), and is readable only by
+//! its owner (mode 0600). An existing PATH is kept unless --force.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 
 use tuopin::output::number::number;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// Where to write the copy
+    /// 副本写到哪里 (where to write the copy)
     #[arg(value_name = "PATH")]
     path: PathBuf,
-    /// Overwrite PATH if it exists
+    /// PATH 已存在时覆盖 (overwrite PATH)
     #[arg(long)]
     force: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &BackupArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &BackupArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let copied = tuopin::db::backup::backup(&conn, &args.path, args.force)?;
     writeln!(
         out,

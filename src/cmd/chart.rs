@@ -1,19 +1,22 @@
 //! `tuopin chart KIND ...`: draw one chart as PNG into the output folder (default `charts/`).
 //!
-//!     tuopin chart incidence --county 210922 [--from 2018-01] [--to 2019-12]
-//!     tuopin chart households --county 210922 [--from 2019-01] [--to 2019-12]
-//!     tuopin chart criteria --county 210922 [--period 2019-12]
-//!     tuopin chart counties [--period 2019-12]
-//!     tuopin chart indicator --region 2112 --indicator dibao_standard [--from 2019-01] [--to 2019-12]
-//!     tuopin chart all [--period 2019-12]
+//! ```text
+//! tuopin chart incidence --county CODE [--from YYYY-MM] [--to YYYY-MM] [--out DIR] [--width W] [--height H] [--font PATH]
+//! tuopin chart households --county CODE [--from YYYY-MM] [--to YYYY-MM] [--out DIR] [--width W] [--height H] [--font PATH]
+//! tuopin chart criteria --county CODE [--period YYYY-MM] [--out DIR] [--width W] [--height H] [--font PATH]
+//! tuopin chart counties [--period YYYY-MM] [--out DIR] [--width W] [--height H] [--font PATH]
+//! tuopin chart indicator --region CODE --indicator CODE [--from YYYY-MM] [--to YYYY-MM] [--out DIR] [--width W] [--height H] [--font PATH]
+//! tuopin chart all [--period YYYY-MM] [--out DIR] [--width W] [--height H] [--font PATH]
+//! ```
 //!
-//! Common options: --out DIR, --width W, --height H (pixels, default 1600×1000), --font PATH.
+//! For example `tuopin chart indicator --region 2112 --indicator dibao_standard --from 2019-01`.
+//! Pictures are 1600×1000 pixels by default.
 //! Files are named `<region code>-<kind>-<period>.png` (period: the last month shown; the counties
 //! overview is named after the province). `all` draws incidence, households and the criteria grid of
 //! every planned-exit county and the counties overview.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -21,7 +24,7 @@ use clap::{Args, Subcommand};
 use tuopin::chart::{self, checks, Canvas, ChartFont};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ChartArgs {
@@ -31,26 +34,26 @@ pub struct ChartArgs {
 
 #[derive(Debug, Subcommand)]
 enum ChartKind {
-    /// Poverty incidence per month of a county and its registered poor villages, against the threshold
+    /// 一个县及其贫困村逐月的贫困发生率，与退出阈值对照 (poverty incidence per month)
     Incidence(HouseholdsArgs),
-    /// Registered households of one county per month, by status (未脱贫 / 返贫 / 已脱贫)
+    /// 一个县逐月的建档立卡户数，按未脱贫 / 返贫 / 已脱贫分色 (households per month)
     Households(HouseholdsArgs),
-    /// The registered poor villages of a county × the 10 village criteria, for one month
+    /// 一个县的贫困村 × 10 项贫困村退出标准，某一月 (villages × criteria)
     Criteria(CriteriaArgs),
-    /// The planned-exit counties side by side: county criteria met, and incidence
+    /// 计划退出县并列：达标的县级标准项数与贫困发生率 (the planned-exit counties)
     Counties(PeriodArgs),
-    /// One indicator of one region over time (e.g. 铁岭市 农村低保标准)
+    /// 一个区划的一项指标随时间的变化（如铁岭市 农村低保标准）(one indicator over time)
     Indicator(IndicatorArgs),
-    /// The standard set for every planned-exit county, and the counties overview
+    /// 每个计划退出县的三张图，以及各县总览 (every chart of the report)
     All(PeriodArgs),
 }
 
 #[derive(Debug, Args)]
 struct CriteriaArgs {
-    /// County code (e.g. 210922 for 彰武县)
+    /// 县级区划代码（如彰武县 210922）(county code)
     #[arg(long, value_name = "CODE")]
     county: String,
-    /// The month checked (default: the latest with data)
+    /// 核查的统计期（默认：有数据的最近一月）(month checked)
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
     #[command(flatten)]
@@ -59,7 +62,7 @@ struct CriteriaArgs {
 
 #[derive(Debug, Args)]
 struct PeriodArgs {
-    /// The month checked (default: the latest with data)
+    /// 核查的统计期（默认：有数据的最近一月）(month checked)
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
     #[command(flatten)]
@@ -69,16 +72,16 @@ struct PeriodArgs {
 /// Where and how big to draw.
 #[derive(Debug, Args)]
 struct OutputArgs {
-    /// Output folder (created if missing)
+    /// 输出文件夹（不存在则创建）(output folder)
     #[arg(long, value_name = "DIR", default_value = "charts")]
     out: PathBuf,
-    /// Width in pixels
+    /// 宽度，像素 (width in pixels)
     #[arg(long, value_name = "W", default_value_t = chart::DEFAULT_WIDTH)]
     width: u32,
-    /// Height in pixels
+    /// 高度，像素 (height in pixels)
     #[arg(long, value_name = "H", default_value_t = chart::DEFAULT_HEIGHT)]
     height: u32,
-    /// A TrueType/OpenType font file to use instead of the built-in WenQuanYi Micro Hei
+    /// 改用的 TrueType/OpenType 字体文件（默认内置文泉驿微米黑）(font file)
     #[arg(long, value_name = "PATH")]
     font: Option<PathBuf>,
 }
@@ -96,20 +99,20 @@ impl OutputArgs {
 /// The months to show; by default all months with data.
 #[derive(Debug, Args)]
 struct RangeArgs {
-    /// First month (YYYY-MM)
+    /// 起始月 (first month)
     #[arg(long, value_name = "YYYY-MM")]
     from: Option<Period>,
-    /// Last month (YYYY-MM)
+    /// 结束月 (last month)
     #[arg(long, value_name = "YYYY-MM")]
     to: Option<Period>,
 }
 
 #[derive(Debug, Args)]
 struct IndicatorArgs {
-    /// Region code (e.g. 2112 for 铁岭市)
+    /// 区划代码（如铁岭市 2112）(region code)
     #[arg(long, value_name = "CODE")]
     region: String,
-    /// Indicator code or Chinese name (e.g. dibao_standard or 农村低保标准)
+    /// 指标代码或中文名（如 dibao_standard 或 农村低保标准）(indicator)
     #[arg(long, value_name = "CODE")]
     indicator: String,
     #[command(flatten)]
@@ -120,7 +123,7 @@ struct IndicatorArgs {
 
 #[derive(Debug, Args)]
 struct HouseholdsArgs {
-    /// County code (e.g. 210922 for 彰武县)
+    /// 县级区划代码（如彰武县 210922）(county code)
     #[arg(long, value_name = "CODE")]
     county: String,
     #[command(flatten)]
@@ -129,8 +132,8 @@ struct HouseholdsArgs {
     output: OutputArgs,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let (output, file, png) = match &args.kind {
         ChartKind::All(a) => {
             let canvas = a.output.canvas()?;

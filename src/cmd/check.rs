@@ -1,9 +1,9 @@
 //! `tuopin check villages|counties|households`: the exit-criteria checks as of a month.
 //!
 //! ```text
-//! tuopin check villages   [--county CODE] [--period YYYY-MM] [--only-poor] [--format table|csv|json|md] [--no-bom]
-//! tuopin check counties   [--county CODE] [--period YYYY-MM] [--only-poor] [--format ...] [--no-bom]
-//! tuopin check households [--county CODE] [--period YYYY-MM] [--threshold YUAN] [--format ...] [--no-bom]
+//! tuopin check villages [--county CODE] [--period YYYY-MM] [--format table|csv|json|md] [--no-bom] [--only-poor]
+//! tuopin check counties [--county CODE] [--period YYYY-MM] [--format table|csv|json|md] [--no-bom] [--only-poor]
+//! tuopin check households [--county CODE] [--period YYYY-MM] [--format table|csv|json|md] [--no-bom] [--threshold YUAN]
 //! ```
 //!
 //! The default month is the latest one with data. The exit code is 0 whenever the check ran, even if
@@ -11,7 +11,6 @@
 //! verdicts from `--format json`. An unknown or non-county `--county` code exits 2.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
@@ -19,17 +18,17 @@ use clap::{Args, Subcommand, ValueEnum};
 use tuopin::check::{self, render, Scope};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
-    /// Chinese table with ✓ / ✗ / — per criterion
+    /// 中文表格，每项标准 ✓ / ✗ / — (table)
     Table,
-    /// CSV (UTF-8 with BOM for Excel, unless --no-bom)
+    /// CSV，带 UTF-8 BOM 以便 Excel 打开，--no-bom 则不带 (CSV)
     Csv,
-    /// JSON, the stable shape for scripts
+    /// JSON，供脚本读取的固定结构 (JSON for scripts)
     Json,
-    /// Markdown table
+    /// Markdown 表格 (Markdown)
     #[value(alias = "markdown")]
     Md,
 }
@@ -47,16 +46,16 @@ impl From<FormatArg> for render::Format {
 
 #[derive(Debug, Args)]
 pub struct Common {
-    /// Only this county's regions
+    /// 只核查该县的区划 (only this county)
     #[arg(long, value_name = "CODE")]
     county: Option<String>,
-    /// Month to check (default: the latest month with data)
+    /// 核查的统计期（默认：有数据的最近一月）(month to check)
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
-    /// Output format
+    /// 输出格式 (output format)
     #[arg(long, value_enum, default_value = "table")]
     format: FormatArg,
-    /// Write CSV without the UTF-8 byte-order mark
+    /// CSV 不写 UTF-8 BOM (CSV without BOM)
     #[arg(long)]
     no_bom: bool,
 }
@@ -69,41 +68,34 @@ pub struct CheckArgs {
 
 #[derive(Debug, Subcommand)]
 enum What {
-    /// The 10 village criteria, village by village
+    /// 逐村核查 10 项贫困村退出标准 (village criteria)
     Villages {
         #[command(flatten)]
         common: Common,
-        /// Only registered poor villages (贫困村)
+        /// 只核查贫困村 (only registered poor villages)
         #[arg(long)]
         only_poor: bool,
     },
-    /// The 6 county criteria, county by county
+    /// 逐县核查 6 项贫困县退出标准 (county criteria)
     Counties {
         #[command(flatten)]
         common: Common,
-        /// Only registered poor counties (贫困县)
+        /// 只核查贫困县 (only registered poor counties)
         #[arg(long)]
         only_poor: bool,
     },
-    /// Exited households failing a household standard (疑似错退) and households under the monitoring line (防返贫监测)
+    /// 疑似错退（已脱贫但未达“两不愁三保障”）与防返贫监测（收入低于监测线）的户 (household checks)
     Households {
         #[command(flatten)]
         common: Common,
-        /// Monitoring line, yuan per person and year (default: setting monitoring_income_threshold, 5,000)
+        /// 监测线，元/人·年（默认：设置 monitoring_income_threshold，5,000）(monitoring line)
         #[arg(long, value_name = "YUAN")]
         threshold: Option<f64>,
     },
 }
 
-// A check reads each register page once, so the large page cache `db::open` sets up for imports
-// only adds resident memory (about 90 MB at province size: 12,000 villages, 1,000,000 households)
-// and the page faults to fill it. SQLite's default 2 MB holds the b-tree interior pages that the
-// as-of value look-ups revisit.
-const CHECK_CACHE_KIB: i64 = -2_000;
-
-pub fn run(db: &Path, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
-    conn.pragma_update(None, "cache_size", CHECK_CACHE_KIB)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open_for_scan(&ctx.db)?;
     match &args.what {
         What::Villages { common, only_poor } | What::Counties { common, only_poor } => {
             let scope = Scope {

@@ -1,43 +1,46 @@
-//! `tuopin criteria [--json]`: list the exit criteria (10 village, 6 county) with their rules.
-//! `tuopin criteria set NO --threshold VALUE [--reason TEXT]`: change one threshold; the old rule is
-//! kept in the history table with the reason.
+//! `tuopin criteria`: list the exit criteria (10 village, 6 county) with their rules, or change one
+//! threshold; the old rule is kept in the history table with the reason.
+//!
+//! ```text
+//! tuopin criteria [--json]
+//! tuopin criteria set NO --threshold VALUE [--reason TEXT]
+//! ```
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use tuopin::check::render::rule_text;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct CriteriaArgs {
     #[command(subcommand)]
     action: Option<Action>,
-    /// Print JSON instead of the table
+    /// 输出 JSON 而不是表格 (JSON)
     #[arg(long)]
     json: bool,
 }
 
 #[derive(Debug, Subcommand)]
 enum Action {
-    /// Change a criterion's threshold (recorded in the history table)
+    /// 修改一项标准的阈值，原规则记入历史表 (change a threshold)
     Set {
-        /// Criterion number: V1…V10, C1…C6
+        /// 标准编号：V1…V10、C1…C6 (criterion number)
         no: String,
-        /// New threshold, in the criterion's unit (30000, 30,000, 1.5, 是)
-        #[arg(long, allow_hyphen_values = true)]
+        /// 新阈值，按该标准的单位（30000、30,000、1.5、是）(new threshold)
+        #[arg(long, allow_hyphen_values = true, value_name = "VALUE")]
         threshold: String,
-        /// Why, kept in the history (default: the command line)
-        #[arg(long)]
+        /// 修改原因，记入历史（默认：本条命令）(reason)
+        #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
     },
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &CriteriaArgs) -> Result<Outcome> {
-    let mut conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &CriteriaArgs) -> Result<Outcome> {
+    let mut conn = tuopin::db::open(&ctx.db)?;
     match &args.action {
         None => list(&conn, out, args.json),
         Some(Action::Set {

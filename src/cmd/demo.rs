@@ -1,40 +1,48 @@
-//! `tuopin demo [--out DIR]`: the whole workflow on generated data, in one command: a fresh
-//! database, the county offices' monthly files, their import, the checks, the charts and the report.
+//! `tuopin demo`: the whole workflow on generated data, in one command: a fresh database, the county
+//! offices' monthly files, their import (one line per month; every file with `--verbose`), the
+//! checks, the charts and the report (`tuopin::demo::job`). `tuopin demo generate` only writes the
+//! generated county files.
 //!
-//! `tuopin demo generate --out DIR [--counties ...] [--villages N] [--households N]
-//! [--months FROM..TO] [--seed S]`: only write the generated county files.
+//! ```text
+//! tuopin demo [--out DIR] [--counties CODE,...] [--villages N] [--households N] [--months FROM..TO] [--seed S] [--verbose]
+//! tuopin demo generate --out DIR [--counties CODE,...] [--villages N] [--households N] [--months FROM..TO] [--seed S]
+//! ```
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
-use tuopin::chart::{self, Canvas, ChartFont};
 use tuopin::check::render::{self, Format};
-use tuopin::check::Scope;
+use tuopin::demo::job::{self, Event, Group, Stage};
 use tuopin::demo::{self, Options};
-use tuopin::import::{self, Kind};
+use tuopin::import::summary;
 use tuopin::model::period::Period;
+use tuopin::output::number::{number, pad};
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     #[command(subcommand)]
     command: Option<DemoCommand>,
-    /// Folder for the database, the generated files, the charts and the report
+    /// 数据库、生成的文件、图表和报告所在的文件夹 (output folder)
     #[arg(long, value_name = "DIR", default_value = "demo")]
     out: PathBuf,
     #[command(flatten)]
     gen: GenArgs,
+    /// 逐个文件列出导入结果，而不是每月一行 (one line per file)
+    #[arg(long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
 enum DemoCommand {
-    /// Write the generated county-office CSV files only
+    /// 只生成各县的 CSV 文件（演示数据）(write the generated files only)
     Generate {
-        /// Folder to write into
+        /// 写入的文件夹 (output folder)
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         #[command(flatten)]
@@ -44,19 +52,19 @@ enum DemoCommand {
 
 #[derive(Debug, Args, Clone)]
 struct GenArgs {
-    /// County codes, comma-separated (default: the five 2019 planned-exit counties)
+    /// 县级区划代码，逗号分隔（默认：2019 年计划退出的五个县）(county codes)
     #[arg(long, value_delimiter = ',', value_name = "CODE,...")]
     counties: Vec<String>,
-    /// Generated villages per county
+    /// 每县生成的村数 (villages per county)
     #[arg(long, value_name = "N")]
     villages: Option<usize>,
-    /// Registered households per county
+    /// 每县的建档立卡户数 (households per county)
     #[arg(long, value_name = "N")]
     households: Option<usize>,
-    /// Months to generate, FROM..TO (default 2018-01..2019-12)
+    /// 生成的月份，起..止（默认 2018-01..2019-12）(months)
     #[arg(long, value_name = "FROM..TO")]
     months: Option<String>,
-    /// Random seed: the same seed gives the same files, byte for byte
+    /// 随机种子：同一种子生成逐字节相同的文件 (random seed)
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
 }
@@ -87,162 +95,216 @@ impl GenArgs {
     }
 }
 
-pub fn run(out: &mut dyn Write, args: &DemoArgs) -> Result<Outcome> {
+pub fn run(_ctx: &Context, out: &mut dyn Write, args: &DemoArgs) -> Result<Outcome> {
     if let Some(DemoCommand::Generate { out: dir, gen }) = &args.command {
         let g = demo::generate(&gen.options()?, dir)?;
-        let files: usize = g
-            .months
-            .iter()
-            .map(|(_, h, i)| h.len() + i.len())
-            .sum::<usize>()
-            + 1;
         writeln!(
             out,
             "已生成演示数据（generated, not real）：{} 个文件，{} 行台账，{} 个月 → {}",
-            files,
-            tuopin::output::number::number(g.households_rows as f64),
+            g.files(),
+            number(g.households_rows as f64),
             g.months.len(),
             dir.display()
         )?;
         return Ok(Outcome::Ok);
     }
-    main_job(out, &args.out, &args.gen.options()?)
+    let mut printer = Printer {
+        out,
+        verbose: args.verbose,
+        files: 0,
+        bar: None,
+    };
+    let finished = job::run(&args.out, &args.gen.options()?, &mut |e| printer.print(e))?;
+    printer.clear_bar();
+    let db = finished.db.display();
+    writeln!(
+        printer.out,
+        "数据库：{db}（可继续运行 tuopin --db {db} explain 211321 等命令）"
+    )?;
+    Ok(Outcome::Ok)
 }
 
-/// The files of a previous demo run that a new one replaces; nothing else in the folder is touched.
-fn clear_previous(dir: &Path) -> Result<()> {
-    for name in ["tuopin.db", "tuopin.db-wal", "tuopin.db-shm"] {
-        let p = dir.join(name);
-        if p.exists() {
-            std::fs::remove_file(&p).with_context(|| format!("无法删除 {}", p.display()))?;
-        }
-    }
-    let data = dir.join("data");
-    if data.exists() {
-        std::fs::remove_dir_all(&data).with_context(|| format!("无法删除 {}", data.display()))?;
-    }
-    Ok(())
+/// Prints the job's steps as they happen.
+struct Printer<'o> {
+    out: &'o mut dyn Write,
+    verbose: bool,
+    /// The number of files to import, once generated.
+    files: usize,
+    /// The import's progress, on a terminal and without --verbose.
+    bar: Option<ProgressBar>,
 }
 
-fn main_job(out: &mut dyn Write, dir: &Path, opts: &Options) -> Result<Outcome> {
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-    clear_previous(dir)?;
-    let db = dir.join("tuopin.db");
-    let data = dir.join("data");
-
-    writeln!(out, "== 1. 建库 (init) ==")?;
-    let loaded = tuopin::import::reference::init::init(
-        &db,
-        false,
-        &tuopin::import::reference::DataSource::Embedded,
-    )?;
-    writeln!(
-        out,
-        "{}：区划 {} 个，退出标准 {} 项，快报事实 {} 条",
-        db.display(),
-        loaded.regions,
-        loaded.criteria,
-        loaded.facts
-    )?;
-
-    writeln!(
-        out,
-        "\n== 2. 生成五个县的月度报表（演示数据，非真实数据）=="
-    )?;
-    let generated = demo::generate(opts, &data)?;
-    writeln!(
-        out,
-        "{} 个月，{} 行台账 → {}",
-        generated.months.len(),
-        tuopin::output::number::number(generated.households_rows as f64),
-        data.display()
-    )?;
-
-    writeln!(out, "\n== 3. 各县逐月导入 (import) ==")?;
-    let mut conn = tuopin::db::open(&db)?;
-    let mut outcome = Outcome::Ok;
-    let mut import_one = |conn: &mut rusqlite::Connection,
-                          kind: Kind,
-                          file: &Path,
-                          county: Option<String>|
-     -> Result<()> {
-        let opts = import::Options {
-            county,
-            ..import::Options::default()
-        };
-        let mut s = import::import_file(conn, kind, file, &opts, &|_| {})?;
-        if s.ok() {
-            // Short names in the summary; problems keep the full path.
-            s.file = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or(s.file);
-        }
-        super::import::report(out, &s, 50, false)?;
-        if !s.ok() {
-            outcome = Outcome::Problems;
+impl Printer<'_> {
+    fn print(&mut self, event: Event) -> Result<()> {
+        match event {
+            Event::Begin(stage) => {
+                self.clear_bar();
+                writeln!(self.out, "{}", title(stage))?;
+                // Each stage takes seconds: say what is happening now, not at the end.
+                self.out.flush()?;
+                if stage == Stage::Import && !self.verbose && std::io::stderr().is_terminal() {
+                    let bar = ProgressBar::new(self.files as u64);
+                    if let Ok(style) =
+                        ProgressStyle::with_template("导入 [{bar:40}] {pos}/{len} 个文件")
+                    {
+                        bar.set_style(style.progress_chars("=> "));
+                    }
+                    self.bar = Some(bar);
+                }
+            }
+            Event::Initialised { db, loaded } => writeln!(
+                self.out,
+                "{}：区划 {} 个，退出标准 {} 项，快报事实 {} 条",
+                db.display(),
+                loaded.regions,
+                loaded.criteria,
+                loaded.facts
+            )?,
+            Event::Generated { dir, generated } => {
+                self.files = generated.files();
+                writeln!(
+                    self.out,
+                    "{} 个月，{} 行台账 → {}",
+                    generated.months.len(),
+                    number(generated.households_rows as f64),
+                    dir.display()
+                )?;
+            }
+            Event::Imported { path, summary } => {
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                }
+                // A refused file is shown in full even without --verbose: its problems are the
+                // reason the demo stops.
+                if self.verbose || !summary.ok() {
+                    let mut s = summary.clone();
+                    if s.ok() {
+                        // Short names in the table; problems keep the full path.
+                        if let Some(name) = path.file_name() {
+                            s.file = name.to_string_lossy().into_owned();
+                        }
+                    }
+                    self.suspended(|out| {
+                        summary::write_summary(out, &mut std::io::stderr(), &s, 50, false)
+                    })?;
+                }
+            }
+            Event::Group(group) => {
+                if !self.verbose {
+                    let line = group_line(group);
+                    self.suspended(|out| {
+                        writeln!(out, "{line}")?;
+                        out.flush()
+                    })?;
+                }
+            }
+            Event::Checked(report) => render::report(self.out, report, Format::Table, false)?,
+            Event::Written(written) => {
+                for d in &written.charts {
+                    writeln!(self.out, "已生成图表 {}", d.path.display())?;
+                }
+                writeln!(self.out, "\n报告：{}", written.html.display())?;
+                writeln!(self.out, "      {}", written.md.display())?;
+            }
         }
         Ok(())
-    };
-    import_one(&mut conn, Kind::Regions, &generated.regions, None)?;
-    for (_, households, indicators) in &generated.months {
-        for file in households {
-            import_one(&mut conn, Kind::Households, file, county_of_file(file))?;
-        }
-        for file in indicators {
-            import_one(&mut conn, Kind::Indicators, file, county_of_file(file))?;
-        }
-    }
-    if outcome != Outcome::Ok {
-        bail!("演示数据导入出错（见上方错误），未继续核查");
     }
 
-    let period = tuopin::check::resolve_period(&conn, None)?;
-    writeln!(
-        out,
-        "\n== 4. 县级退出核查 (check counties --period {period}) =="
-    )?;
-    let counties = tuopin::check::check_counties(&conn, Some(period), &Scope::default())?;
-    render::report(out, &counties, Format::Table, false)?;
-    writeln!(
-        out,
-        "\n== 5. 贫困村退出核查 (check villages --only-poor --period {period}) =="
-    )?;
-    let villages = tuopin::check::check_villages(
-        &conn,
-        Some(period),
-        &Scope {
-            county: None,
-            only_poor: true,
-        },
-    )?;
-    render::report(out, &villages, Format::Table, false)?;
-
-    writeln!(out, "\n== 6. 图表与报告 (chart all, report) ==")?;
-    let canvas = Canvas::new(
-        chart::DEFAULT_WIDTH,
-        chart::DEFAULT_HEIGHT,
-        ChartFont::embedded(),
-    )?;
-    let written = tuopin::report::write(&conn, &canvas, dir, period)?;
-    for d in &written.charts {
-        writeln!(out, "已生成图表 {}", d.path.display())?;
+    /// Write with the progress bar out of the way.
+    fn suspended(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| write(self.out)),
+            None => write(self.out),
+        }
     }
-    writeln!(out, "\n报告：{}", written.html.display())?;
-    writeln!(out, "      {}", written.md.display())?;
-    writeln!(
-        out,
-        "数据库：{}（可继续运行 tuopin --db {} explain 211321 等命令）",
-        db.display(),
-        db.display()
-    )?;
-    Ok(outcome)
+
+    fn clear_bar(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
-/// The county a generated file belongs to (`demo-<code>-...`), for --county scoping; the
-/// province's file has none.
-fn county_of_file(file: &Path) -> Option<String> {
-    let name = file.file_name()?.to_str()?;
-    let code = name.strip_prefix("demo-")?.split('-').next()?;
-    (code.len() == 6).then(|| code.to_string())
+fn title(stage: Stage) -> String {
+    match stage {
+        Stage::Init => "== 1. 建库 (init) ==".to_string(),
+        Stage::Generate => "\n== 2. 生成五个县的月度报表（演示数据，非真实数据）==".to_string(),
+        Stage::Import => "\n== 3. 各县逐月导入 (import) ==".to_string(),
+        Stage::CheckCounties(period) => {
+            format!("\n== 4. 县级退出核查 (check counties --period {period}) ==")
+        }
+        Stage::CheckVillages(period) => {
+            format!("\n== 5. 贫困村退出核查 (check villages --only-poor --period {period}) ==")
+        }
+        Stage::ChartsAndReport => "\n== 6. 图表与报告 (chart all, report) ==".to_string(),
+    }
+}
+
+/// One line per group of imported files: `2019-03  导入 10 个文件  台账 新增 12,500 户，更新 0 户 …`.
+fn group_line(g: &Group) -> String {
+    let n = |v: u64| number(v as f64);
+    let label = g
+        .period
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "区划".to_string());
+    let mut line = format!("{}  导入 {} 个文件", pad(&label, 7), g.files);
+    if g.period.is_none() {
+        line.push_str(&format!(
+            "  区划 新增 {} 个，更新 {} 个",
+            n(g.regions.inserted),
+            n(g.regions.updated)
+        ));
+    } else {
+        line.push_str(&format!(
+            "  台账 新增 {} 户，更新 {} 户  指标值 新增 {} 条，更新 {} 条",
+            n(g.households.inserted),
+            n(g.households.updated),
+            n(g.indicators.inserted),
+            n(g.indicators.updated)
+        ));
+    }
+    if g.refused > 0 {
+        line.push_str(&format!("  {} 个文件未导入 (refused)", g.refused));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tuopin::demo::job::Changes;
+
+    #[test]
+    fn one_line_per_group_says_files_and_changes() {
+        let month = Group {
+            period: Some("2019-03".parse().unwrap()),
+            files: 10,
+            refused: 0,
+            households: Changes {
+                inserted: 12_500,
+                updated: 3,
+            },
+            indicators: Changes {
+                inserted: 1_097,
+                updated: 0,
+            },
+            regions: Changes::default(),
+        };
+        assert_eq!(
+            group_line(&month),
+            "2019-03  导入 10 个文件  台账 新增 12,500 户，更新 3 户  指标值 新增 1,097 条，更新 0 条"
+        );
+        let regions = Group {
+            files: 1,
+            refused: 1,
+            ..Group::default()
+        };
+        assert_eq!(
+            group_line(&regions),
+            "区划     导入 1 个文件  区划 新增 0 个，更新 0 个  1 个文件未导入 (refused)"
+        );
+    }
 }

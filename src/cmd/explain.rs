@@ -1,9 +1,12 @@
-//! `tuopin explain REGION_CODE [--period YYYY-MM] [--json]`: for one village or county, every
-//! criterion with its value, threshold, status, the month of the value and its source (import file
-//! and line, bulletin issue and sentence, or the register snapshot and the computation).
+//! `tuopin explain`: for one village or county, every criterion with its value, threshold, status,
+//! the month of the value and its source (import file and line, bulletin issue and sentence, or the
+//! register snapshot and the computation).
+//!
+//! ```text
+//! tuopin explain REGION_CODE [--period YYYY-MM] [--json]
+//! ```
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
@@ -11,22 +14,23 @@ use clap::Args;
 use tuopin::check::{self, render};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Village or county code
+    /// 村或县的区划代码 (village or county code)
+    #[arg(value_name = "REGION_CODE")]
     code: String,
-    /// Month to check (default: the latest month with data)
+    /// 核查的统计期（默认：有数据的最近一月）(month to check)
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
-    /// Print JSON (one region in the shape of `check --format json`)
+    /// 输出 JSON，结构同 check --format json (JSON)
     #[arg(long)]
     json: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &ExplainArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &ExplainArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let (period, level, region) = check::explain(&conn, args.code.trim(), args.period)?;
     if args.json {
         let report = serde_json::json!({

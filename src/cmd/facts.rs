@@ -1,6 +1,8 @@
-//! `tuopin facts [--region CODE] [--json]`: the figures from the bulletins, each with its sentence.
-
-use std::path::Path;
+//! `tuopin facts`: the figures from the bulletins, each with its sentence.
+//!
+//! ```text
+//! tuopin facts [--region CODE] [--json]
+//! ```
 
 use std::io::Write;
 
@@ -10,20 +12,20 @@ use clap::Args;
 use tuopin::model::indicator::Qualifier;
 use tuopin::output::number;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct FactsArgs {
-    /// Only this region and the regions under it
+    /// 只列该区划及其下级 (only this region)
     #[arg(long, value_name = "CODE")]
     region: Option<String>,
-    /// Print JSON instead of the table
+    /// 输出 JSON 而不是表格 (JSON)
     #[arg(long)]
     json: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     if let Some(code) = &args.region {
         tuopin::model::region::get(&conn, code)?;
     }

@@ -1,5 +1,11 @@
-//! `tuopin import households|indicators|regions FILE... [--period YYYY-MM] [--county CODE] [--dry-run]`
-//! `tuopin import undo BATCH_ID`
+//! `tuopin import`: county-office files into the database, or an import undone.
+//!
+//! ```text
+//! tuopin import households FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
+//! tuopin import indicators FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
+//! tuopin import regions FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
+//! tuopin import undo BATCH_ID
+//! ```
 //!
 //! Each file is one transaction: a file with any invalid row writes nothing and every invalid row is
 //! listed (line, column, value, reason). Exit code 1 when any file had invalid rows.
@@ -10,39 +16,38 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use tuopin::import::{self, Kind, Options, Summary};
+use tuopin::import::{self, summary, Kind, Options};
 use tuopin::model::period::Period;
-use tuopin::output::number::{number, pad, pad_left};
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// Household register snapshots (建档立卡台账)
+    /// 导入建档立卡台账 (household register)
     Households(FileArgs),
-    /// Indicator values, long or wide form
+    /// 导入指标值，长表或宽表 (indicator values)
     Indicators(FileArgs),
-    /// Regions (区划)
+    /// 导入区划 (regions)
     Regions(FileArgs),
-    /// Remove everything one import batch wrote and restore what it replaced
+    /// 撤销一个导入批次：删除它写入的数据，恢复它替换的数据 (undo a batch)
     Undo {
-        /// The batch id, as `tuopin imports` lists it
+        /// 批次号，见 tuopin imports (batch id)
         batch_id: i64,
     },
 }
 
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// CSV files (UTF-8 or GBK, as Excel writes them)
+    /// CSV 文件，UTF-8 或 GBK，即 Excel 另存的格式 (CSV files)
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// The month of rows without a 统计期 column (YYYY-MM, 2019/3, 201903, 2019年3月)
+    /// 文件没有“统计期”列时的统计期：YYYY-MM、2019/3、201903、2019年3月 (period)
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
-    /// Accept only rows of this county (a county office's own code)
+    /// 只接受该县的行（本县的区划代码）(only this county)
     #[arg(long, value_name = "CODE")]
     county: Option<String>,
-    /// Validate and show what would change, write nothing
+    /// 只校验并显示将做的更改，不写入 (dry run)
     #[arg(long)]
     dry_run: bool,
 }
@@ -50,8 +55,8 @@ pub struct FileArgs {
 /// Files larger than this (about 50,000 register rows) get a progress bar on a terminal.
 const PROGRESS_BYTES: u64 = 5_000_000;
 
-pub fn run(db: &Path, out: &mut dyn Write, command: &ImportCommand) -> Result<Outcome> {
-    let mut conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, command: &ImportCommand) -> Result<Outcome> {
+    let mut conn = tuopin::db::open(&ctx.db)?;
     let (kind, args) = match command {
         ImportCommand::Households(a) => (Kind::Households, a),
         ImportCommand::Indicators(a) => (Kind::Indicators, a),
@@ -70,41 +75,12 @@ pub fn run(db: &Path, out: &mut dyn Write, command: &ImportCommand) -> Result<Ou
         dry_run: args.dry_run,
         county: args.county.clone(),
         period: args.period,
-        show_names: tuopin::output::privacy::show_names(),
+        show_names: ctx.show_names,
     };
     let mut outcome = Outcome::Ok;
-    let width = args
-        .files
-        .iter()
-        .map(|f| unicode_width::UnicodeWidthStr::width(f.display().to_string().as_str()))
-        .max()
-        .unwrap_or(0)
-        .max(10);
-    writeln!(
-        out,
-        "{}",
-        header_row(
-            width,
-            ["文件", "编码", "读取", "新增", "更新", "未变", "无效", "批次"]
-        )
-    )?;
-    writeln!(
-        out,
-        "{}",
-        header_row(
-            width,
-            [
-                "file",
-                "encoding",
-                "read",
-                "inserted",
-                "updated",
-                "unchanged",
-                "invalid",
-                "batch"
-            ]
-        )
-    )?;
+    let names: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
+    let width = summary::file_column_width(names.iter().map(String::as_str));
+    summary::write_table_header(out, width)?;
     for file in &args.files {
         let bar = progress_bar(file);
         let summary = import::import_file(&mut conn, kind, file, &opts, &|bytes| {
@@ -115,7 +91,7 @@ pub fn run(db: &Path, out: &mut dyn Write, command: &ImportCommand) -> Result<Ou
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        report(out, &summary, width, true)?;
+        summary::write_summary(out, &mut std::io::stderr(), &summary, width, true)?;
         if !summary.ok() {
             outcome = Outcome::Problems;
         }
@@ -136,91 +112,4 @@ fn progress_bar(file: &Path) -> Option<indicatif::ProgressBar> {
     );
     bar.set_message(file.display().to_string());
     Some(bar)
-}
-
-fn header_row(width: usize, cells: [&str; 8]) -> String {
-    let mut row = format!("{} {}", pad(cells[0], width), pad(cells[1], 11));
-    for c in &cells[2..7] {
-        row.push_str(&format!(" {}", pad_left(c, 9)));
-    }
-    row.push_str(&format!("  {}", cells[7]));
-    row
-}
-
-/// One file's summary line (and its problems on stderr); `width` is the file column's width.
-pub(crate) fn report(
-    out: &mut dyn Write,
-    s: &Summary,
-    width: usize,
-    show_periods: bool,
-) -> Result<()> {
-    let batch = match (s.batch_id, s.same_as_batch, s.dry_run) {
-        (_, Some(id), _) => format!("与批次 {id} 相同，未做更改 (identical file, nothing changed)"),
-        (Some(id), _, _) => format!("#{id}"),
-        (None, None, true) if s.ok() => "试运行，未写入 (dry run)".to_string(),
-        _ => "未写入 (nothing written)".to_string(),
-    };
-    // A rejected file wrote nothing: its would-be changes are not shown as if they happened.
-    let count = |n: u64| {
-        if s.ok() {
-            number(n as f64)
-        } else {
-            "-".to_string()
-        }
-    };
-    writeln!(
-        out,
-        "{} {} {} {} {} {} {}  {batch}",
-        pad(&s.file, width),
-        pad(s.encoding, 11),
-        pad_left(&number(s.read as f64), 9),
-        pad_left(&count(s.inserted), 9),
-        pad_left(&count(s.updated), 9),
-        pad_left(&count(s.unchanged), 9),
-        pad_left(&number(s.invalid as f64), 9),
-    )?;
-    if !s.periods.is_empty() && show_periods {
-        let p: Vec<String> = s.periods.iter().map(|p| p.to_string()).collect();
-        writeln!(out, "  统计期 {}", p.join("、"))?;
-    }
-    for w in &s.warnings {
-        eprintln!("警告: {w}");
-    }
-    if let Some(fatal) = &s.fatal {
-        eprintln!("错误: {fatal}");
-    }
-    for e in &s.errors {
-        eprintln!("{e}");
-    }
-    if s.errors_not_listed > 0 {
-        eprintln!("……另有 {} 处错误未列出", s.errors_not_listed);
-    }
-    if s.invalid > 0 {
-        eprintln!(
-            "{}: {} 行无效，本文件未写入任何数据 (file rejected)",
-            s.file, s.invalid
-        );
-    }
-    if !s.missing_households.is_empty() {
-        const SHOWN: usize = 20;
-        let shown: Vec<&str> = s
-            .missing_households
-            .iter()
-            .take(SHOWN)
-            .map(String::as_str)
-            .collect();
-        let more = s.missing_households.len().saturating_sub(SHOWN);
-        writeln!(
-            out,
-            "  更正后的台账不再包含 {} 户（已移除，原记录保留在历史表中）：{}{}",
-            s.missing_households.len(),
-            shown.join("、"),
-            if more > 0 {
-                format!(" 等（另 {more} 户）")
-            } else {
-                String::new()
-            }
-        )?;
-    }
-    Ok(())
 }

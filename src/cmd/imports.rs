@@ -1,32 +1,35 @@
-//! `tuopin imports [--all] [--json | --csv]`: the import batches, newest first (file, sha256, rows,
-//! who, when). File names come from county offices: the CSV form neutralises any that a
-//! spreadsheet would run as a formula (`tuopin::output::csv`).
+//! `tuopin imports`: the import batches, newest first (file, sha256, rows, who, when). File names
+//! come from county offices: the CSV form neutralises any that a spreadsheet would run as a
+//! formula (`tuopin::output::csv`). `--json` and `--csv` exclude each other.
+//!
+//! ```text
+//! tuopin imports [--all] [--json] [--csv]
+//! ```
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
 
 use tuopin::output::number::{number, pad, pad_left};
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ImportsArgs {
-    /// Also list the reference files loaded by init
+    /// 同时列出 init 载入的参考数据文件 (also reference files)
     #[arg(long)]
     all: bool,
-    /// Print JSON instead of the table
+    /// 输出 JSON 而不是表格 (JSON)
     #[arg(long, conflicts_with = "csv")]
     json: bool,
-    /// Print CSV instead of the table (safe to open in a spreadsheet)
+    /// 输出 CSV 而不是表格，可安全地用表格软件打开 (CSV)
     #[arg(long)]
     csv: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let batches = tuopin::db::batch::list(&conn, args.all)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&batches)?)?;

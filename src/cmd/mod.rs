@@ -16,6 +16,17 @@ pub mod status;
 pub mod template;
 pub mod verify;
 
+use std::path::PathBuf;
+
+/// What every command gets from the global options, instead of reading globals.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The database file: `--db`, else `TUOPIN_DB`, else `tuopin.db` in the current folder.
+    pub db: PathBuf,
+    /// `--show-names`: heads of household by full name (personal data, off by default).
+    pub show_names: bool,
+}
+
 /// How a command ended, beyond errors (which exit 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

@@ -1,8 +1,12 @@
-//! `tuopin report [--period YYYY-MM] [--out DIR]`: a bulletin-style report of the exit checks,
-//! `report-<period>.html` and `report-<period>.md`, with the charts of `chart all` beside them.
+//! `tuopin report`: a bulletin-style report of the exit checks, `report-<period>.html` and
+//! `report-<period>.md`, with the charts of `chart all` beside them.
+//!
+//! ```text
+//! tuopin report [--period YYYY-MM] [--out DIR] [--font PATH]
+//! ```
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
@@ -10,23 +14,23 @@ use clap::Args;
 use tuopin::chart::{Canvas, ChartFont};
 use tuopin::model::period::Period;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The month reported (default: the latest with data)
+    /// 报告的统计期（默认：有数据的最近一月）(month reported)
     #[arg(long, value_name = "YYYY-MM")]
     period: Option<Period>,
-    /// Output folder for the report and its charts (created if missing)
+    /// 报告及其图表的输出文件夹（不存在则创建）(output folder)
     #[arg(long, value_name = "DIR", default_value = "charts")]
     out: PathBuf,
-    /// A font file for the charts instead of the built-in WenQuanYi Micro Hei
+    /// 图表改用的字体文件（默认内置文泉驿微米黑）(font file)
     #[arg(long, value_name = "PATH")]
     font: Option<PathBuf>,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &ReportArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &ReportArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let font = match &args.font {
         Some(p) => ChartFont::from_path(p)?,
         None => ChartFont::embedded(),

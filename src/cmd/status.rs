@@ -1,17 +1,19 @@
 //! `tuopin status`: what the database holds.
-
-use std::path::Path;
+//!
+//! ```text
+//! tuopin status [--json]
+//! ```
 
 use std::io::Write;
 
 use anyhow::Result;
 use clap::Args;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Print JSON instead of the table
+    /// 输出 JSON 而不是表格 (JSON)
     #[arg(long)]
     json: bool,
 }
@@ -20,8 +22,8 @@ fn n(v: i64) -> String {
     tuopin::output::number::number(v as f64)
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &StatusArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &StatusArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let s = tuopin::db::contents::status(&conn)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;
@@ -30,7 +32,7 @@ pub fn run(db: &Path, out: &mut dyn Write, args: &StatusArgs) -> Result<Outcome>
     writeln!(
         out,
         "数据库 {}（结构版本 {}）",
-        db.display(),
+        ctx.db.display(),
         s.schema_version
     )?;
     let levels: Vec<String> = s

@@ -1,5 +1,9 @@
-//! `tuopin template households|indicators|regions [--english]`: print an empty CSV with the headers
-//! of the county-office contract, to start a file from.
+//! `tuopin template`: print an empty CSV with the headers of the county-office contract, to start
+//! a file from.
+//!
+//! ```text
+//! tuopin template households|indicators|regions [--english] [--bom] [--wide]
+//! ```
 
 use std::io::Write;
 
@@ -8,7 +12,7 @@ use clap::{Args, ValueEnum};
 
 use tuopin::import::contract::{self, Column};
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Kind {
@@ -19,20 +23,20 @@ pub enum Kind {
 
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
-    /// Which file
+    /// 哪种文件 (which file)
     kind: Kind,
-    /// Use the English aliases instead of the Chinese headers
+    /// 用英文别名作表头，而不是中文 (English headers)
     #[arg(long)]
     english: bool,
-    /// Start with a UTF-8 byte-order mark, so Excel opens the file with the right encoding
+    /// 文件开头写 UTF-8 BOM，Excel 才能正确识别编码 (byte-order mark)
     #[arg(long)]
     bom: bool,
-    /// indicators only: the wide form, one column per indicator, instead of the long form
+    /// 仅用于 indicators：宽表，每个指标一列，而不是长表 (wide form)
     #[arg(long)]
     wide: bool,
 }
 
-pub fn run(out: &mut dyn Write, args: &TemplateArgs) -> Result<Outcome> {
+pub fn run(_ctx: &Context, out: &mut dyn Write, args: &TemplateArgs) -> Result<Outcome> {
     let cols: Vec<Column> = match (args.kind, args.wide) {
         (Kind::Households, false) => contract::HOUSEHOLDS.to_vec(),
         (Kind::Indicators, false) => contract::INDICATORS_LONG.to_vec(),

@@ -1,28 +1,30 @@
-//! `tuopin verify [--json]`
+//! `tuopin verify`: SQLite's integrity and foreign-key checks, then the project's own promises.
 //!
-//! SQLite's integrity and foreign-key checks, then the project's own promises: every indicator
-//! value has a source, every household row lies in a village of a county and comes from a valid
-//! batch, every county's register holds the households it says, every batch still has its rows,
-//! and no ID number is stored in clear. Exit 1 when any check fails. Findings are counted and
-//! located, never quoted.
+//! ```text
+//! tuopin verify [--json]
+//! ```
+//!
+//! Every indicator value has a source, every household row lies in a village of a county and comes
+//! from a valid batch, every county's register holds the households it says, every batch still has
+//! its rows, and no ID number is stored in clear. Exit 1 when any check fails. Findings are counted
+//! and located, never quoted.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
 
-use super::Outcome;
+use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Print JSON instead of the table
+    /// 输出 JSON 而不是表格 (JSON)
     #[arg(long)]
     json: bool,
 }
 
-pub fn run(db: &Path, out: &mut dyn Write, args: &VerifyArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(db)?;
+pub fn run(ctx: &Context, out: &mut dyn Write, args: &VerifyArgs) -> Result<Outcome> {
+    let conn = tuopin::db::open(&ctx.db)?;
     let checks = tuopin::db::verify::verify(&conn)?;
     let failed = checks.iter().filter(|c| !c.ok()).count();
     if args.json {

@@ -1,5 +1,9 @@
 //! The CSV headers of the contract with the county offices (DESIGN.md): Chinese name, English alias,
 //! and whether the column is required.
+//!
+//! Each list comes with a module of the same name holding each column's index in it (`HOUSEHOLDS`
+//! and `households::VILLAGE`): importers address cells by these (`import::header::Header`), and the
+//! macro that writes both keeps them from drifting apart.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
@@ -12,49 +16,79 @@ const fn col(zh: &'static str, en: &'static str, required: bool) -> Column {
     Column { zh, en, required }
 }
 
-/// The household register snapshot. 统计期 may be left out when `--period` is given.
-pub const HOUSEHOLDS: &[Column] = &[
-    col("统计期", "period", true),
-    col("户编号", "household_id", true),
-    col("村代码", "village_code", true),
-    col("户主姓名", "head_name", false),
-    col("证件号码", "id_number", false),
-    col("家庭人口", "size", true),
-    col("贫困户属性", "category", false),
-    col("主要致贫原因", "cause", false),
-    col("脱贫状态", "status", true),
-    col("脱贫年度", "exit_year", false),
-    col("人均纯收入", "income_per_capita", true),
-    col("不愁吃穿", "food_clothing_ok", false),
-    col("义务教育保障", "education_ok", false),
-    col("基本医疗保障", "medical_ok", false),
-    col("住房安全", "housing_safe", false),
-    col("饮水安全", "water_safe", false),
-];
+/// `columns!(LIST, list { NAME = ("中文", "alias", required), ... })`: the list of columns, and a
+/// module `list` with one `usize` constant per column, its index in the list.
+macro_rules! columns {
+    ($(#[$doc:meta])* $list:ident, $index:ident {
+        $($name:ident = ($zh:literal, $en:literal, $required:literal)),* $(,)?
+    }) => {
+        $(#[$doc])*
+        pub const $list: &[Column] = &[$(col($zh, $en, $required)),*];
 
-/// Indicator values, long form (one value per row).
-pub const INDICATORS_LONG: &[Column] = &[
-    col("统计期", "period", true),
-    col("区划代码", "region_code", true),
-    col("指标", "indicator", true),
-    col("值", "value", true),
-    col("备注", "note", false),
-];
+        #[doc = concat!("Index of each column in [`", stringify!($list), "`].")]
+        pub mod $index {
+            // The discriminants count the columns in the order the list has them.
+            #[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
+            enum At { $($name),* }
+            $(
+                #[doc = concat!("`", $zh, "` (", $en, ")")]
+                pub const $name: usize = At::$name as usize;
+            )*
+        }
+    };
+}
 
-/// The leading columns of the wide indicator form; one column per indicator follows.
-pub const INDICATORS_WIDE_KEYS: &[Column] = &[
-    col("统计期", "period", true),
-    col("区划代码", "region_code", true),
-];
+columns!(
+    /// The household register snapshot. 统计期 may be left out when `--period` is given.
+    HOUSEHOLDS, households {
+        PERIOD = ("统计期", "period", true),
+        ID = ("户编号", "household_id", true),
+        VILLAGE = ("村代码", "village_code", true),
+        HEAD_NAME = ("户主姓名", "head_name", false),
+        ID_NUMBER = ("证件号码", "id_number", false),
+        SIZE = ("家庭人口", "size", true),
+        CATEGORY = ("贫困户属性", "category", false),
+        CAUSE = ("主要致贫原因", "cause", false),
+        STATUS = ("脱贫状态", "status", true),
+        EXIT_YEAR = ("脱贫年度", "exit_year", false),
+        INCOME = ("人均纯收入", "income_per_capita", true),
+        FOOD_CLOTHING_OK = ("不愁吃穿", "food_clothing_ok", false),
+        EDUCATION_OK = ("义务教育保障", "education_ok", false),
+        MEDICAL_OK = ("基本医疗保障", "medical_ok", false),
+        HOUSING_SAFE = ("住房安全", "housing_safe", false),
+        WATER_SAFE = ("饮水安全", "water_safe", false),
+    }
+);
 
-pub const REGIONS: &[Column] = &[
-    col("代码", "code", true),
-    col("名称", "name", true),
-    col("级别", "level", true),
-    col("上级代码", "parent_code", false),
-    col("贫困标识", "poverty_registered", false),
-    col("计划退出年度", "planned_exit_year", false),
-];
+columns!(
+    /// Indicator values, long form (one value per row).
+    INDICATORS_LONG, indicators_long {
+        PERIOD = ("统计期", "period", true),
+        REGION = ("区划代码", "region_code", true),
+        INDICATOR = ("指标", "indicator", true),
+        VALUE = ("值", "value", true),
+        NOTE = ("备注", "note", false),
+    }
+);
+
+columns!(
+    /// The leading columns of the wide indicator form; one column per indicator follows.
+    INDICATORS_WIDE_KEYS, indicators_wide_keys {
+        PERIOD = ("统计期", "period", true),
+        REGION = ("区划代码", "region_code", true),
+    }
+);
+
+columns!(
+    REGIONS, regions {
+        CODE = ("代码", "code", true),
+        NAME = ("名称", "name", true),
+        LEVEL = ("级别", "level", true),
+        PARENT = ("上级代码", "parent_code", false),
+        POOR = ("贫困标识", "poverty_registered", false),
+        PLANNED = ("计划退出年度", "planned_exit_year", false),
+    }
+);
 
 /// The indicator columns of the wide-form template (`tuopin template indicators --wide`): the
 /// catalogue of DESIGN.md that county offices report, village items first. Any other catalogue

@@ -5,92 +5,20 @@
 //! rows are updated, households it no longer lists are removed and reported; the history triggers
 //! keep every replaced row.
 
+mod validate;
+
 use std::collections::HashMap;
 
 use anyhow::Result;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
-use super::{check_scope, read_header, row_period, Context, Problems, Rows};
-use crate::import::contract::HOUSEHOLDS;
-use crate::model::cell::{normalize_width, parse_bool, parse_integer, parse_number};
-use crate::model::idcard::{hash_id_number, mask_id_number, valid_id_number};
+use crate::import::contract::{households, HOUSEHOLDS};
+use crate::import::reader::{
+    read_header, warn_unknown_columns, Context, Problems, RegionIndex, Rows, MAX_ERRORS,
+};
 use crate::model::period::Period;
-use crate::model::region::Level;
-use crate::output::privacy::contains_id_number;
 
-/// Index of a column of the contract in `HOUSEHOLDS`, by its English alias.
-fn col(en: &str) -> usize {
-    HOUSEHOLDS
-        .iter()
-        .position(|c| c.en == en)
-        .unwrap_or_else(|| panic!("HOUSEHOLDS has no column {en}"))
-}
-
-struct Cols {
-    period: usize,
-    id: usize,
-    village: usize,
-    head_name: usize,
-    id_number: usize,
-    size: usize,
-    category: usize,
-    cause: usize,
-    status: usize,
-    exit_year: usize,
-    income: usize,
-    flags: [usize; 5],
-}
-
-impl Cols {
-    fn new() -> Cols {
-        Cols {
-            period: col("period"),
-            id: col("household_id"),
-            village: col("village_code"),
-            head_name: col("head_name"),
-            id_number: col("id_number"),
-            size: col("size"),
-            category: col("category"),
-            cause: col("cause"),
-            status: col("status"),
-            exit_year: col("exit_year"),
-            income: col("income_per_capita"),
-            flags: [
-                col("food_clothing_ok"),
-                col("education_ok"),
-                col("medical_ok"),
-                col("housing_safe"),
-                col("water_safe"),
-            ],
-        }
-    }
-}
-
-pub const CATEGORIES: [&str; 3] = ["一般贫困户", "低保贫困户", "特困供养贫困户"];
-pub const CAUSES: [&str; 12] = [
-    "因病",
-    "因残",
-    "因学",
-    "因灾",
-    "缺土地",
-    "缺水",
-    "缺技术",
-    "缺劳力",
-    "缺资金",
-    "交通条件落后",
-    "自身发展动力不足",
-    "其他",
-];
-
-/// 未脱贫 / 已脱贫 / 返贫 (or the English aliases) → the stored code.
-pub fn parse_status(raw: &str) -> Option<&'static str> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "未脱贫" | "poor" => Some("poor"),
-        "已脱贫" | "exited" => Some("exited"),
-        "返贫" | "returned" => Some("returned"),
-        _ => None,
-    }
-}
+use validate::{validate_row, Checked, HouseholdRow, Rules};
 
 const INSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
         (period, household_id, village_code, head_name, id_hash, id_masked, size, category, cause, status,
@@ -156,22 +84,6 @@ struct CountyState {
     households: u64,
 }
 
-/// One valid row, ready to write.
-struct Row<'a> {
-    id: &'a str,
-    village: &'a str,
-    head_name: Option<&'a str>,
-    id_hash: Option<String>,
-    id_masked: Option<String>,
-    size: i64,
-    category: Option<&'a str>,
-    cause: Option<&'a str>,
-    status: &'static str,
-    exit_year: Option<i64>,
-    income: f64,
-    flags: [Option<bool>; 5],
-}
-
 pub(super) fn import(
     ctx: &Context,
     csv: &mut csv::Reader<Box<dyn std::io::Read>>,
@@ -186,10 +98,15 @@ pub(super) fn import(
         |c| c.en == "period" && has_period_option,
         problems,
     )?;
-    super::warn_unknown_columns(ctx, &unknown, problems);
-    let c = Cols::new();
-    let regions = super::RegionIndex::load(conn)?;
+    warn_unknown_columns(ctx, &unknown, problems);
+    let regions = RegionIndex::load(conn)?;
     let salt: String = crate::db::setting(conn, "id_salt")?.unwrap_or_default();
+    let rules = Rules {
+        header: &header,
+        regions: &regions,
+        opts: ctx.opts,
+        salt: &salt,
+    };
     conn.execute_batch(CREATE_SEEN)?;
     let mut hot = HotStatements {
         insert_snapshot: conn.prepare(INSERT_SNAPSHOT)?,
@@ -203,249 +120,28 @@ pub(super) fn import(
     let mut rows = Rows::new(csv);
     while let Some(line) = rows.advance(ctx, problems)? {
         let record = &rows.record;
-        let name = |s: usize| header.name(HOUSEHOLDS, s);
-
-        if record.len() > header.names.len()
-            && record
-                .iter()
-                .skip(header.names.len())
-                .any(|f| !f.trim().is_empty())
-        {
-            problems.add(
-                line,
-                None,
-                format!(
-                    "本行有 {} 列，多于表头的 {} 列",
-                    record.len(),
-                    header.names.len()
-                ),
-            );
-        }
-        // Period: one per file.
-        let period = row_period(
-            header.cell(record, c.period),
-            name(c.period),
-            ctx.opts,
-            line,
-            problems,
-        );
-        if let Some(p) = period {
-            match file_period {
-                None => file_period = Some(p),
-                Some(fp) if fp != p => problems.add(
-                    line,
-                    Some(name(c.period)),
-                    format!("统计期 {p} 与本文件第一行的 {fp} 不同；一个台账文件只能有一个统计期"),
-                ),
-                Some(_) => {}
-            }
-        }
-        let id = header.cell(record, c.id);
-        if id.is_empty() {
-            problems.add(line, Some(name(c.id)), "必填项为空");
-        }
-        // Village: known, a village, inside --county.
-        let village = header.cell(record, c.village);
-        let mut county: Option<String> = None;
-        if village.is_empty() {
-            problems.add(line, Some(name(c.village)), "必填项为空");
-        } else {
-            match regions.get(village) {
-                None => problems.add(
-                    line,
-                    Some(name(c.village)),
-                    format!("村代码 {village:?} 不在区划表中"),
-                ),
-                Some((level, _)) if level != Level::Village => problems.add(
-                    line,
-                    Some(name(c.village)),
-                    format!("代码 {village:?} 是{}级区划，不是村", level.chinese()),
-                ),
-                Some((_, cty)) => {
-                    check_scope(ctx, cty, village, line, name(c.village), problems);
-                    county = cty.map(str::to_string);
-                }
-            }
-        }
-        let size = header.cell(record, c.size);
-        let size = match parse_integer(size) {
-            Some(n) if n >= 1 => Some(n),
-            Some(_) => {
-                problems.add(
-                    line,
-                    Some(name(c.size)),
-                    format!("{size:?} 应为 ≥ 1 的整数"),
-                );
-                None
-            }
-            None if size.is_empty() => {
-                problems.add(line, Some(name(c.size)), "必填项为空");
-                None
-            }
-            None => {
-                problems.add(line, Some(name(c.size)), format!("{size:?} 不是整数"));
-                None
-            }
-        };
-        let category = Some(header.cell(record, c.category)).filter(|s| !s.is_empty());
-        if let Some(cat) = category {
-            if !CATEGORIES.contains(&cat) {
-                problems.add(
-                    line,
-                    Some(name(c.category)),
-                    format!("{cat:?} 不是有效的贫困户属性（{}）", CATEGORIES.join(" / ")),
-                );
-            }
-        }
-        let cause = Some(header.cell(record, c.cause)).filter(|s| !s.is_empty());
-        if let Some(cause) = cause {
-            if !CAUSES.contains(&cause) {
-                problems.add(
-                    line,
-                    Some(name(c.cause)),
-                    format!("{cause:?} 不是标准的致贫原因（{}）", CAUSES.join(" ")),
-                );
-            }
-        }
-        let status_raw = header.cell(record, c.status);
-        let status = parse_status(status_raw);
-        if status.is_none() {
-            if status_raw.is_empty() {
-                problems.add(line, Some(name(c.status)), "必填项为空");
-            } else {
-                problems.add(
-                    line,
-                    Some(name(c.status)),
-                    format!("{status_raw:?} 不是有效的脱贫状态（未脱贫 / 已脱贫 / 返贫）"),
-                );
-            }
-        }
-        let exit_raw = header.cell(record, c.exit_year);
-        let exit_year = if exit_raw.is_empty() {
-            if status == Some("exited") {
-                problems.add(
-                    line,
-                    Some(name(c.exit_year)),
-                    "脱贫状态为已脱贫时，脱贫年度必填",
-                );
-            }
-            None
-        } else {
-            let trimmed = normalize_width(exit_raw);
-            match parse_integer(trimmed.trim_end_matches('年')) {
-                Some(y) if (2000..=2100).contains(&y) => {
-                    if let Some(p) = period {
-                        if y > p.year() as i64 {
-                            problems.add(
-                                line,
-                                Some(name(c.exit_year)),
-                                format!("脱贫年度 {y} 晚于统计期 {p}"),
-                            );
-                        }
-                    }
-                    Some(y)
-                }
-                _ => {
-                    problems.add(
-                        line,
-                        Some(name(c.exit_year)),
-                        format!("{exit_raw:?} 不是有效年份"),
-                    );
-                    None
-                }
-            }
-        };
-        let income_raw = header.cell(record, c.income);
-        let income = match parse_number(income_raw) {
-            Some(v) if v >= 0.0 => Some(v),
-            Some(_) => {
-                problems.add(
-                    line,
-                    Some(name(c.income)),
-                    format!("{income_raw:?} 为负数；人均纯收入应 ≥ 0"),
-                );
-                None
-            }
-            None if income_raw.is_empty() => {
-                problems.add(line, Some(name(c.income)), "必填项为空");
-                None
-            }
-            None => {
-                problems.add(
-                    line,
-                    Some(name(c.income)),
-                    format!("{income_raw:?} 不是数字"),
-                );
-                None
-            }
-        };
-        let mut flags = [None; 5];
-        for (flag, &s) in flags.iter_mut().zip(&c.flags) {
-            let raw = header.cell(record, s);
-            if raw.is_empty() {
-                continue;
-            }
-            match parse_bool(raw) {
-                Some(b) => *flag = Some(b),
-                None => problems.add(
-                    line,
-                    Some(name(s)),
-                    format!("{raw:?} 不是是/否值（是/否、有/无、Y/N、1/0）"),
-                ),
-            }
-        }
-        let id_number = header.cell(record, c.id_number);
-        let (id_hash, id_masked) = if id_number.is_empty() {
-            (None, None)
-        } else {
-            let normalized = normalize_width(id_number).to_ascii_uppercase();
-            if valid_id_number(&normalized) {
-                (
-                    Some(hash_id_number(&salt, &normalized)),
-                    Some(mask_id_number(&normalized)),
-                )
-            } else {
-                // Never echo the number itself: only its masked form.
-                problems.add(
-                    line,
-                    Some(name(c.id_number)),
-                    format!(
-                        "证件号码 {} 无效（应为 18 位且校验位正确）",
-                        mask_id_number(&normalized)
-                    ),
-                );
-                (None, None)
-            }
-        };
-        let head_name = Some(header.cell(record, c.head_name)).filter(|s| !s.is_empty());
-        // An ID number is stored only hashed and masked: refuse it in the clear-text columns.
-        for (s, value) in [(c.id, id), (c.head_name, head_name.unwrap_or(""))] {
-            if contains_id_number(value) {
-                problems.add(
-                    line,
-                    Some(name(s)),
-                    "含有身份证号码；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)",
-                );
-            }
-        }
+        let Checked { period, row } = validate_row(record, line, file_period, &rules, problems);
+        file_period = file_period.or(period);
 
         // Duplicates involving an invalid row: valid rows find each other through the database.
+        let id = header.cell(record, households::ID);
+        let id_column = header.name(households::ID);
         if !id.is_empty() {
             if let Some(first) = invalid_ids.get(id) {
                 problems.add(
                     line,
-                    Some(name(c.id)),
+                    Some(id_column),
                     format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
                 );
             } else if problems.row_failed() {
                 if let Some(first) = first_line_in_batch(ctx, file_period.or(period), id)? {
                     problems.add(
                         line,
-                        Some(name(c.id)),
+                        Some(id_column),
                         format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
                     );
                 }
-                if invalid_ids.len() < super::MAX_ERRORS {
+                if invalid_ids.len() < MAX_ERRORS {
                     invalid_ids.insert(id.to_string(), line);
                 }
             }
@@ -453,47 +149,22 @@ pub(super) fn import(
         if problems.row_failed() {
             continue;
         }
-        let (Some(period), Some(county), Some(size), Some(status), Some(income)) =
-            (period, county, size, status, income)
-        else {
+        let Some(row) = row else {
             continue;
         };
-        let row = Row {
-            id,
-            village,
-            head_name,
-            id_hash,
-            id_masked,
-            size,
-            category,
-            cause,
-            status,
-            exit_year,
-            income,
-            flags,
-        };
-        let state = match counties.get_mut(&county) {
+        let state = match counties.get_mut(&row.county) {
             Some(s) => s,
             None => {
                 let replacing = conn
                     .prepare_cached(HAS_SNAPSHOT)?
-                    .exists(params![county, period])?;
-                counties.entry(county.clone()).or_insert(CountyState {
+                    .exists(params![row.county, row.period])?;
+                counties.entry(row.county.clone()).or_insert(CountyState {
                     replacing,
                     households: 0,
                 })
             }
         };
-        if write_row(
-            ctx,
-            &mut hot,
-            period,
-            &county,
-            state.replacing,
-            &row,
-            line,
-            problems,
-        )? {
+        if write_row(ctx, &mut hot, state.replacing, &row, line, problems)? {
             state.households += 1;
             written += 1;
         }
@@ -540,19 +211,17 @@ struct HotStatements<'c> {
 }
 
 /// Write one valid row. Returns false when the row turned out to be invalid (a duplicate).
-#[allow(clippy::too_many_arguments)]
 fn write_row(
     ctx: &Context,
     hot: &mut HotStatements,
-    period: Period,
-    county: &str,
     replacing: bool,
-    row: &Row,
+    row: &HouseholdRow,
     line: u64,
     problems: &mut Problems,
 ) -> Result<bool> {
     let conn = ctx.conn;
-    let id_col = HOUSEHOLDS[col("household_id")].zh;
+    let (period, county) = (row.period, row.county.as_str());
+    let id_col = HOUSEHOLDS[households::ID].zh;
     let values = params![
         period,
         row.id,
@@ -697,16 +366,4 @@ fn conflict(
         None => problems.add(line, Some(id_col), format!("户编号 {id:?} 无法写入")),
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses_in_both_languages() {
-        assert_eq!(parse_status("已脱贫"), Some("exited"));
-        assert_eq!(parse_status(" Returned "), Some("returned"));
-        assert_eq!(parse_status("脱贫"), None);
-    }
 }

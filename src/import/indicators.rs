@@ -5,22 +5,23 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 
-use super::{check_scope, read_header, row_period, Context, Fatal, Problems, Rows};
-use crate::import::contract::{Column, INDICATORS_LONG, INDICATORS_WIDE_KEYS};
-use crate::import::reference::table::header_key;
+use crate::import::contract::indicators_long::{INDICATOR, NOTE, PERIOD, REGION, VALUE};
+use crate::import::contract::{
+    indicators_wide_keys, Column, INDICATORS_LONG, INDICATORS_WIDE_KEYS,
+};
+use crate::import::header::is_header_of;
+use crate::import::reader::{
+    check_scope, csv_fatal, read_header, row_period, warn_unknown_columns, Context, Fatal,
+    Problems, RegionIndex, Rows,
+};
 use crate::model::indicator::{self, Change, Indicator, NewValue, Qualifier, Source};
 
-const PERIOD: usize = 0;
-const REGION: usize = 1;
-const INDICATOR: usize = 2;
-const VALUE: usize = 3;
-const NOTE: usize = 4;
+// Both forms start with the same two columns, so a row's period and region are read alike.
+const _: () =
+    assert!(PERIOD == indicators_wide_keys::PERIOD && REGION == indicators_wide_keys::REGION);
 
 fn is_long(raw: &csv::StringRecord) -> bool {
-    let has = |c: &Column| {
-        raw.iter()
-            .any(|h| header_key(h) == header_key(c.zh) || header_key(h) == header_key(c.en))
-    };
+    let has = |c: &Column| raw.iter().any(|h| is_header_of(h, c));
     has(&INDICATORS_LONG[INDICATOR]) && has(&INDICATORS_LONG[VALUE])
 }
 
@@ -29,10 +30,7 @@ pub(super) fn import(
     csv: &mut csv::Reader<Box<dyn std::io::Read>>,
     problems: &mut Problems,
 ) -> Result<u64> {
-    let raw = csv
-        .headers()
-        .map_err(|e| super::csv_fatal(ctx.file, &e))?
-        .clone();
+    let raw = csv.headers().map_err(|e| csv_fatal(ctx.file, &e))?.clone();
     let long = is_long(&raw);
     let spec: &[Column] = if long {
         INDICATORS_LONG
@@ -51,13 +49,10 @@ pub(super) fn import(
     // Wide form: every other column names an indicator (a 备注/note column is allowed).
     let mut wide: Vec<(usize, Indicator)> = Vec::new();
     if long {
-        super::warn_unknown_columns(ctx, &unknown, problems);
+        warn_unknown_columns(ctx, &unknown, problems);
     } else {
         for (i, name) in unknown {
-            let key = header_key(&name);
-            if key == header_key(INDICATORS_LONG[NOTE].zh)
-                || key == header_key(INDICATORS_LONG[NOTE].en)
-            {
+            if is_header_of(&name, &INDICATORS_LONG[NOTE]) {
                 continue;
             }
             match indicator::find(ctx.conn, &name)? {
@@ -91,20 +86,18 @@ pub(super) fn import(
     let wide_note = if long {
         None
     } else {
-        raw.iter().position(|h| {
-            header_key(h) == header_key(INDICATORS_LONG[NOTE].zh)
-                || header_key(h) == header_key(INDICATORS_LONG[NOTE].en)
-        })
+        raw.iter()
+            .position(|h| is_header_of(h, &INDICATORS_LONG[NOTE]))
     };
 
-    let regions = super::RegionIndex::load(ctx.conn)?;
+    let regions = RegionIndex::load(ctx.conn)?;
     let mut seen: HashSet<(String, String, crate::model::period::Period)> = HashSet::new();
     let mut periods: Vec<crate::model::period::Period> = Vec::new();
     let mut written = 0u64;
     let mut rows = Rows::new(csv);
     while let Some(line) = rows.advance(ctx, problems)? {
         let record = &rows.record;
-        let name = |s: usize| header.name(spec, s);
+        let name = |s: usize| header.name(s);
 
         let period = row_period(
             header.cell(record, PERIOD),
@@ -128,7 +121,7 @@ pub(super) fn import(
                     None
                 }
                 Some((level, county)) => {
-                    check_scope(ctx, county, code, line, name(REGION), problems);
+                    check_scope(ctx.opts, county, code, line, name(REGION), problems);
                     Some(level)
                 }
             }

@@ -6,17 +6,11 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::params;
 
-use super::{read_header, Context, Problems, Rows};
+use crate::import::contract::regions::{CODE, LEVEL, NAME, PARENT, PLANNED, POOR};
 use crate::import::contract::REGIONS;
+use crate::import::reader::{read_header, warn_unknown_columns, Context, Problems, Rows};
 use crate::model::cell::{parse_bool, parse_integer};
 use crate::model::region::{self, Level};
-
-const CODE: usize = 0;
-const NAME: usize = 1;
-const LEVEL: usize = 2;
-const PARENT: usize = 3;
-const POOR: usize = 4;
-const PLANNED: usize = 5;
 
 struct Row {
     line: u64,
@@ -51,13 +45,13 @@ pub(super) fn import(
     problems: &mut Problems,
 ) -> Result<u64> {
     let (header, unknown) = read_header(ctx, csv, REGIONS, |_| false, problems)?;
-    super::warn_unknown_columns(ctx, &unknown, problems);
+    warn_unknown_columns(ctx, &unknown, problems);
     let mut rows: Vec<Row> = Vec::new();
     let mut by_code: HashMap<String, usize> = HashMap::new();
     let mut reader = Rows::new(csv);
     while let Some(line) = reader.advance(ctx, problems)? {
         let record = &reader.record;
-        let name = |s: usize| header.name(REGIONS, s);
+        let name = |s: usize| header.name(s);
         let required = |s: usize, problems: &mut Problems| {
             let v = header.cell(record, s);
             if v.is_empty() {
@@ -144,7 +138,7 @@ pub(super) fn import(
 
     // Check each row against the database and the rest of the file, then write parents first.
     for row in &rows {
-        let name = |s: usize| header.name(REGIONS, s);
+        let name = |s: usize| header.name(s);
         let existing = region::find(ctx.conn, &row.code)?;
         if let Some(e) = &existing {
             if e.level != row.level {

@@ -1,4 +1,5 @@
-//! Reading a county file: its bytes' digest, its encoding, and a streaming UTF-8 reader over it.
+//! Reading a county file: its bytes' digest, its encoding (`import::encoding`), and a streaming
+//! UTF-8 reader over it.
 //!
 //! The file is read twice: once to hash it and find its encoding (valid UTF-8, else valid GB18030,
 //! which includes GBK), and once to parse it. Neither pass holds the whole file in memory, and
@@ -11,8 +12,10 @@ use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_8};
+use encoding_rs::{Encoding, GB18030, UTF_8};
 use sha2::{Digest, Sha256};
+
+use crate::import::encoding::{invalid_encoding, Validator};
 
 const CHUNK: usize = 1 << 16;
 
@@ -102,7 +105,7 @@ fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
         utf8.feed(chunk, false);
         bytes += chunk.len() as u64;
         if let Some(nul) = first_nul {
-            if utf8.error.is_none_or(|bad| bad > nul) {
+            if utf8.error().is_none_or(|bad| bad > nul) {
                 return Err(binary(nul));
             }
         }
@@ -114,7 +117,7 @@ fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    if utf8.error.is_none() {
+    if utf8.error().is_none() {
         return Ok(FileInfo {
             sha256,
             encoding: UTF_8,
@@ -127,8 +130,8 @@ fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
         Ok(())
     })?;
     gb.feed(&[], true);
-    let utf8_at = utf8.error.unwrap_or(0);
-    match gb.error {
+    let utf8_at = utf8.error().unwrap_or(0);
+    match gb.error() {
         None if first_nul.is_some() => Err(binary(first_nul.unwrap_or(0))),
         None => Ok(FileInfo {
             sha256,
@@ -137,27 +140,6 @@ fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
         }),
         Some(gb_at) => Err(invalid_encoding(&display.to_string(), utf8_at, gb_at)),
     }
-}
-
-/// The error for a file that is neither UTF-8 nor GB18030, given where each decoding failed. It
-/// names the bad byte of the encoding the file follows longer: a UTF-8 file with one stray byte is
-/// "UTF-8, bad at N", not "GBK, bad at the first Chinese character".
-pub fn invalid_encoding(file: &str, utf8_at: u64, gb_at: u64) -> anyhow::Error {
-    let (offset, looks_like) = if utf8_at >= gb_at {
-        (utf8_at, "UTF-8")
-    } else {
-        (gb_at, "GBK/GB18030")
-    };
-    anyhow::anyhow!(
-        "{file}: 文件编码无法识别：既不是有效的 UTF-8，也不是有效的 GBK/GB18030；按 {looks_like} 读取时第一个无效字节位于偏移 {offset}（从 0 起）(invalid encoding at byte offset {offset})"
-    )
-}
-
-/// Offset of the first byte sequence `encoding` cannot decode in `bytes`, if any.
-pub fn first_invalid(encoding: &'static Encoding, bytes: &[u8]) -> Option<u64> {
-    let mut v = Validator::new(encoding);
-    v.feed(bytes, true);
-    v.error
 }
 
 fn for_each_chunk(path: &Path, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
@@ -171,47 +153,6 @@ fn for_each_chunk(path: &Path, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result
             return Ok(());
         }
         f(&buf[..n])?;
-    }
-}
-
-/// Streams bytes through a decoder without replacement, remembering the first malformed offset.
-struct Validator {
-    decoder: encoding_rs::Decoder,
-    out: Vec<u8>,
-    consumed: u64,
-    error: Option<u64>,
-}
-
-impl Validator {
-    fn new(encoding: &'static Encoding) -> Validator {
-        Validator {
-            decoder: encoding.new_decoder_without_bom_handling(),
-            out: vec![0u8; CHUNK * 4 + 16],
-            consumed: 0,
-            error: None,
-        }
-    }
-
-    fn feed(&mut self, mut chunk: &[u8], last: bool) {
-        while self.error.is_none() {
-            let (result, read, _) =
-                self.decoder
-                    .decode_to_utf8_without_replacement(chunk, &mut self.out, last);
-            match result {
-                DecoderResult::InputEmpty => {
-                    self.consumed += read as u64;
-                    return;
-                }
-                DecoderResult::OutputFull => {
-                    self.consumed += read as u64;
-                    chunk = &chunk[read..];
-                }
-                DecoderResult::Malformed(bad, after) => {
-                    let end = self.consumed + read as u64;
-                    self.error = Some(end.saturating_sub(bad as u64 + after as u64));
-                }
-            }
-        }
     }
 }
 

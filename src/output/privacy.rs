@@ -1,29 +1,16 @@
 //! Personal data on screen and on disk: resident ID numbers (身份证号码) are never shown or stored in
 //! clear, and heads of household are named only when the user asks with `--show-names`.
 //!
-//! For commands that print households: show a name with `display_name(name, show_names())`; echo
-//! a cell value of a county file in a message with `echo_cell(value, show_names())`. Import
-//! messages quote the cells they complain about; `mask_quoted_names` masks the quoted values that
-//! look like names (a shifted column puts names where codes should be), and every message the
-//! binary prints goes through `redact_ids`, so an ID number in the wrong column still comes out
-//! masked.
+//! For commands that print households: show a name with `display_name(name, show)`; echo a cell
+//! value of a county file in a message with `echo_cell(value, show)`, where `show` is the
+//! command's `--show-names`, passed down as a parameter. Import messages quote the cells they
+//! complain about; `mask_quoted_names` masks the quoted values that look like names (a shifted
+//! column puts names where codes should be), and every message the binary prints goes through
+//! `redact_ids`, so an ID number in the wrong column still comes out masked.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::cell::normalize_width;
-
-static SHOW_NAMES: AtomicBool = AtomicBool::new(false);
-
-/// Record the global `--show-names` flag (the command line calls this once).
-pub fn set_show_names(show: bool) {
-    SHOW_NAMES.store(show, Ordering::Relaxed);
-}
-
-/// Whether `--show-names` was given. Off unless the command line turned it on.
-pub fn show_names() -> bool {
-    SHOW_NAMES.load(Ordering::Relaxed)
-}
 
 /// A head-of-household name as it may be printed: in full when `show`, otherwise the first
 /// character and one `*` for each further one (张三 → 张*, 欧阳修文 → 欧***, 阿依古丽·买买提 →

@@ -1,40 +1,11 @@
-//! Shared CSV reading: encoding detection and header look-up by Chinese name or English alias.
-
-use std::borrow::Cow;
+//! A small CSV file read whole, for the reference data of `init`: decoded and its headers matched as
+//! the importer does it (`import::encoding`, `import::header`).
 
 use anyhow::{anyhow, Result};
 
+use crate::import::encoding::decode;
+use crate::import::header::header_key;
 use crate::import::problem::LineError;
-use crate::import::source;
-
-/// Decode a whole file: UTF-8 (a BOM is dropped), else GB18030 (a superset of GBK). A file that is
-/// neither is refused as the importer refuses it (`import::source`), naming the first bad byte.
-pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Cow::Borrowed(s)),
-        Err(utf8_err) => match source::first_invalid(encoding_rs::GB18030, bytes) {
-            None => Ok(Cow::Owned(
-                encoding_rs::GB18030
-                    .decode_without_bom_handling(bytes)
-                    .0
-                    .into_owned(),
-            )),
-            Some(gb_at) => Err(source::invalid_encoding(
-                file,
-                utf8_err.valid_up_to() as u64,
-                gb_at,
-            )),
-        },
-    }
-}
-
-/// Header matching ignores surrounding spaces (including full-width ones) and ASCII case.
-pub fn header_key(h: &str) -> String {
-    crate::model::cell::normalize_width(h)
-        .trim()
-        .to_ascii_lowercase()
-}
 
 /// A small CSV file read whole: the reference data of `init`.
 pub struct Table {
@@ -87,25 +58,5 @@ impl Table {
             .iter()
             .position(|h| *h == key)
             .ok_or_else(|| anyhow!(LineError::new(&self.file, 1, Some(name), "缺少必需的列")))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_utf8_bom_and_gbk() {
-        assert_eq!(decode("f", "\u{feff}代码".as_bytes()).unwrap(), "代码");
-        let (gbk, _, _) = encoding_rs::GBK.encode("户编号,村代码");
-        assert_eq!(decode("f", &gbk).unwrap(), "户编号,村代码");
-    }
-
-    #[test]
-    fn refuses_bytes_that_are_neither_and_names_the_offset() {
-        // "ab" then 0x81 0x20: a GB18030 lead byte followed by an invalid trail byte.
-        let err = decode("bad.csv", b"ab\x81\x20cd").unwrap_err().to_string();
-        assert!(err.contains("bad.csv"), "{err}");
-        assert!(err.contains("偏移 2"), "{err}");
     }
 }

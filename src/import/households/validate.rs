@@ -1,0 +1,539 @@
+//! One row of the household register checked on its own: its cells in, a row ready to write or its
+//! problems out. No database is read here: the regions and the ID salt are loaded once per file by
+//! the importer, and the checks that need the rows already written (duplicates) are its own.
+
+use crate::import::contract::households::{
+    CATEGORY, CAUSE, EDUCATION_OK, EXIT_YEAR, FOOD_CLOTHING_OK, HEAD_NAME, HOUSING_SAFE, ID,
+    ID_NUMBER, INCOME, MEDICAL_OK, PERIOD, SIZE, STATUS, VILLAGE, WATER_SAFE,
+};
+use crate::import::header::Header;
+use crate::import::reader::{check_scope, row_period, Options, Problems, RegionIndex};
+use crate::model::cell::{normalize_width, parse_bool, parse_integer, parse_number};
+use crate::model::idcard::{hash_id_number, mask_id_number, valid_id_number};
+use crate::model::period::Period;
+use crate::model::region::Level;
+use crate::output::privacy::contains_id_number;
+
+pub const CATEGORIES: [&str; 3] = ["一般贫困户", "低保贫困户", "特困供养贫困户"];
+pub const CAUSES: [&str; 12] = [
+    "因病",
+    "因残",
+    "因学",
+    "因灾",
+    "缺土地",
+    "缺水",
+    "缺技术",
+    "缺劳力",
+    "缺资金",
+    "交通条件落后",
+    "自身发展动力不足",
+    "其他",
+];
+
+/// 未脱贫 / 已脱贫 / 返贫 (or the English aliases) → the stored code.
+pub fn parse_status(raw: &str) -> Option<&'static str> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "未脱贫" | "poor" => Some("poor"),
+        "已脱贫" | "exited" => Some("exited"),
+        "返贫" | "returned" => Some("returned"),
+        _ => None,
+    }
+}
+
+/// The five yes/no household standards, in the order of `HouseholdRow::flags`.
+const FLAGS: [usize; 5] = [
+    FOOD_CLOTHING_OK,
+    EDUCATION_OK,
+    MEDICAL_OK,
+    HOUSING_SAFE,
+    WATER_SAFE,
+];
+
+/// What every row of one file is checked against.
+pub(crate) struct Rules<'a> {
+    pub header: &'a Header,
+    pub regions: &'a RegionIndex,
+    pub opts: &'a Options,
+    /// The database's salt for ID-number hashes (setting `id_salt`).
+    pub salt: &'a str,
+}
+
+/// One valid row, ready to write.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct HouseholdRow<'a> {
+    pub period: Period,
+    /// The county of the row's village.
+    pub county: String,
+    pub id: &'a str,
+    pub village: &'a str,
+    pub head_name: Option<&'a str>,
+    pub id_hash: Option<String>,
+    pub id_masked: Option<String>,
+    pub size: i64,
+    pub category: Option<&'a str>,
+    pub cause: Option<&'a str>,
+    pub status: &'static str,
+    pub exit_year: Option<i64>,
+    pub income: f64,
+    /// 不愁吃穿, 义务教育保障, 基本医疗保障, 住房安全, 饮水安全; None when not reported.
+    pub flags: [Option<bool>; 5],
+}
+
+/// What checking one row found.
+#[derive(Debug)]
+pub(crate) struct Checked<'a> {
+    /// The row's period when its cell (or --period) gave a valid one, even if the row is invalid
+    /// otherwise: a file's period is that of its first row.
+    pub period: Option<Period>,
+    /// The row, when it has no problem (and its village lies in a county).
+    pub row: Option<HouseholdRow<'a>>,
+}
+
+/// Check one row. Every problem goes to `problems` at `line`, in column order; `file_period` is
+/// the period of the file's earlier rows, if any (one file is one month).
+pub(crate) fn validate_row<'a>(
+    record: &'a csv::StringRecord,
+    line: u64,
+    file_period: Option<Period>,
+    rules: &Rules,
+    problems: &mut Problems,
+) -> Checked<'a> {
+    let header = rules.header;
+    let name = |s: usize| header.name(s);
+    if record.len() > header.names.len()
+        && record
+            .iter()
+            .skip(header.names.len())
+            .any(|f| !f.trim().is_empty())
+    {
+        problems.add(
+            line,
+            None,
+            format!(
+                "本行有 {} 列，多于表头的 {} 列",
+                record.len(),
+                header.names.len()
+            ),
+        );
+    }
+    // Period: one per file.
+    let period = row_period(
+        header.cell(record, PERIOD),
+        name(PERIOD),
+        rules.opts,
+        line,
+        problems,
+    );
+    if let (Some(p), Some(fp)) = (period, file_period) {
+        if fp != p {
+            problems.add(
+                line,
+                Some(name(PERIOD)),
+                format!("统计期 {p} 与本文件第一行的 {fp} 不同；一个台账文件只能有一个统计期"),
+            );
+        }
+    }
+    let id = header.cell(record, ID);
+    if id.is_empty() {
+        problems.add(line, Some(name(ID)), "必填项为空");
+    }
+    // Village: known, a village, inside --county.
+    let village = header.cell(record, VILLAGE);
+    let mut county: Option<String> = None;
+    if village.is_empty() {
+        problems.add(line, Some(name(VILLAGE)), "必填项为空");
+    } else {
+        match rules.regions.get(village) {
+            None => problems.add(
+                line,
+                Some(name(VILLAGE)),
+                format!("村代码 {village:?} 不在区划表中"),
+            ),
+            Some((level, _)) if level != Level::Village => problems.add(
+                line,
+                Some(name(VILLAGE)),
+                format!("代码 {village:?} 是{}级区划，不是村", level.chinese()),
+            ),
+            Some((_, cty)) => {
+                check_scope(rules.opts, cty, village, line, name(VILLAGE), problems);
+                county = cty.map(str::to_string);
+            }
+        }
+    }
+    let size = header.cell(record, SIZE);
+    let size = match parse_integer(size) {
+        Some(n) if n >= 1 => Some(n),
+        Some(_) => {
+            problems.add(line, Some(name(SIZE)), format!("{size:?} 应为 ≥ 1 的整数"));
+            None
+        }
+        None if size.is_empty() => {
+            problems.add(line, Some(name(SIZE)), "必填项为空");
+            None
+        }
+        None => {
+            problems.add(line, Some(name(SIZE)), format!("{size:?} 不是整数"));
+            None
+        }
+    };
+    let category = Some(header.cell(record, CATEGORY)).filter(|s| !s.is_empty());
+    if let Some(cat) = category {
+        if !CATEGORIES.contains(&cat) {
+            problems.add(
+                line,
+                Some(name(CATEGORY)),
+                format!("{cat:?} 不是有效的贫困户属性（{}）", CATEGORIES.join(" / ")),
+            );
+        }
+    }
+    let cause = Some(header.cell(record, CAUSE)).filter(|s| !s.is_empty());
+    if let Some(cause) = cause {
+        if !CAUSES.contains(&cause) {
+            problems.add(
+                line,
+                Some(name(CAUSE)),
+                format!("{cause:?} 不是标准的致贫原因（{}）", CAUSES.join(" ")),
+            );
+        }
+    }
+    let status_raw = header.cell(record, STATUS);
+    let status = parse_status(status_raw);
+    if status.is_none() {
+        if status_raw.is_empty() {
+            problems.add(line, Some(name(STATUS)), "必填项为空");
+        } else {
+            problems.add(
+                line,
+                Some(name(STATUS)),
+                format!("{status_raw:?} 不是有效的脱贫状态（未脱贫 / 已脱贫 / 返贫）"),
+            );
+        }
+    }
+    let exit_raw = header.cell(record, EXIT_YEAR);
+    let exit_year = if exit_raw.is_empty() {
+        if status == Some("exited") {
+            problems.add(
+                line,
+                Some(name(EXIT_YEAR)),
+                "脱贫状态为已脱贫时，脱贫年度必填",
+            );
+        }
+        None
+    } else {
+        let trimmed = normalize_width(exit_raw);
+        match parse_integer(trimmed.trim_end_matches('年')) {
+            Some(y) if (2000..=2100).contains(&y) => {
+                if let Some(p) = period {
+                    if y > p.year() as i64 {
+                        problems.add(
+                            line,
+                            Some(name(EXIT_YEAR)),
+                            format!("脱贫年度 {y} 晚于统计期 {p}"),
+                        );
+                    }
+                }
+                Some(y)
+            }
+            _ => {
+                problems.add(
+                    line,
+                    Some(name(EXIT_YEAR)),
+                    format!("{exit_raw:?} 不是有效年份"),
+                );
+                None
+            }
+        }
+    };
+    let income_raw = header.cell(record, INCOME);
+    let income = match parse_number(income_raw) {
+        Some(v) if v >= 0.0 => Some(v),
+        Some(_) => {
+            problems.add(
+                line,
+                Some(name(INCOME)),
+                format!("{income_raw:?} 为负数；人均纯收入应 ≥ 0"),
+            );
+            None
+        }
+        None if income_raw.is_empty() => {
+            problems.add(line, Some(name(INCOME)), "必填项为空");
+            None
+        }
+        None => {
+            problems.add(line, Some(name(INCOME)), format!("{income_raw:?} 不是数字"));
+            None
+        }
+    };
+    let mut flags = [None; 5];
+    for (flag, s) in flags.iter_mut().zip(FLAGS) {
+        let raw = header.cell(record, s);
+        if raw.is_empty() {
+            continue;
+        }
+        match parse_bool(raw) {
+            Some(b) => *flag = Some(b),
+            None => problems.add(
+                line,
+                Some(name(s)),
+                format!("{raw:?} 不是是/否值（是/否、有/无、Y/N、1/0）"),
+            ),
+        }
+    }
+    let id_number = header.cell(record, ID_NUMBER);
+    let (id_hash, id_masked) = if id_number.is_empty() {
+        (None, None)
+    } else {
+        let normalized = normalize_width(id_number).to_ascii_uppercase();
+        if valid_id_number(&normalized) {
+            (
+                Some(hash_id_number(rules.salt, &normalized)),
+                Some(mask_id_number(&normalized)),
+            )
+        } else {
+            // Never echo the number itself: only its masked form.
+            problems.add(
+                line,
+                Some(name(ID_NUMBER)),
+                format!(
+                    "证件号码 {} 无效（应为 18 位且校验位正确）",
+                    mask_id_number(&normalized)
+                ),
+            );
+            (None, None)
+        }
+    };
+    let head_name = Some(header.cell(record, HEAD_NAME)).filter(|s| !s.is_empty());
+    // An ID number is stored only hashed and masked: refuse it in the clear-text columns.
+    for (s, value) in [(ID, id), (HEAD_NAME, head_name.unwrap_or(""))] {
+        if contains_id_number(value) {
+            problems.add(
+                line,
+                Some(name(s)),
+                "含有身份证号码；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)",
+            );
+        }
+    }
+    let row = match (period, county, size, status, income) {
+        (Some(period), Some(county), Some(size), Some(status), Some(income))
+            if !problems.row_failed() =>
+        {
+            Some(HouseholdRow {
+                period,
+                county,
+                id,
+                village,
+                head_name,
+                id_hash,
+                id_masked,
+                size,
+                category,
+                cause,
+                status,
+                exit_year,
+                income,
+                flags,
+            })
+        }
+        _ => None,
+    };
+    Checked { period, row }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::summary::Summary;
+
+    const HEADER: &str = "统计期,户编号,村代码,户主姓名,证件号码,家庭人口,贫困户属性,主要致贫原因,脱贫状态,脱贫年度,人均纯收入,不愁吃穿,义务教育保障,基本医疗保障,住房安全,饮水安全";
+    const ID_NUMBER_OK: &str = "11010519491231002X";
+
+    fn record(text: &str) -> csv::StringRecord {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes())
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+    }
+
+    fn regions() -> RegionIndex {
+        RegionIndex::of(&[
+            ("210922", Level::County, Some("210922")),
+            ("210922-T01", Level::Township, Some("210922")),
+            ("210922-T01-V01", Level::Village, Some("210922")),
+            ("211321-T01-V01", Level::Village, Some("211321")),
+        ])
+    }
+
+    /// Validate `row` under `header` at line 2; the problems as the importer prints them.
+    fn check<'a>(
+        header: &str,
+        row: &'a csv::StringRecord,
+        opts: &Options,
+        file_period: Option<Period>,
+    ) -> (Checked<'a>, Vec<String>) {
+        let (header, _) = Header::map(&record(header), crate::import::contract::HOUSEHOLDS);
+        let regions = regions();
+        let rules = Rules {
+            header: &header,
+            regions: &regions,
+            opts,
+            salt: "salt",
+        };
+        let mut summary = Summary::default();
+        let checked = {
+            let mut problems = Problems::new("f.csv", &mut summary, false);
+            problems.next_row();
+            validate_row(row, 2, file_period, &rules, &mut problems)
+        };
+        let errors = summary.errors.iter().map(|e| e.to_string()).collect();
+        (checked, errors)
+    }
+
+    fn period(s: &str) -> Period {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn statuses_in_both_languages() {
+        assert_eq!(parse_status("已脱贫"), Some("exited"));
+        assert_eq!(parse_status(" Returned "), Some("returned"));
+        assert_eq!(parse_status("脱贫"), None);
+    }
+
+    #[test]
+    fn a_valid_row_is_parsed_as_excel_writes_it() {
+        let row = record(&format!(
+            "2019年3月,H001,210922-T01-V01,张三,{},３,一般贫困户,因病,已脱贫,2018年,\"1,328.0\",是,有,否,,Y",
+            ID_NUMBER_OK.to_lowercase()
+        ));
+        let (checked, errors) = check(HEADER, &row, &Options::default(), None);
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(checked.period, Some(period("2019-03")));
+        let row = checked.row.unwrap();
+        assert_eq!(row.period, period("2019-03"));
+        assert_eq!(row.county, "210922");
+        assert_eq!((row.id, row.village), ("H001", "210922-T01-V01"));
+        assert_eq!(row.head_name, Some("张三"));
+        assert_eq!(row.id_masked.as_deref(), Some("1101**********002X"));
+        assert_eq!(
+            row.id_hash,
+            Some(hash_id_number("salt", ID_NUMBER_OK)),
+            "hashed in upper case with the database's salt"
+        );
+        assert_eq!(row.size, 3);
+        assert_eq!(
+            (row.category, row.cause),
+            (Some("一般贫困户"), Some("因病"))
+        );
+        assert_eq!((row.status, row.exit_year), ("exited", Some(2018)));
+        assert_eq!(row.income, 1328.0);
+        assert_eq!(
+            row.flags,
+            [Some(true), Some(true), Some(false), None, Some(true)]
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_row_is_listed_in_column_order() {
+        let row = record("2019-03,,210922-T01,欧阳修文,110105194912310021,0,普通户,也许,已脱贫,,-5,是,是,是,是,也许,extra");
+        let (checked, errors) = check(HEADER, &row, &Options::default(), None);
+        assert!(checked.row.is_none());
+        // The period is known even though the row is invalid: it fixes the file's month.
+        assert_eq!(checked.period, Some(period("2019-03")));
+        assert_eq!(
+            errors,
+            [
+                "f.csv:2: 本行有 17 列，多于表头的 16 列",
+                "f.csv:2: [户编号] 必填项为空",
+                "f.csv:2: [村代码] 代码 \"210922-T01\" 是乡镇级区划，不是村",
+                "f.csv:2: [家庭人口] \"0\" 应为 ≥ 1 的整数",
+                "f.csv:2: [贫困户属性] \"普通户\" 不是有效的贫困户属性（一般贫困户 / 低保贫困户 / 特困供养贫困户）",
+                "f.csv:2: [主要致贫原因] \"也许\" 不是标准的致贫原因（因病 因残 因学 因灾 缺土地 缺水 缺技术 缺劳力 缺资金 交通条件落后 自身发展动力不足 其他）",
+                "f.csv:2: [脱贫年度] 脱贫状态为已脱贫时，脱贫年度必填",
+                "f.csv:2: [人均纯收入] \"-5\" 为负数；人均纯收入应 ≥ 0",
+                "f.csv:2: [饮水安全] \"也许\" 不是是/否值（是/否、有/无、Y/N、1/0）",
+                "f.csv:2: [证件号码] 证件号码 1101**********0021 无效（应为 18 位且校验位正确）",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_period_per_file_and_period_option() {
+        let row = record("2019-04,H1,210922-T01-V01,,,2,,,未脱贫,,3000");
+        let (checked, errors) = check(HEADER, &row, &Options::default(), Some(period("2019-03")));
+        assert!(checked.row.is_none());
+        assert_eq!(
+            errors,
+            ["f.csv:2: [统计期] 统计期 2019-04 与本文件第一行的 2019-03 不同；一个台账文件只能有一个统计期"]
+        );
+        // Without a 统计期 column, --period gives the month; a disagreeing cell is an error.
+        let no_period = HEADER.trim_start_matches("统计期,");
+        let row = record("H1,210922-T01-V01,,,2,,,未脱贫,,3000");
+        let opts = Options {
+            period: Some(period("2019-05")),
+            ..Options::default()
+        };
+        let (checked, errors) = check(no_period, &row, &opts, None);
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(checked.row.unwrap().period, period("2019-05"));
+        let (_, errors) = check(no_period, &row, &Options::default(), None);
+        assert_eq!(
+            errors,
+            ["f.csv:2: [统计期] 必填项为空（或用 --period 指定统计期）"]
+        );
+        let row = record("2019-04,H1,210922-T01-V01,,,2,,,未脱贫,,3000");
+        let (_, errors) = check(HEADER, &row, &opts, None);
+        assert_eq!(
+            errors,
+            ["f.csv:2: [统计期] 统计期 2019-04 与 --period 2019-05 不一致"]
+        );
+    }
+
+    #[test]
+    fn villages_must_be_known_and_inside_the_county_option() {
+        let opts = Options {
+            county: Some("210922".to_string()),
+            ..Options::default()
+        };
+        let row = record("2019-03,H1,211321-T01-V01,,,2,,,未脱贫,,3000");
+        let (checked, errors) = check(HEADER, &row, &opts, None);
+        assert!(checked.row.is_none());
+        assert_eq!(
+            errors,
+            ["f.csv:2: [村代码] \"211321-T01-V01\" 不属于 --county 210922 指定的县，不能导入 (outside the county)"]
+        );
+        let row = record("2019-03,H1,210922-T09-V09,,,2,,,未脱贫,,3000");
+        let (_, errors) = check(HEADER, &row, &opts, None);
+        assert_eq!(
+            errors,
+            ["f.csv:2: [村代码] 村代码 \"210922-T09-V09\" 不在区划表中"]
+        );
+    }
+
+    #[test]
+    fn id_numbers_are_refused_in_clear_text_columns_and_names_masked_in_messages() {
+        let row = record(&format!(
+            "2019-03,{ID_NUMBER_OK},210922-T01-V01,张三{ID_NUMBER_OK},,2,,,未脱贫,,3000"
+        ));
+        let (checked, errors) = check(HEADER, &row, &Options::default(), None);
+        assert!(checked.row.is_none());
+        let refused = "含有身份证号码；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)";
+        assert_eq!(
+            errors,
+            [
+                format!("f.csv:2: [户编号] {refused}"),
+                format!("f.csv:2: [户主姓名] {refused}"),
+            ]
+        );
+        // A name shifted into a coded column is quoted masked.
+        let row = record("2019-03,H1,210922-T01-V01,,,2,,,李四,,3000");
+        let (_, errors) = check(HEADER, &row, &Options::default(), None);
+        assert_eq!(
+            errors,
+            ["f.csv:2: [脱贫状态] \"李*\" 不是有效的脱贫状态（未脱贫 / 已脱贫 / 返贫）"]
+        );
+    }
+}
