@@ -11,10 +11,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
+use super::inputs::Sources;
 use super::register;
-use super::{
-    checked_county, max_age_months, resolve_period, Sources, DEFAULT_MONITORING_THRESHOLD,
-};
+use super::{checked_county, max_age_months, resolve_period, DEFAULT_MONITORING_THRESHOLD};
 use crate::model::period::Period;
 
 /// The household exit standards, in order: H1 income above the poverty line, H2–H6 the reported facts.

@@ -1,0 +1,134 @@
+//! The pure judgement of one criterion: a figure, possibly an interval ("200 余人", a share with
+//! unreported households), compared with a threshold by the criterion's operator. No database here.
+
+use super::result::Status;
+
+/// The values a figure may take: exact figures are a single point; "200 余人" is [200, ∞).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Bounds {
+    pub fn exact(v: f64) -> Bounds {
+        Bounds { low: v, high: v }
+    }
+
+    /// From a stored value and its qualifier. "About" (约 800) counts as the stated figure.
+    pub fn stored(value: f64, qualifier: &str, value_high: Option<f64>) -> Bounds {
+        match qualifier {
+            "at_least" => Bounds {
+                low: value,
+                high: f64::INFINITY,
+            },
+            "at_most" => Bounds {
+                low: f64::NEG_INFINITY,
+                high: value,
+            },
+            "range" => Bounds {
+                low: value,
+                high: value_high.unwrap_or(value),
+            },
+            _ => Bounds::exact(value),
+        }
+    }
+
+    fn is_point(self) -> bool {
+        close(self.low, self.high)
+    }
+}
+
+/// Equal up to rounding noise, so that 2.0% computed from counts is exactly the 2% threshold.
+fn close(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn holds(op: &str, a: f64, b: f64) -> bool {
+    match op {
+        "<" => a < b && !close(a, b),
+        "<=" => a < b || close(a, b),
+        ">" => a > b && !close(a, b),
+        ">=" => a > b || close(a, b),
+        "=" => close(a, b),
+        "!=" => !close(a, b),
+        _ => false,
+    }
+}
+
+/// Judge `value OP threshold` when both may be intervals: pass if it holds for every pair of values,
+/// fail if for none, otherwise no data.
+pub fn judge(op: &str, v: Bounds, t: Bounds) -> Status {
+    let (all, none) = match op {
+        "<" | "<=" => (holds(op, v.high, t.low), !holds(op, v.low, t.high)),
+        ">" | ">=" => (holds(op, v.low, t.high), !holds(op, v.high, t.low)),
+        "=" | "!=" => {
+            let disjoint = holds("<", v.high, t.low) || holds(">", v.low, t.high);
+            let same_point = v.is_point() && t.is_point() && close(v.low, t.low);
+            if op == "=" {
+                (same_point, disjoint)
+            } else {
+                (disjoint, same_point)
+            }
+        }
+        _ => (false, false),
+    };
+    match (all, none) {
+        (true, _) => Status::Pass,
+        (false, true) => Status::Fail,
+        _ => Status::NoData,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(low: f64, high: f64) -> Bounds {
+        Bounds { low, high }
+    }
+
+    #[test]
+    fn thresholds_are_strict_where_the_operator_says_so() {
+        let two = Bounds::exact(2.0);
+        assert_eq!(judge("<", Bounds::exact(2.0), two), Status::Fail);
+        assert_eq!(judge("<", Bounds::exact(1.99), two), Status::Pass);
+        assert_eq!(judge("<=", Bounds::exact(2.0), two), Status::Pass);
+        assert_eq!(
+            judge(">=", Bounds::exact(100.0), Bounds::exact(100.0)),
+            Status::Pass
+        );
+        // 5 poor people of 250 computed the way the checker does it.
+        assert_eq!(
+            judge("<", Bounds::exact(5.0 * 100.0 / 250.0), two),
+            Status::Fail
+        );
+        assert_eq!(
+            judge("=", Bounds::exact(1.0), Bounds::exact(1.0)),
+            Status::Pass
+        );
+        assert_eq!(
+            judge("=", Bounds::exact(0.0), Bounds::exact(1.0)),
+            Status::Fail
+        );
+        assert_eq!(
+            judge("!=", Bounds::exact(0.0), Bounds::exact(1.0)),
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn intervals_pass_only_when_every_value_passes() {
+        let hundred = Bounds::exact(100.0);
+        assert_eq!(judge(">=", b(90.0, 100.0), hundred), Status::NoData);
+        assert_eq!(judge(">=", b(80.0, 95.0), hundred), Status::Fail);
+        assert_eq!(
+            judge(">", b(200.0, f64::INFINITY), Bounds::exact(150.0)),
+            Status::Pass
+        );
+        assert_eq!(judge("<", b(1.0, 3.0), Bounds::exact(2.0)), Status::NoData);
+        assert_eq!(judge(">", Bounds::exact(8.0), b(7.0, 9.0)), Status::NoData);
+        assert_eq!(judge("=", b(0.0, 1.0), Bounds::exact(1.0)), Status::NoData);
+        assert_eq!(judge("=", b(2.0, 3.0), Bounds::exact(1.0)), Status::Fail);
+    }
+}
