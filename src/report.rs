@@ -15,7 +15,9 @@ use rusqlite::Connection;
 
 use crate::chart::checks::{self, Drawn};
 use crate::chart::Canvas;
-use crate::check::{self, render::rule_text, render::value_text, RegionResult, Status, Verdict};
+use crate::check::{
+    self, render::rule_text, render::value_text, CriterionStatus, RegionResult, Verdict,
+};
 use crate::model::period::Period;
 use crate::output::number::number;
 
@@ -25,7 +27,7 @@ pub struct CountySection {
     pub name: String,
     pub verdict: Verdict,
     /// (criterion no and name, status, value text, rule text)
-    pub criteria: Vec<(String, Status, String, String)>,
+    pub criteria: Vec<(String, CriterionStatus, String, String)>,
     pub poor_villages: usize,
     pub poor_villages_passing: usize,
     /// Poor villages not passing: (name, code, the criteria failed or without data).
@@ -110,7 +112,7 @@ pub fn build(
                 let items: Vec<String> = v
                     .criteria
                     .iter()
-                    .filter(|c| c.status != Status::Pass)
+                    .filter(|c| c.status != CriterionStatus::Pass)
                     .map(|c| format!("{} {}（{}）", c.no, c.name, c.status.chinese()))
                     .collect();
                 (v.name.clone(), v.code.clone(), items.join("、"))
@@ -230,7 +232,7 @@ fn headline(doc: &Doc) -> Vec<String> {
     ]
 }
 
-fn symbol(s: Status) -> &'static str {
+fn symbol(s: CriterionStatus) -> &'static str {
     s.symbol()
 }
 

@@ -11,10 +11,10 @@ use anyhow::{bail, Result};
 use rusqlite::{params, Connection};
 
 use super::counties::{CountiesData, CountyStatus};
-use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow, Verdict};
+use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow};
 use super::incidence::{IncidenceData, Series};
 use super::{Canvas, Png};
-use crate::check::{self, CriterionResult, RegionResult, Report, Status};
+use crate::check::{self, CriterionResult, CriterionStatus, RegionResult, Report};
 use crate::model::period::Period;
 use crate::model::region::{self, Level, Region};
 use crate::output::number::number;
@@ -192,7 +192,7 @@ pub fn incidence(
     })
 }
 
-/// A cell's label: the value as the criterion's unit shows it; None for yes/no items (the verdict
+/// A cell's label: the value as the criterion's unit shows it; None for yes/no items (the status
 /// word says it).
 fn cell_label(c: &CriterionResult) -> Option<String> {
     let v = c.value?;
@@ -206,14 +206,6 @@ fn cell_label(c: &CriterionResult) -> Option<String> {
             }
         }
         _ => None,
-    }
-}
-
-fn verdict(s: Status) -> Verdict {
-    match s {
-        Status::Pass => Verdict::Pass,
-        Status::Fail => Verdict::Fail,
-        Status::NoData => Verdict::NoData,
     }
 }
 
@@ -252,15 +244,15 @@ pub fn criteria_grid(
                 .iter()
                 .map(|rule| match result(v, &rule.no) {
                     Some(r) => GridCell {
-                        verdict: verdict(r.status),
-                        label: if r.status == Status::NoData {
+                        status: r.status,
+                        label: if r.status == CriterionStatus::NoData {
                             None
                         } else {
                             cell_label(r)
                         },
                     },
                     None => GridCell {
-                        verdict: Verdict::NoData,
+                        status: CriterionStatus::NoData,
                         label: None,
                     },
                 })
@@ -310,12 +302,12 @@ pub fn counties(monthly: &mut Monthly, period: Period) -> Result<CountiesData> {
         let Some(r) = report.regions.iter().find(|r| &r.code == code) else {
             continue;
         };
-        let count = |s: Status| r.criteria.iter().filter(|c| c.status == s).count() as u32;
+        let count = |s: CriterionStatus| r.criteria.iter().filter(|c| c.status == s).count() as u32;
         out.push(CountyStatus {
             name: r.name.clone(),
-            met: count(Status::Pass),
-            failed: count(Status::Fail),
-            no_data: count(Status::NoData),
+            met: count(CriterionStatus::Pass),
+            failed: count(CriterionStatus::Fail),
+            no_data: count(CriterionStatus::NoData),
             incidence: incidence_rule
                 .and_then(|rule| result(r, &rule.no))
                 .and_then(|c| c.value),

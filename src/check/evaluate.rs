@@ -10,7 +10,7 @@ use super::inputs::{self, indicator_names, values_as_of, Found, Place, Sources};
 use super::judge::{judge, Bounds};
 use super::max_age_months;
 use super::register::{self, RegisterCounts, Snapshot};
-use super::result::{CriterionResult, RegionResult, Status, Verdict};
+use super::result::{CriterionResult, CriterionStatus, RegionResult, Verdict};
 use crate::model::criteria::{self, Criterion};
 use crate::model::period::Period;
 use crate::output::number::number;
@@ -554,7 +554,7 @@ impl<'c> Checker<'c> {
         let base = CriterionResult {
             no: c.no.clone(),
             name: c.name.clone(),
-            status: Status::NoData,
+            status: CriterionStatus::NoData,
             value: None,
             threshold: threshold.as_ref().ok().map(|t| t.0),
             operator: c.operator.clone(),

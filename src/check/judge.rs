@@ -1,7 +1,7 @@
 //! The pure judgement of one criterion: a figure, possibly an interval ("200 余人", a share with
 //! unreported households), compared with a threshold by the criterion's operator. No database here.
 
-use super::result::Status;
+use super::result::CriterionStatus;
 
 /// The values a figure may take: exact figures are a single point; "200 余人" is [200, ∞).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,7 +58,7 @@ fn holds(op: &str, a: f64, b: f64) -> bool {
 
 /// Judge `value OP threshold` when both may be intervals: pass if it holds for every pair of values,
 /// fail if for none, otherwise no data.
-pub fn judge(op: &str, v: Bounds, t: Bounds) -> Status {
+pub fn judge(op: &str, v: Bounds, t: Bounds) -> CriterionStatus {
     let (all, none) = match op {
         "<" | "<=" => (holds(op, v.high, t.low), !holds(op, v.low, t.high)),
         ">" | ">=" => (holds(op, v.low, t.high), !holds(op, v.high, t.low)),
@@ -74,9 +74,9 @@ pub fn judge(op: &str, v: Bounds, t: Bounds) -> Status {
         _ => (false, false),
     };
     match (all, none) {
-        (true, _) => Status::Pass,
-        (false, true) => Status::Fail,
-        _ => Status::NoData,
+        (true, _) => CriterionStatus::Pass,
+        (false, true) => CriterionStatus::Fail,
+        _ => CriterionStatus::NoData,
     }
 }
 
@@ -91,44 +91,59 @@ mod tests {
     #[test]
     fn thresholds_are_strict_where_the_operator_says_so() {
         let two = Bounds::exact(2.0);
-        assert_eq!(judge("<", Bounds::exact(2.0), two), Status::Fail);
-        assert_eq!(judge("<", Bounds::exact(1.99), two), Status::Pass);
-        assert_eq!(judge("<=", Bounds::exact(2.0), two), Status::Pass);
+        assert_eq!(judge("<", Bounds::exact(2.0), two), CriterionStatus::Fail);
+        assert_eq!(judge("<", Bounds::exact(1.99), two), CriterionStatus::Pass);
+        assert_eq!(judge("<=", Bounds::exact(2.0), two), CriterionStatus::Pass);
         assert_eq!(
             judge(">=", Bounds::exact(100.0), Bounds::exact(100.0)),
-            Status::Pass
+            CriterionStatus::Pass
         );
         // 5 poor people of 250 computed the way the checker does it.
         assert_eq!(
             judge("<", Bounds::exact(5.0 * 100.0 / 250.0), two),
-            Status::Fail
+            CriterionStatus::Fail
         );
         assert_eq!(
             judge("=", Bounds::exact(1.0), Bounds::exact(1.0)),
-            Status::Pass
+            CriterionStatus::Pass
         );
         assert_eq!(
             judge("=", Bounds::exact(0.0), Bounds::exact(1.0)),
-            Status::Fail
+            CriterionStatus::Fail
         );
         assert_eq!(
             judge("!=", Bounds::exact(0.0), Bounds::exact(1.0)),
-            Status::Pass
+            CriterionStatus::Pass
         );
     }
 
     #[test]
     fn intervals_pass_only_when_every_value_passes() {
         let hundred = Bounds::exact(100.0);
-        assert_eq!(judge(">=", b(90.0, 100.0), hundred), Status::NoData);
-        assert_eq!(judge(">=", b(80.0, 95.0), hundred), Status::Fail);
+        assert_eq!(
+            judge(">=", b(90.0, 100.0), hundred),
+            CriterionStatus::NoData
+        );
+        assert_eq!(judge(">=", b(80.0, 95.0), hundred), CriterionStatus::Fail);
         assert_eq!(
             judge(">", b(200.0, f64::INFINITY), Bounds::exact(150.0)),
-            Status::Pass
+            CriterionStatus::Pass
         );
-        assert_eq!(judge("<", b(1.0, 3.0), Bounds::exact(2.0)), Status::NoData);
-        assert_eq!(judge(">", Bounds::exact(8.0), b(7.0, 9.0)), Status::NoData);
-        assert_eq!(judge("=", b(0.0, 1.0), Bounds::exact(1.0)), Status::NoData);
-        assert_eq!(judge("=", b(2.0, 3.0), Bounds::exact(1.0)), Status::Fail);
+        assert_eq!(
+            judge("<", b(1.0, 3.0), Bounds::exact(2.0)),
+            CriterionStatus::NoData
+        );
+        assert_eq!(
+            judge(">", Bounds::exact(8.0), b(7.0, 9.0)),
+            CriterionStatus::NoData
+        );
+        assert_eq!(
+            judge("=", b(0.0, 1.0), Bounds::exact(1.0)),
+            CriterionStatus::NoData
+        );
+        assert_eq!(
+            judge("=", b(2.0, 3.0), Bounds::exact(1.0)),
+            CriterionStatus::Fail
+        );
     }
 }

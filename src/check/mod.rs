@@ -48,7 +48,7 @@ pub use households::{
     check_households, HouseholdFinding, HouseholdReport, RegisterUsed, HOUSEHOLD_STANDARDS,
 };
 pub use judge::{judge, Bounds};
-pub use result::{CriterionResult, RegionResult, Report, Scope, Status, Verdict};
+pub use result::{CriterionResult, CriterionStatus, RegionResult, Report, Scope, Verdict};
 
 /// Default for meta `max_value_age_months` when the database has none.
 pub const DEFAULT_MAX_AGE_MONTHS: i64 = 12;

@@ -9,32 +9,32 @@ use crate::model::region::Level;
 /// The state of one criterion for one region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub enum CriterionStatus {
     Pass,
     Fail,
     NoData,
 }
 
-impl Status {
+impl CriterionStatus {
     pub fn code(self) -> &'static str {
         match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::NoData => "no_data",
+            CriterionStatus::Pass => "pass",
+            CriterionStatus::Fail => "fail",
+            CriterionStatus::NoData => "no_data",
         }
     }
     pub fn chinese(self) -> &'static str {
         match self {
-            Status::Pass => "达标",
-            Status::Fail => "未达标",
-            Status::NoData => "无数据",
+            CriterionStatus::Pass => "达标",
+            CriterionStatus::Fail => "未达标",
+            CriterionStatus::NoData => "无数据",
         }
     }
     pub fn symbol(self) -> &'static str {
         match self {
-            Status::Pass => "✓",
-            Status::Fail => "✗",
-            Status::NoData => "—",
+            CriterionStatus::Pass => "✓",
+            CriterionStatus::Fail => "✗",
+            CriterionStatus::NoData => "—",
         }
     }
 }
@@ -51,14 +51,14 @@ pub enum Verdict {
 impl Verdict {
     /// Pass only when every criterion passes; any fail is a fail; otherwise undetermined.
     /// No criteria at all is undetermined: nothing was checked.
-    pub fn of(statuses: impl IntoIterator<Item = Status>) -> Verdict {
+    pub fn of(statuses: impl IntoIterator<Item = CriterionStatus>) -> Verdict {
         let (mut any, mut fail, mut missing) = (false, false, false);
         for s in statuses {
             any = true;
             match s {
-                Status::Fail => fail = true,
-                Status::NoData => missing = true,
-                Status::Pass => {}
+                CriterionStatus::Fail => fail = true,
+                CriterionStatus::NoData => missing = true,
+                CriterionStatus::Pass => {}
             }
         }
         if fail {
@@ -90,7 +90,7 @@ impl Verdict {
 pub struct CriterionResult {
     pub no: String,
     pub name: String,
-    pub status: Status,
+    pub status: CriterionStatus,
     /// The value compared (percent 0–100 for shares); None when there is no usable value.
     pub value: Option<f64>,
     /// The fixed threshold, or the reference region's value (C6: the province's).
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn verdicts_never_pass_on_missing_data() {
-        use Status::*;
+        use CriterionStatus::*;
         assert_eq!(Verdict::of([Pass, Pass]), Verdict::Pass);
         assert_eq!(Verdict::of([Pass, NoData]), Verdict::Undetermined);
         assert_eq!(Verdict::of([NoData, Fail]), Verdict::Fail);
