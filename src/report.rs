@@ -15,11 +15,10 @@ use rusqlite::Connection;
 
 use crate::chart::checks::{self, Drawn};
 use crate::chart::Canvas;
-use crate::check::{
-    self, render::rule_text, render::value_text, CriterionStatus, RegionResult, Verdict,
-};
+use crate::check::{self, render::rule_text, CriterionStatus, RegionResult, Verdict};
 use crate::model::period::Period;
 use crate::output::number::number;
+use crate::output::value;
 
 /// One county's part of the report.
 pub struct CountySection {
@@ -132,7 +131,7 @@ pub fn build(
                         format!("{} {}", r.no, r.name),
                         r.status,
                         r.value
-                            .map(|v| value_text(v, &r.unit))
+                            .map(|v| value::exact(v, &r.unit))
                             .unwrap_or_else(|| "—".into()),
                         rule.map(rule_text).unwrap_or_default(),
                     )

@@ -14,6 +14,7 @@ use super::result::{CriterionResult, CriterionStatus, RegionResult, Verdict};
 use crate::model::criteria::{self, Criterion};
 use crate::model::period::Period;
 use crate::output::number::number;
+use crate::output::value;
 
 /// A stored value looked up for a region, with the age rule applied.
 enum Lookup<'a> {
@@ -254,24 +255,7 @@ impl<'c> Checker<'c> {
 
     /// A figure with its unit for messages: `1,328 人`, `是`, `≥ 200 人`.
     fn show(&self, f: &Found) -> String {
-        let unit = self.indicator_unit(&f.indicator);
-        let v = if unit == "是/否" {
-            return (if f.value != 0.0 { "是" } else { "否" }).to_string();
-        } else {
-            number(f.value)
-        };
-        let shown = match f.qualifier {
-            "at_least" => format!("≥ {v}"),
-            "at_most" => format!("≤ {v}"),
-            "about" => format!("约 {v}"),
-            "range" => format!("{v}–{}", number(f.bounds.high)),
-            _ => v,
-        };
-        match unit {
-            "" => shown,
-            "%" => format!("{shown}%"),
-            _ => format!("{shown} {unit}"),
-        }
+        value::figure(f.value, f.qualifier, self.indicator_unit(&f.indicator))
     }
 
     /// A stored value named with its figure and source, or why it is missing:

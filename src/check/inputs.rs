@@ -8,6 +8,7 @@ use anyhow::Result;
 use rusqlite::{params, Connection};
 
 use super::judge::Bounds;
+use crate::model::indicator::Qualifier;
 use crate::model::period::Period;
 
 /// A stored indicator value as of the month.
@@ -16,7 +17,7 @@ pub(super) struct Found {
     pub indicator: String,
     pub value: f64,
     pub bounds: Bounds,
-    pub qualifier: &'static str,
+    pub qualifier: Qualifier,
     pub period: Period,
     pub batch: Option<(i64, i64)>,
     pub quote: Option<i64>,
@@ -48,17 +49,6 @@ const VALUES_AS_OF: &str = "WITH pairs AS MATERIALIZED (
      FROM pairs p
      JOIN indicator_value v
        ON v.region_code = p.region_code AND v.indicator_code = p.indicator_code AND v.period = p.period";
-
-/// Qualifier codes as static strings, so that a value does not carry its own copy.
-fn qualifier_code(q: &str) -> &'static str {
-    match q {
-        "at_least" => "at_least",
-        "at_most" => "at_most",
-        "about" => "about",
-        "range" => "range",
-        _ => "exact",
-    }
-}
 
 const VILLAGES: &str = "SELECT v.code, v.name, v.parent_code, v.poverty_registered, t.parent_code
      FROM region v JOIN region t ON t.code = v.parent_code
@@ -156,14 +146,13 @@ pub(super) fn values_as_of(
     let mut out: HashMap<String, Vec<Found>> = HashMap::new();
     while let Some(r) = rows.next()? {
         let value: f64 = r.get(3)?;
-        let qualifier = qualifier_code(r.get_ref(4)?.as_str()?);
-        let high: Option<f64> = r.get(5)?;
+        let qualifier = Qualifier::stored(r.get_ref(4)?.as_str()?, r.get(5)?);
         let batch: Option<i64> = r.get(6)?;
         let line: Option<i64> = r.get(7)?;
         out.entry(r.get(0)?).or_default().push(Found {
             indicator: r.get(1)?,
             value,
-            bounds: Bounds::stored(value, qualifier, high),
+            bounds: Bounds::stored(value, qualifier),
             qualifier,
             period: r.get(2)?,
             batch: batch.zip(line),

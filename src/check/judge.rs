@@ -2,6 +2,7 @@
 //! unreported households), compared with a threshold by the criterion's operator. No database here.
 
 use super::result::CriterionStatus;
+use crate::model::indicator::Qualifier;
 
 /// The values a figure may take: exact figures are a single point; "200 余人" is [200, ∞).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -16,21 +17,18 @@ impl Bounds {
     }
 
     /// From a stored value and its qualifier. "About" (约 800) counts as the stated figure.
-    pub fn stored(value: f64, qualifier: &str, value_high: Option<f64>) -> Bounds {
+    pub fn stored(value: f64, qualifier: Qualifier) -> Bounds {
         match qualifier {
-            "at_least" => Bounds {
+            Qualifier::AtLeast => Bounds {
                 low: value,
                 high: f64::INFINITY,
             },
-            "at_most" => Bounds {
+            Qualifier::AtMost => Bounds {
                 low: f64::NEG_INFINITY,
                 high: value,
             },
-            "range" => Bounds {
-                low: value,
-                high: value_high.unwrap_or(value),
-            },
-            _ => Bounds::exact(value),
+            Qualifier::Range(high) => Bounds { low: value, high },
+            Qualifier::Exact | Qualifier::About => Bounds::exact(value),
         }
     }
 

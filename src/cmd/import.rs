@@ -12,7 +12,8 @@ use clap::{Args, Subcommand};
 
 use tuopin::import::{self, Kind, Options, Summary};
 use tuopin::model::period::Period;
-use tuopin::output::number::{number, pad, pad_left};
+use tuopin::output::number::number;
+use tuopin::output::table::{pad, pad_left};
 
 use super::Outcome;
 

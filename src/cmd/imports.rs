@@ -8,7 +8,8 @@ use std::path::Path;
 use anyhow::Result;
 use clap::Args;
 
-use tuopin::output::number::{number, pad, pad_left};
+use tuopin::output::number::number;
+use tuopin::output::table::{pad, pad_left};
 
 use super::Outcome;
 
