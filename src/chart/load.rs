@@ -7,6 +7,7 @@ use rusqlite::{params, Connection};
 use super::households::{HouseholdMonth, HouseholdsData, StatusCounts};
 use super::indicator::{IndicatorData, IndicatorPoint};
 use crate::model::bulletin::Bulletin;
+use crate::model::household::HouseholdStatus;
 use crate::model::indicator::{Qualifier, ValueType};
 use crate::model::period::Period;
 use crate::model::region::Level;
@@ -164,6 +165,10 @@ pub fn households(
     while let Some(r) = rows.next()? {
         let period: Period = r.get(0)?;
         let status: String = r.get(1)?;
+        let status = match HouseholdStatus::from_code(&status) {
+            Some(s) => s,
+            None => bail!("未知的脱贫状态 {status:?}"),
+        };
         let n: i64 = r.get(2)?;
         if !matches!(months.last(), Some(m) if m.period == period) {
             months.push(HouseholdMonth {
@@ -175,11 +180,10 @@ pub fn households(
             continue;
         };
         let n = n.max(0) as u64;
-        match status.as_str() {
-            "poor" => m.counts.poor += n,
-            "exited" => m.counts.exited += n,
-            "returned" => m.counts.returned += n,
-            other => bail!("未知的脱贫状态 {other:?}"),
+        match status {
+            HouseholdStatus::Poor => m.counts.poor += n,
+            HouseholdStatus::Exited => m.counts.exited += n,
+            HouseholdStatus::Returned => m.counts.returned += n,
         }
     }
     let (Some(first), Some(last)) = (months.first(), months.last()) else {

@@ -44,9 +44,7 @@ pub mod register;
 pub mod render;
 mod result;
 
-pub use households::{
-    check_households, HouseholdFinding, HouseholdReport, RegisterUsed, HOUSEHOLD_STANDARDS,
-};
+pub use households::{check_households, HouseholdFinding, HouseholdReport, RegisterUsed};
 pub use judge::{judge, Bounds};
 pub use result::{CriterionResult, CriterionStatus, RegionResult, Report, Scope, Verdict};
 

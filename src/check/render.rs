@@ -6,8 +6,9 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{HouseholdReport, RegionResult, Report, HOUSEHOLD_STANDARDS};
+use super::{HouseholdReport, RegionResult, Report};
 use crate::model::criteria::Criterion;
+use crate::model::household;
 use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::number::number;
@@ -261,26 +262,10 @@ pub fn explain_text(
     Ok(())
 }
 
-pub fn status_chinese(status: &str) -> &str {
-    match status {
-        "poor" => "未脱贫",
-        "exited" => "已脱贫",
-        "returned" => "返贫",
-        other => other,
-    }
-}
-
 fn standards_text(codes: &[&str]) -> String {
     codes
         .iter()
-        .map(|code| {
-            let name = HOUSEHOLD_STANDARDS
-                .iter()
-                .find(|(c, _)| c == code)
-                .map(|(_, n)| *n)
-                .unwrap_or("");
-            format!("{code} {name}")
-        })
+        .map(|code| format!("{code} {}", household::standard_name(code)))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -331,7 +316,7 @@ fn household_row(h: &super::HouseholdFinding) -> Vec<String> {
         h.household_id.clone(),
         h.village_code.clone(),
         h.id_masked.clone().unwrap_or_default(),
-        status_chinese(&h.status).to_string(),
+        h.status.chinese().to_string(),
         number(h.income_per_capita),
         (if h.suspected_wrong_exit { "是" } else { "" }).to_string(),
         (if h.monitoring { "是" } else { "" }).to_string(),

@@ -13,6 +13,7 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 use super::{check_scope, read_header, row_period, Context, Problems, Rows};
 use crate::import::contract::HOUSEHOLDS;
 use crate::model::cell::{normalize_width, parse_bool, parse_integer, parse_number};
+use crate::model::household::{HouseholdStatus, CATEGORIES, CAUSES};
 use crate::model::idcard::{hash_id_number, mask_id_number, valid_id_number};
 use crate::model::period::Period;
 use crate::model::region::Level;
@@ -63,32 +64,6 @@ impl Cols {
                 col("water_safe"),
             ],
         }
-    }
-}
-
-pub const CATEGORIES: [&str; 3] = ["一般贫困户", "低保贫困户", "特困供养贫困户"];
-pub const CAUSES: [&str; 12] = [
-    "因病",
-    "因残",
-    "因学",
-    "因灾",
-    "缺土地",
-    "缺水",
-    "缺技术",
-    "缺劳力",
-    "缺资金",
-    "交通条件落后",
-    "自身发展动力不足",
-    "其他",
-];
-
-/// 未脱贫 / 已脱贫 / 返贫 (or the English aliases) → the stored code.
-pub fn parse_status(raw: &str) -> Option<&'static str> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "未脱贫" | "poor" => Some("poor"),
-        "已脱贫" | "exited" => Some("exited"),
-        "返贫" | "returned" => Some("returned"),
-        _ => None,
     }
 }
 
@@ -166,7 +141,7 @@ struct Row<'a> {
     size: i64,
     category: Option<&'a str>,
     cause: Option<&'a str>,
-    status: &'static str,
+    status: HouseholdStatus,
     exit_year: Option<i64>,
     income: f64,
     flags: [Option<bool>; 5],
@@ -308,7 +283,7 @@ pub(super) fn import(
             }
         }
         let status_raw = header.cell(record, c.status);
-        let status = parse_status(status_raw);
+        let status = HouseholdStatus::parse(status_raw);
         if status.is_none() {
             if status_raw.is_empty() {
                 problems.add(line, Some(name(c.status)), "必填项为空");
@@ -322,7 +297,7 @@ pub(super) fn import(
         }
         let exit_raw = header.cell(record, c.exit_year);
         let exit_year = if exit_raw.is_empty() {
-            if status == Some("exited") {
+            if status == Some(HouseholdStatus::Exited) {
                 problems.add(
                     line,
                     Some(name(c.exit_year)),
@@ -697,16 +672,4 @@ fn conflict(
         None => problems.add(line, Some(id_col), format!("户编号 {id:?} 无法写入")),
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses_in_both_languages() {
-        assert_eq!(parse_status("已脱贫"), Some("exited"));
-        assert_eq!(parse_status(" Returned "), Some("returned"));
-        assert_eq!(parse_status("脱贫"), None);
-    }
 }
