@@ -11,7 +11,7 @@ use super::judge::{judge, Bounds};
 use super::max_age_months;
 use super::register::{self, RegisterCounts, Snapshot};
 use super::result::{CriterionResult, CriterionStatus, RegionResult, Verdict};
-use crate::model::criteria::{self, Criterion};
+use crate::model::criteria::{self, Criterion, CriterionLevel};
 use crate::model::period::Period;
 use crate::output::number::number;
 use crate::output::value;
@@ -87,7 +87,7 @@ impl<'c> Checker<'c> {
         let (village_criteria, county_criteria): (Vec<Criterion>, Vec<Criterion>) =
             criteria::all(conn)?
                 .into_iter()
-                .partition(|c| c.level == "village");
+                .partition(|c| c.level == CriterionLevel::Village);
         let snapshots = register::latest_snapshots(conn, period, county)?;
         let line = register::poverty_line(conn, period.year())?.map(|(_, y)| y);
         let fresh: Vec<&Snapshot> = snapshots
@@ -541,7 +541,7 @@ impl<'c> Checker<'c> {
             status: CriterionStatus::NoData,
             value: None,
             threshold: threshold.as_ref().ok().map(|t| t.0),
-            operator: c.operator.clone(),
+            operator: c.operator,
             value_period: None,
             source: String::new(),
             unit: c.unit.clone(),
@@ -556,7 +556,7 @@ impl<'c> Checker<'c> {
                 },
                 Ok((_, t, ref_source)),
             ) => CriterionResult {
-                status: judge(&c.operator, bounds, t),
+                status: judge(c.operator, bounds, t),
                 value: Some(value),
                 value_period: Some(period),
                 source: match ref_source {

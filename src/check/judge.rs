@@ -2,6 +2,7 @@
 //! unreported households), compared with a threshold by the criterion's operator. No database here.
 
 use super::result::CriterionStatus;
+use crate::model::criteria::Operator;
 use crate::model::indicator::Qualifier;
 
 /// The values a figure may take: exact figures are a single point; "200 余人" is [200, ∞).
@@ -42,34 +43,37 @@ fn close(a: f64, b: f64) -> bool {
     a == b || (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-fn holds(op: &str, a: f64, b: f64) -> bool {
+fn holds(op: Operator, a: f64, b: f64) -> bool {
     match op {
-        "<" => a < b && !close(a, b),
-        "<=" => a < b || close(a, b),
-        ">" => a > b && !close(a, b),
-        ">=" => a > b || close(a, b),
-        "=" => close(a, b),
-        "!=" => !close(a, b),
-        _ => false,
+        Operator::Less => a < b && !close(a, b),
+        Operator::LessOrEqual => a < b || close(a, b),
+        Operator::Greater => a > b && !close(a, b),
+        Operator::GreaterOrEqual => a > b || close(a, b),
+        Operator::Equal => close(a, b),
+        Operator::NotEqual => !close(a, b),
     }
 }
 
 /// Judge `value OP threshold` when both may be intervals: pass if it holds for every pair of values,
 /// fail if for none, otherwise no data.
-pub fn judge(op: &str, v: Bounds, t: Bounds) -> CriterionStatus {
+pub fn judge(op: Operator, v: Bounds, t: Bounds) -> CriterionStatus {
     let (all, none) = match op {
-        "<" | "<=" => (holds(op, v.high, t.low), !holds(op, v.low, t.high)),
-        ">" | ">=" => (holds(op, v.low, t.high), !holds(op, v.high, t.low)),
-        "=" | "!=" => {
-            let disjoint = holds("<", v.high, t.low) || holds(">", v.low, t.high);
+        Operator::Less | Operator::LessOrEqual => {
+            (holds(op, v.high, t.low), !holds(op, v.low, t.high))
+        }
+        Operator::Greater | Operator::GreaterOrEqual => {
+            (holds(op, v.low, t.high), !holds(op, v.high, t.low))
+        }
+        Operator::Equal | Operator::NotEqual => {
+            let disjoint =
+                holds(Operator::Less, v.high, t.low) || holds(Operator::Greater, v.low, t.high);
             let same_point = v.is_point() && t.is_point() && close(v.low, t.low);
-            if op == "=" {
+            if op == Operator::Equal {
                 (same_point, disjoint)
             } else {
                 (disjoint, same_point)
             }
         }
-        _ => (false, false),
     };
     match (all, none) {
         (true, _) => CriterionStatus::Pass,
@@ -86,31 +90,44 @@ mod tests {
         Bounds { low, high }
     }
 
+    fn op(code: &str) -> Operator {
+        Operator::from_code(code).unwrap()
+    }
+
     #[test]
     fn thresholds_are_strict_where_the_operator_says_so() {
         let two = Bounds::exact(2.0);
-        assert_eq!(judge("<", Bounds::exact(2.0), two), CriterionStatus::Fail);
-        assert_eq!(judge("<", Bounds::exact(1.99), two), CriterionStatus::Pass);
-        assert_eq!(judge("<=", Bounds::exact(2.0), two), CriterionStatus::Pass);
         assert_eq!(
-            judge(">=", Bounds::exact(100.0), Bounds::exact(100.0)),
+            judge(op("<"), Bounds::exact(2.0), two),
+            CriterionStatus::Fail
+        );
+        assert_eq!(
+            judge(op("<"), Bounds::exact(1.99), two),
+            CriterionStatus::Pass
+        );
+        assert_eq!(
+            judge(op("<="), Bounds::exact(2.0), two),
+            CriterionStatus::Pass
+        );
+        assert_eq!(
+            judge(op(">="), Bounds::exact(100.0), Bounds::exact(100.0)),
             CriterionStatus::Pass
         );
         // 5 poor people of 250 computed the way the checker does it.
         assert_eq!(
-            judge("<", Bounds::exact(5.0 * 100.0 / 250.0), two),
+            judge(op("<"), Bounds::exact(5.0 * 100.0 / 250.0), two),
             CriterionStatus::Fail
         );
         assert_eq!(
-            judge("=", Bounds::exact(1.0), Bounds::exact(1.0)),
+            judge(op("="), Bounds::exact(1.0), Bounds::exact(1.0)),
             CriterionStatus::Pass
         );
         assert_eq!(
-            judge("=", Bounds::exact(0.0), Bounds::exact(1.0)),
+            judge(op("="), Bounds::exact(0.0), Bounds::exact(1.0)),
             CriterionStatus::Fail
         );
         assert_eq!(
-            judge("!=", Bounds::exact(0.0), Bounds::exact(1.0)),
+            judge(op("!="), Bounds::exact(0.0), Bounds::exact(1.0)),
             CriterionStatus::Pass
         );
     }
@@ -119,28 +136,31 @@ mod tests {
     fn intervals_pass_only_when_every_value_passes() {
         let hundred = Bounds::exact(100.0);
         assert_eq!(
-            judge(">=", b(90.0, 100.0), hundred),
+            judge(op(">="), b(90.0, 100.0), hundred),
             CriterionStatus::NoData
         );
-        assert_eq!(judge(">=", b(80.0, 95.0), hundred), CriterionStatus::Fail);
         assert_eq!(
-            judge(">", b(200.0, f64::INFINITY), Bounds::exact(150.0)),
+            judge(op(">="), b(80.0, 95.0), hundred),
+            CriterionStatus::Fail
+        );
+        assert_eq!(
+            judge(op(">"), b(200.0, f64::INFINITY), Bounds::exact(150.0)),
             CriterionStatus::Pass
         );
         assert_eq!(
-            judge("<", b(1.0, 3.0), Bounds::exact(2.0)),
+            judge(op("<"), b(1.0, 3.0), Bounds::exact(2.0)),
             CriterionStatus::NoData
         );
         assert_eq!(
-            judge(">", Bounds::exact(8.0), b(7.0, 9.0)),
+            judge(op(">"), Bounds::exact(8.0), b(7.0, 9.0)),
             CriterionStatus::NoData
         );
         assert_eq!(
-            judge("=", b(0.0, 1.0), Bounds::exact(1.0)),
+            judge(op("="), b(0.0, 1.0), Bounds::exact(1.0)),
             CriterionStatus::NoData
         );
         assert_eq!(
-            judge("=", b(2.0, 3.0), Bounds::exact(1.0)),
+            judge(op("="), b(2.0, 3.0), Bounds::exact(1.0)),
             CriterionStatus::Fail
         );
     }

@@ -24,18 +24,9 @@ pub enum Format {
     Markdown,
 }
 
-fn operator_symbol(op: &str) -> &str {
-    match op {
-        ">=" => "≥",
-        "<=" => "≤",
-        "!=" => "≠",
-        other => other,
-    }
-}
-
 /// A criterion's rule: `< 2%`, `≥ 50,000 元/年`, `= 是`, `> 全省`.
 pub fn rule_text(c: &Criterion) -> String {
-    let op = operator_symbol(&c.operator);
+    let op = c.operator.symbol();
     match (c.threshold, c.threshold_ref.as_deref()) {
         (Some(t), _) => format!("{op} {}", value::exact(t, &c.unit)),
         (None, Some("province")) => format!("{op} 全省"),
@@ -255,7 +246,7 @@ pub fn explain_text(
         writeln!(
             out,
             "    值 {value}    标准 {} {threshold}    统计期 {month}",
-            operator_symbol(&c.operator)
+            c.operator.symbol()
         )?;
         writeln!(out, "    来源：{}", c.source)?;
     }

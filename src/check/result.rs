@@ -2,7 +2,7 @@
 //! level as of a month, and which regions to check. Field order of the serialised structs is the JSON
 //! contract.
 
-use crate::model::criteria::Criterion;
+use crate::model::criteria::{Criterion, Operator};
 use crate::model::period::Period;
 use crate::model::region::Level;
 
@@ -95,7 +95,7 @@ pub struct CriterionResult {
     pub value: Option<f64>,
     /// The fixed threshold, or the reference region's value (C6: the province's).
     pub threshold: Option<f64>,
-    pub operator: String,
+    pub operator: Operator,
     /// The month the value came from: the value's month, or the register snapshot's.
     pub value_period: Option<Period>,
     /// Where the value came from: import file and line, bulletin issue and sentence, or the register
