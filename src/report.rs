@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use rusqlite::Connection;
 
 use crate::chart::checks::{self, Drawn};
-use crate::chart::Canvas;
+use crate::chart::{Canvas, ChartKind};
 use crate::check::{self, render::rule_text, CriterionStatus, RegionResult, Verdict};
 use crate::model::period::Period;
 use crate::output::number::number;
@@ -57,16 +57,6 @@ pub struct Written {
     pub html: PathBuf,
     pub md: PathBuf,
     pub charts: Vec<Drawn>,
-}
-
-fn kind_title(kind: &str) -> &'static str {
-    match kind {
-        "incidence" => "贫困发生率",
-        "households" => "建档立卡户脱贫进度",
-        "criteria" => "贫困村退出标准核查",
-        "counties" => "计划退出贫困县达标情况",
-        _ => "图表",
-    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -155,7 +145,7 @@ pub fn build(
             charts: drawn
                 .iter()
                 .filter(|d| d.county.as_deref() == Some(code.as_str()))
-                .map(|d| (kind_title(d.kind).to_string(), file_name(&d.path)))
+                .map(|d| (d.kind.chinese().to_string(), file_name(&d.path)))
                 .collect(),
         });
     }
@@ -182,7 +172,7 @@ pub fn build(
         counties: sections,
         overview_chart: drawn
             .iter()
-            .find(|d| d.kind == "counties")
+            .find(|d| d.kind == ChartKind::Counties)
             .map(|d| file_name(&d.path)),
         notes,
         rules: counties

@@ -13,7 +13,7 @@ use rusqlite::{params, Connection};
 use super::counties::{CountiesData, CountyStatus};
 use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow};
 use super::incidence::{IncidenceData, Series};
-use super::{Canvas, Png};
+use super::{Canvas, ChartKind, Png};
 use crate::check::{self, CriterionResult, CriterionStatus, RegionResult, Report};
 use crate::model::period::Period;
 use crate::model::region::{self, Level, Region};
@@ -328,7 +328,7 @@ pub fn counties(monthly: &mut Monthly, period: Period) -> Result<CountiesData> {
 pub struct Drawn {
     /// The county it is about (None for the counties overview).
     pub county: Option<String>,
-    pub kind: &'static str,
+    pub kind: ChartKind,
     pub path: PathBuf,
     pub width: u32,
     pub height: u32,
@@ -353,7 +353,7 @@ pub fn all(
     let mut drawn = Vec::new();
     let mut notes = Vec::new();
     let mut put = |county: Option<&str>,
-                   kind: &'static str,
+                   kind: ChartKind,
                    code: &str,
                    png: Result<Png>,
                    notes: &mut Vec<String>|
@@ -373,13 +373,9 @@ pub fn all(
         }
         Ok(())
     };
-    let province = region::of_level(conn, Level::Province)?
-        .into_iter()
-        .next()
-        .map(|r| r.code)
-        .unwrap_or_else(|| "21".to_string());
+    let province = region::province_code(conn)?;
     let overview = counties(monthly, period).and_then(|d| super::counties::render(&d, canvas));
-    put(None, "counties", &province, overview, &mut notes)?;
+    put(None, ChartKind::Counties, &province, overview, &mut notes)?;
     let first = period.add_months(-23).unwrap_or(period);
     for code in &codes {
         let inc = incidence(monthly, code, None, Some(period))
@@ -388,13 +384,13 @@ pub fn all(
                 d
             })
             .and_then(|d| super::incidence::render(&d, canvas));
-        put(Some(code), "incidence", code, inc, &mut notes)?;
+        put(Some(code), ChartKind::Incidence, code, inc, &mut notes)?;
         let hh = super::load::households(conn, code, Some(first), Some(period))
             .and_then(|d| super::households::render(&d, canvas));
-        put(Some(code), "households", code, hh, &mut notes)?;
+        put(Some(code), ChartKind::Households, code, hh, &mut notes)?;
         let grid =
             criteria_grid(monthly, code, period).and_then(|d| super::criteria::render(&d, canvas));
-        put(Some(code), "criteria", code, grid, &mut notes)?;
+        put(Some(code), ChartKind::Criteria, code, grid, &mut notes)?;
     }
     Ok((drawn, notes))
 }

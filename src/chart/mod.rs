@@ -87,9 +87,66 @@ pub struct Png {
     pub height: u32,
 }
 
+/// The kinds of chart. The code is the file name's `<kind>` part, the Chinese name the title a
+/// report gives the chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChartKind {
+    Incidence,
+    Households,
+    Criteria,
+    Counties,
+    Indicator,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 5] = [
+        ChartKind::Incidence,
+        ChartKind::Households,
+        ChartKind::Criteria,
+        ChartKind::Counties,
+        ChartKind::Indicator,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ChartKind::Incidence => "incidence",
+            ChartKind::Households => "households",
+            ChartKind::Criteria => "criteria",
+            ChartKind::Counties => "counties",
+            ChartKind::Indicator => "indicator",
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            ChartKind::Incidence => "贫困发生率",
+            ChartKind::Households => "建档立卡户脱贫进度",
+            ChartKind::Criteria => "贫困村退出标准核查",
+            ChartKind::Counties => "计划退出贫困县达标情况",
+            ChartKind::Indicator => "指标变化",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ChartKind> {
+        ChartKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl std::fmt::Display for ChartKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// `<region code>-<kind>-<period>.png`, the predictable name reports link to.
-pub fn file_name(region_code: &str, kind: &str, period: Period) -> String {
+pub fn file_name(region_code: &str, kind: ChartKind, period: Period) -> String {
     format!("{region_code}-{kind}-{period}.png")
+}
+
+/// `<region code>-indicator-<indicator code>-<period>.png`, for the indicator chart.
+pub fn indicator_file_name(region_code: &str, indicator_code: &str, period: Period) -> String {
+    let kind = ChartKind::Indicator;
+    format!("{region_code}-{kind}-{indicator_code}-{period}.png")
 }
 
 /// Write a chart into `dir` (created if missing) and return its path. The file appears whole or not
@@ -732,6 +789,21 @@ mod tests {
             "脱贫攻坚快报第26期 (总第214期, 2019-03-29); 台账"
         );
         assert_eq!(tidy("（+9.7%）"), "(+9.7%)");
+    }
+
+    #[test]
+    fn file_names_carry_the_kind_code() {
+        assert_eq!(
+            file_name("210922", ChartKind::Criteria, p("2019-12")),
+            "210922-criteria-2019-12.png"
+        );
+        assert_eq!(
+            indicator_file_name("2112", "dibao_standard", p("2019-07")),
+            "2112-indicator-dibao_standard-2019-07.png"
+        );
+        for k in ChartKind::ALL {
+            assert_eq!(ChartKind::from_code(k.code()), Some(k));
+        }
     }
 
     #[test]
