@@ -2,7 +2,7 @@
 //! bulletins, ID numbers, households. Each type sits beside the SQL that stores and reads it.
 //!
 //! A domain value is an enum with `code()` (what the database, JSON and scripts read), `chinese()`
-//! (what people read) and, when stored, `ToSql`/`FromSql` by its code ([`stored_as_code`]).
+//! (what people read) and, when stored, `ToSql`/`FromSql` by its code (the `stored_as_code!` macro).
 
 /// `ToSql` and `FromSql` for an enum stored as its `code()` and read back with `from_code()`; a code
 /// the enum does not know is a conversion error naming `$what`.
