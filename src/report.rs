@@ -14,10 +14,11 @@ use anyhow::{Context, Result};
 use rusqlite::Connection;
 
 use crate::chart::checks::{self, Drawn};
-use crate::chart::Canvas;
-use crate::check::{self, render::rule_text, render::value_text, RegionResult, Status, Verdict};
+use crate::chart::{Canvas, ChartKind};
+use crate::check::{self, render::rule_text, CriterionStatus, RegionResult, Verdict};
 use crate::model::period::Period;
 use crate::output::number::number;
+use crate::output::value;
 
 /// One county's part of the report.
 pub struct CountySection {
@@ -25,7 +26,7 @@ pub struct CountySection {
     pub name: String,
     pub verdict: Verdict,
     /// (criterion no and name, status, value text, rule text)
-    pub criteria: Vec<(String, Status, String, String)>,
+    pub criteria: Vec<(String, CriterionStatus, String, String)>,
     pub poor_villages: usize,
     pub poor_villages_passing: usize,
     /// Poor villages not passing: (name, code, the criteria failed or without data).
@@ -56,16 +57,6 @@ pub struct Written {
     pub html: PathBuf,
     pub md: PathBuf,
     pub charts: Vec<Drawn>,
-}
-
-fn kind_title(kind: &str) -> &'static str {
-    match kind {
-        "incidence" => "贫困发生率",
-        "households" => "建档立卡户脱贫进度",
-        "criteria" => "贫困村退出标准核查",
-        "counties" => "计划退出贫困县达标情况",
-        _ => "图表",
-    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -110,7 +101,7 @@ pub fn build(
                 let items: Vec<String> = v
                     .criteria
                     .iter()
-                    .filter(|c| c.status != Status::Pass)
+                    .filter(|c| c.status != CriterionStatus::Pass)
                     .map(|c| format!("{} {}（{}）", c.no, c.name, c.status.chinese()))
                     .collect();
                 (v.name.clone(), v.code.clone(), items.join("、"))
@@ -130,7 +121,7 @@ pub fn build(
                         format!("{} {}", r.no, r.name),
                         r.status,
                         r.value
-                            .map(|v| value_text(v, &r.unit))
+                            .map(|v| value::exact(v, &r.unit))
                             .unwrap_or_else(|| "—".into()),
                         rule.map(rule_text).unwrap_or_default(),
                     )
@@ -154,7 +145,7 @@ pub fn build(
             charts: drawn
                 .iter()
                 .filter(|d| d.county.as_deref() == Some(code.as_str()))
-                .map(|d| (kind_title(d.kind).to_string(), file_name(&d.path)))
+                .map(|d| (d.kind.chinese().to_string(), file_name(&d.path)))
                 .collect(),
         });
     }
@@ -181,7 +172,7 @@ pub fn build(
         counties: sections,
         overview_chart: drawn
             .iter()
-            .find(|d| d.kind == "counties")
+            .find(|d| d.kind == ChartKind::Counties)
             .map(|d| file_name(&d.path)),
         notes,
         rules: counties
@@ -230,7 +221,7 @@ fn headline(doc: &Doc) -> Vec<String> {
     ]
 }
 
-fn symbol(s: Status) -> &'static str {
+fn symbol(s: CriterionStatus) -> &'static str {
     s.symbol()
 }
 

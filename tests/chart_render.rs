@@ -9,11 +9,12 @@ use std::path::Path;
 use common::Image;
 use plotters::style::RGBColor;
 use tuopin::chart::counties::{CountiesData, CountyStatus};
-use tuopin::chart::criteria::{self, CriteriaGrid, GridCell, GridColumn, GridRow, Verdict};
+use tuopin::chart::criteria::{self, CriteriaGrid, GridCell, GridColumn, GridRow};
 use tuopin::chart::households::{HouseholdMonth, HouseholdsData, StatusCounts};
 use tuopin::chart::incidence::{IncidenceData, Series};
 use tuopin::chart::indicator::{IndicatorData, IndicatorPoint};
 use tuopin::chart::{self, palette, Canvas, ChartFont, Png};
+use tuopin::check::CriterionStatus;
 use tuopin::model::period::Period;
 
 fn p(s: &str) -> Period {
@@ -89,7 +90,7 @@ fn incidence(threshold: f64) -> IncidenceData {
     }
 }
 
-fn grid(rows: usize, verdicts: &[Verdict]) -> CriteriaGrid {
+fn grid(rows: usize, verdicts: &[CriterionStatus]) -> CriteriaGrid {
     let columns: Vec<GridColumn> = (1..=10)
         .map(|i| {
             let no = format!("V{i}");
@@ -115,7 +116,7 @@ fn grid(rows: usize, verdicts: &[Verdict]) -> CriteriaGrid {
                 name: format!("{}{}", names[r % names.len()], r),
                 cells: (0..10)
                     .map(|c| GridCell {
-                        verdict: verdicts[(r + c) % verdicts.len()],
+                        status: verdicts[(r + c) % verdicts.len()],
                         label: (c == 0).then(|| "1.5%".to_string()),
                     })
                     .collect(),
@@ -154,7 +155,11 @@ fn counties(incidence: [f64; 2]) -> CountiesData {
 
 /// Every kind once, by name.
 fn render_all(canvas: &Canvas) -> Vec<(&'static str, Png)> {
-    let all = [Verdict::Pass, Verdict::Fail, Verdict::NoData];
+    let all = [
+        CriterionStatus::Pass,
+        CriterionStatus::Fail,
+        CriterionStatus::NoData,
+    ];
     vec![
         (
             "indicator",
@@ -218,7 +223,14 @@ fn criteria_grid_shows_pass_fail_and_no_data() {
     let canvas = Canvas::default();
     let mixed = Image::decode(
         &chart::criteria::render(
-            &grid(6, &[Verdict::Pass, Verdict::Fail, Verdict::NoData]),
+            &grid(
+                6,
+                &[
+                    CriterionStatus::Pass,
+                    CriterionStatus::Fail,
+                    CriterionStatus::NoData,
+                ],
+            ),
             &canvas,
         )
         .unwrap()
@@ -230,7 +242,7 @@ fn criteria_grid_shows_pass_fail_and_no_data() {
     }
     // All cells pass: red appears only in the legend swatch, green fills the grid.
     let green = Image::decode(
-        &chart::criteria::render(&grid(6, &[Verdict::Pass]), &canvas)
+        &chart::criteria::render(&grid(6, &[CriterionStatus::Pass]), &canvas)
             .unwrap()
             .bytes,
     );
@@ -240,7 +252,8 @@ fn criteria_grid_shows_pass_fail_and_no_data() {
 
 #[test]
 fn criteria_grid_grows_taller_rather_than_squeeze_many_villages() {
-    let png = chart::criteria::render(&grid(40, &[Verdict::Pass]), &Canvas::default()).unwrap();
+    let png =
+        chart::criteria::render(&grid(40, &[CriterionStatus::Pass]), &Canvas::default()).unwrap();
     let img = Image::decode(&png.bytes);
     assert_eq!(img.width, 1600);
     assert!(img.height > 1000, "height {}", img.height);
@@ -332,7 +345,7 @@ fn no_data_is_an_error_not_an_empty_chart() {
     let mut i = incidence(2.0);
     i.county.points.clear();
     i.villages.clear();
-    let mut g = grid(1, &[Verdict::Pass]);
+    let mut g = grid(1, &[CriterionStatus::Pass]);
     g.rows.clear();
     let mut c = counties([1.0, 1.0]);
     c.counties.clear();
@@ -351,7 +364,7 @@ fn no_data_is_an_error_not_an_empty_chart() {
 #[test]
 fn inconsistent_data_is_refused() {
     let canvas = Canvas::default();
-    let mut g = grid(2, &[Verdict::Pass]);
+    let mut g = grid(2, &[CriterionStatus::Pass]);
     g.rows[1].cells.pop();
     assert!(chart::criteria::render(&g, &canvas).is_err());
     let mut c = counties([1.0, 1.0]);

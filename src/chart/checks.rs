@@ -11,10 +11,10 @@ use anyhow::{bail, Result};
 use rusqlite::{params, Connection};
 
 use super::counties::{CountiesData, CountyStatus};
-use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow, Verdict};
+use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow};
 use super::incidence::{IncidenceData, Series};
-use super::{Canvas, Png};
-use crate::check::{self, CriterionResult, RegionResult, Report, Status};
+use super::{Canvas, ChartKind, Png};
+use crate::check::{self, CriterionResult, CriterionStatus, RegionResult, Report};
 use crate::model::period::Period;
 use crate::model::region::{self, Level, Region};
 use crate::output::number::number;
@@ -192,7 +192,7 @@ pub fn incidence(
     })
 }
 
-/// A cell's label: the value as the criterion's unit shows it; None for yes/no items (the verdict
+/// A cell's label: the value as the criterion's unit shows it; None for yes/no items (the status
 /// word says it).
 fn cell_label(c: &CriterionResult) -> Option<String> {
     let v = c.value?;
@@ -206,14 +206,6 @@ fn cell_label(c: &CriterionResult) -> Option<String> {
             }
         }
         _ => None,
-    }
-}
-
-fn verdict(s: Status) -> Verdict {
-    match s {
-        Status::Pass => Verdict::Pass,
-        Status::Fail => Verdict::Fail,
-        Status::NoData => Verdict::NoData,
     }
 }
 
@@ -252,15 +244,15 @@ pub fn criteria_grid(
                 .iter()
                 .map(|rule| match result(v, &rule.no) {
                     Some(r) => GridCell {
-                        verdict: verdict(r.status),
-                        label: if r.status == Status::NoData {
+                        status: r.status,
+                        label: if r.status == CriterionStatus::NoData {
                             None
                         } else {
                             cell_label(r)
                         },
                     },
                     None => GridCell {
-                        verdict: Verdict::NoData,
+                        status: CriterionStatus::NoData,
                         label: None,
                     },
                 })
@@ -310,12 +302,12 @@ pub fn counties(monthly: &mut Monthly, period: Period) -> Result<CountiesData> {
         let Some(r) = report.regions.iter().find(|r| &r.code == code) else {
             continue;
         };
-        let count = |s: Status| r.criteria.iter().filter(|c| c.status == s).count() as u32;
+        let count = |s: CriterionStatus| r.criteria.iter().filter(|c| c.status == s).count() as u32;
         out.push(CountyStatus {
             name: r.name.clone(),
-            met: count(Status::Pass),
-            failed: count(Status::Fail),
-            no_data: count(Status::NoData),
+            met: count(CriterionStatus::Pass),
+            failed: count(CriterionStatus::Fail),
+            no_data: count(CriterionStatus::NoData),
             incidence: incidence_rule
                 .and_then(|rule| result(r, &rule.no))
                 .and_then(|c| c.value),
@@ -336,7 +328,7 @@ pub fn counties(monthly: &mut Monthly, period: Period) -> Result<CountiesData> {
 pub struct Drawn {
     /// The county it is about (None for the counties overview).
     pub county: Option<String>,
-    pub kind: &'static str,
+    pub kind: ChartKind,
     pub path: PathBuf,
     pub width: u32,
     pub height: u32,
@@ -361,7 +353,7 @@ pub fn all(
     let mut drawn = Vec::new();
     let mut notes = Vec::new();
     let mut put = |county: Option<&str>,
-                   kind: &'static str,
+                   kind: ChartKind,
                    code: &str,
                    png: Result<Png>,
                    notes: &mut Vec<String>|
@@ -381,13 +373,9 @@ pub fn all(
         }
         Ok(())
     };
-    let province = region::of_level(conn, Level::Province)?
-        .into_iter()
-        .next()
-        .map(|r| r.code)
-        .unwrap_or_else(|| "21".to_string());
+    let province = region::province_code(conn)?;
     let overview = counties(monthly, period).and_then(|d| super::counties::render(&d, canvas));
-    put(None, "counties", &province, overview, &mut notes)?;
+    put(None, ChartKind::Counties, &province, overview, &mut notes)?;
     let first = period.add_months(-23).unwrap_or(period);
     for code in &codes {
         let inc = incidence(monthly, code, None, Some(period))
@@ -396,13 +384,13 @@ pub fn all(
                 d
             })
             .and_then(|d| super::incidence::render(&d, canvas));
-        put(Some(code), "incidence", code, inc, &mut notes)?;
+        put(Some(code), ChartKind::Incidence, code, inc, &mut notes)?;
         let hh = super::load::households(conn, code, Some(first), Some(period))
             .and_then(|d| super::households::render(&d, canvas));
-        put(Some(code), "households", code, hh, &mut notes)?;
+        put(Some(code), ChartKind::Households, code, hh, &mut notes)?;
         let grid =
             criteria_grid(monthly, code, period).and_then(|d| super::criteria::render(&d, canvas));
-        put(Some(code), "criteria", code, grid, &mut notes)?;
+        put(Some(code), ChartKind::Criteria, code, grid, &mut notes)?;
     }
     Ok((drawn, notes))
 }

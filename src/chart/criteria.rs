@@ -5,33 +5,15 @@ use plotters::prelude::*;
 
 use super::{footnote, paint, palette, size, tidy};
 use super::{Canvas, Frame, LegendItem, Png, Swatch};
+use crate::check::CriterionStatus;
 use crate::model::period::Period;
 
-/// The outcome of one criterion for one village.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Pass,
-    Fail,
-    /// 无数据: no value to judge, which is neither a pass nor a fail.
-    NoData,
-}
-
-impl Verdict {
-    pub fn color(self) -> RGBColor {
-        match self {
-            Verdict::Pass => palette::PASS,
-            Verdict::Fail => palette::FAIL,
-            Verdict::NoData => palette::NO_DATA,
-        }
-    }
-
-    /// The word drawn in a cell that has no value label.
-    pub fn word(self) -> &'static str {
-        match self {
-            Verdict::Pass => "达标",
-            Verdict::Fail => "未达标",
-            Verdict::NoData => "无数据",
-        }
+/// A cell's colour: green pass, red fail, grey no data (neither a pass nor a fail).
+fn color(status: CriterionStatus) -> RGBColor {
+    match status {
+        CriterionStatus::Pass => palette::PASS,
+        CriterionStatus::Fail => palette::FAIL,
+        CriterionStatus::NoData => palette::NO_DATA,
     }
 }
 
@@ -44,8 +26,8 @@ pub struct GridColumn {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GridCell {
-    pub verdict: Verdict,
-    /// The value to print in the cell ("1.2%", "6.1万", "是"); the verdict word when None.
+    pub status: CriterionStatus,
+    /// The value to print in the cell ("1.2%", "6.1万", "是"); the status word when None.
     pub label: Option<String>,
 }
 
@@ -121,7 +103,7 @@ pub fn render(data: &CriteriaGrid, canvas: &Canvas) -> Result<Png> {
     let passed = |r: &GridRow| {
         r.cells
             .iter()
-            .filter(|c| c.verdict == Verdict::Pass)
+            .filter(|c| c.status == CriterionStatus::Pass)
             .count()
     };
     let all_pass = data.rows.iter().filter(|r| passed(r) == n_cols).count();
@@ -134,13 +116,17 @@ pub fn render(data: &CriteriaGrid, canvas: &Canvas) -> Result<Png> {
             all_pass,
             n_cols
         )),
-        legend: [Verdict::Pass, Verdict::Fail, Verdict::NoData]
-            .into_iter()
-            .map(|v| LegendItem {
-                swatch: Swatch::Box(v.color()),
-                label: v.word().to_string(),
-            })
-            .collect(),
+        legend: [
+            CriterionStatus::Pass,
+            CriterionStatus::Fail,
+            CriterionStatus::NoData,
+        ]
+        .into_iter()
+        .map(|s| LegendItem {
+            swatch: Swatch::Box(color(s)),
+            label: s.chinese().to_string(),
+        })
+        .collect(),
         footnote: footnote(data.period, data.period, &data.source),
     };
     let labels = data
@@ -238,9 +224,9 @@ pub fn render(data: &CriteriaGrid, canvas: &Canvas) -> Result<Png> {
                         (x0 + inset, y0 + inset),
                         (x0 + col_w - inset, y0 + row_h - inset),
                     ],
-                    cell.verdict.color().filled(),
+                    color(cell.status).filled(),
                 ))?;
-                let ink = if cell.verdict == Verdict::NoData {
+                let ink = if cell.status == CriterionStatus::NoData {
                     palette::INK
                 } else {
                     WHITE
@@ -250,7 +236,7 @@ pub fn render(data: &CriteriaGrid, canvas: &Canvas) -> Result<Png> {
                     .label
                     .as_deref()
                     .map(tidy)
-                    .unwrap_or_else(|| cell.verdict.word().to_string());
+                    .unwrap_or_else(|| cell.status.chinese().to_string());
                 let label = t.fit(&label, &style, col_w - 2 * inset - t.px(4.0));
                 t.draw(root, &label, (x0 + col_w / 2, cy), &style)?;
             }

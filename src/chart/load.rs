@@ -7,10 +7,11 @@ use rusqlite::{params, Connection};
 use super::households::{HouseholdMonth, HouseholdsData, StatusCounts};
 use super::indicator::{IndicatorData, IndicatorPoint};
 use crate::model::bulletin::Bulletin;
+use crate::model::household::HouseholdStatus;
 use crate::model::indicator::{Qualifier, ValueType};
 use crate::model::period::Period;
 use crate::model::region::Level;
-use crate::output::number::number;
+use crate::output::value;
 
 /// "起始统计期 … 晚于结束统计期 …" when the range is reversed.
 fn check_range(from: Option<Period>, to: Option<Period>) -> Result<()> {
@@ -67,12 +68,7 @@ pub fn indicator(
         let value: f64 = r.get(1)?;
         let qualifier: String = r.get(2)?;
         let high: Option<f64> = r.get(3)?;
-        let label = if boolean {
-            (if value != 0.0 { "是" } else { "否" }).to_string()
-        } else {
-            let q = Qualifier::parse(&qualifier, high).unwrap_or(Qualifier::Exact);
-            q.show(&number(value), &high.map(number).unwrap_or_default())
-        };
+        let label = value::as_stated(value, Qualifier::stored(&qualifier, high), &ind.unit);
         let source = match (r.get::<_, Option<String>>(4)?, r.get::<_, Option<i64>>(6)?) {
             (Some(file), _) => {
                 let line: i64 = r.get(5)?;
@@ -169,6 +165,10 @@ pub fn households(
     while let Some(r) = rows.next()? {
         let period: Period = r.get(0)?;
         let status: String = r.get(1)?;
+        let status = match HouseholdStatus::from_code(&status) {
+            Some(s) => s,
+            None => bail!("未知的脱贫状态 {status:?}"),
+        };
         let n: i64 = r.get(2)?;
         if !matches!(months.last(), Some(m) if m.period == period) {
             months.push(HouseholdMonth {
@@ -180,11 +180,10 @@ pub fn households(
             continue;
         };
         let n = n.max(0) as u64;
-        match status.as_str() {
-            "poor" => m.counts.poor += n,
-            "exited" => m.counts.exited += n,
-            "returned" => m.counts.returned += n,
-            other => bail!("未知的脱贫状态 {other:?}"),
+        match status {
+            HouseholdStatus::Poor => m.counts.poor += n,
+            HouseholdStatus::Exited => m.counts.exited += n,
+            HouseholdStatus::Returned => m.counts.returned += n,
         }
     }
     let (Some(first), Some(last)) = (months.first(), months.last()) else {

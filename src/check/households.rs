@@ -7,33 +7,23 @@
 //! 2020); income equal to the line fails ("above the line").
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
+use super::inputs::Sources;
 use super::register;
-use super::{
-    checked_county, max_age_months, resolve_period, Sources, DEFAULT_MONITORING_THRESHOLD,
-};
+use super::{checked_county, max_age_months, resolve_period, DEFAULT_MONITORING_THRESHOLD};
+use crate::model::household::{self, HouseholdStatus, Test, STANDARDS};
 use crate::model::period::Period;
-
-/// The household exit standards, in order: H1 income above the poverty line, H2–H6 the reported facts.
-pub const HOUSEHOLD_STANDARDS: [(&str, &str); 6] = [
-    ("H1", "人均纯收入高于扶贫标准"),
-    ("H2", "不愁吃、不愁穿"),
-    ("H3", "义务教育有保障"),
-    ("H4", "基本医疗有保障"),
-    ("H5", "住房安全有保障"),
-    ("H6", "饮水安全"),
-];
 
 /// One household on the list. Names are never included; the ID number only masked.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HouseholdFinding {
     pub household_id: String,
     pub village_code: String,
-    /// poor | exited | returned
-    pub status: String,
+    pub status: HouseholdStatus,
     /// Standards the household fails (H1–H6).
     pub failed: Vec<&'static str>,
     /// Standards not reported for the household.
@@ -83,19 +73,29 @@ impl HouseholdReport {
 }
 
 // Exited households of one snapshot month failing a standard or under the monitoring threshold, in the
-// counties of the JSON array ?4. ?2 poverty line (NULL: H1 unknown), ?3 monitoring threshold.
-const HOUSEHOLD_FINDINGS: &str =
-    "SELECT h.household_id, h.village_code, h.status, h.income_per_capita,
-            h.food_clothing_ok, h.education_ok, h.medical_ok, h.housing_safe, h.water_safe,
-            h.id_masked, h.batch_id, h.line
-     FROM household_snapshot h
-     JOIN region v ON v.code = h.village_code
-     JOIN region t ON t.code = v.parent_code
-     WHERE h.period = ?1 AND h.status = 'exited'
-       AND (h.income_per_capita <= ?2 OR h.income_per_capita < ?3 OR h.food_clothing_ok = 0
-            OR h.education_ok = 0 OR h.medical_ok = 0 OR h.housing_safe = 0 OR h.water_safe = 0)
-       AND t.parent_code IN (SELECT value FROM json_each(?4))
-     ORDER BY h.village_code, h.household_id";
+// counties of the JSON array ?4. ?2 poverty line (NULL: H1 unknown), ?3 monitoring threshold. The
+// standards' columns and test come from model::household::STANDARDS, so it is built once, from
+// constants: the reported columns are 4.. in STANDARDS order, then id_masked, batch_id, line.
+fn household_findings() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT h.household_id, h.village_code, h.status, h.income_per_capita,
+                    {reported},
+                    h.id_masked, h.batch_id, h.line
+             FROM household_snapshot h
+             JOIN region v ON v.code = h.village_code
+             JOIN region t ON t.code = v.parent_code
+             WHERE h.period = ?1 AND h.status = '{exited}'
+               AND ({fails} OR h.income_per_capita < ?3)
+               AND t.parent_code IN (SELECT value FROM json_each(?4))
+             ORDER BY h.village_code, h.household_id",
+            reported = household::reported_columns_sql("h"),
+            exited = HouseholdStatus::Exited.code(),
+            fails = household::fails_any_sql("h", "?2"),
+        )
+    })
+}
 
 /// Exited households that fail a household standard (疑似错退) or whose income is under the
 /// monitoring threshold (防返贫监测; meta `monitoring_income_threshold` unless `threshold` is given),
@@ -133,7 +133,7 @@ pub fn check_households(
         by_period.entry(r.period).or_default().push(&r.county_code);
     }
     let mut households = Vec::new();
-    let mut stmt = conn.prepare_cached(HOUSEHOLD_FINDINGS)?;
+    let mut stmt = conn.prepare_cached(household_findings())?;
     for (snap_period, counties) in by_period {
         let counties = serde_json::to_string(&counties)?;
         let mut rows = stmt.query(params![
@@ -144,26 +144,25 @@ pub fn check_households(
         ])?;
         while let Some(r) = rows.next()? {
             let income: f64 = r.get(3)?;
-            let h1 = line.map(|(_, yuan)| income > yuan);
-            let facts = [
-                h1,
-                r.get::<_, Option<bool>>(4)?,
-                r.get::<_, Option<bool>>(5)?,
-                r.get::<_, Option<bool>>(6)?,
-                r.get::<_, Option<bool>>(7)?,
-                r.get::<_, Option<bool>>(8)?,
-            ];
             let mut failed = Vec::new();
             let mut unknown = Vec::new();
-            for (i, f) in facts.iter().enumerate() {
-                match f {
-                    Some(false) => failed.push(HOUSEHOLD_STANDARDS[i].0),
-                    None => unknown.push(HOUSEHOLD_STANDARDS[i].0),
+            let mut column = 4;
+            for s in &STANDARDS {
+                let fact = match s.test {
+                    Test::IncomeAboveLine => line.map(|(_, yuan)| income > yuan),
+                    Test::Reported(_) => {
+                        column += 1;
+                        r.get::<_, Option<bool>>(column - 1)?
+                    }
+                };
+                match fact {
+                    Some(false) => failed.push(s.code),
+                    None => unknown.push(s.code),
                     Some(true) => {}
                 }
             }
-            let batch: i64 = r.get(10)?;
-            let line_no: i64 = r.get(11)?;
+            let batch: i64 = r.get(column + 1)?;
+            let line_no: i64 = r.get(column + 2)?;
             households.push(HouseholdFinding {
                 household_id: r.get(0)?,
                 village_code: r.get(1)?,
@@ -173,7 +172,7 @@ pub fn check_households(
                 failed,
                 unknown,
                 income_per_capita: income,
-                id_masked: r.get(9)?,
+                id_masked: r.get(column)?,
                 source: sources.cite(Some((batch, line_no)), None),
             });
         }

@@ -7,10 +7,12 @@
 //! month, usually one), never with a query per village.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
+use crate::model::household::{self, HouseholdStatus};
 use crate::model::period::Period;
 
 /// A county's register snapshot: which month and which import batch it came from.
@@ -108,14 +110,22 @@ const SNAPSHOT_ROWS: &str = "SELECT h.village_code, h.status, h.size, h.housing_
 // The same with the wrong-exit test, as one SQL expression so that each row hands Rust one more
 // column, not six; read only when a criterion uses suspected_wrong_exits, as decoding six more columns
 // per row costs about as much as the rest of the scan. ?2 is the poverty line: NULL makes H1 unknown,
-// and an unknown standard never counts as failed (`NULL OR 0` is NULL, read as not suspected).
-const SNAPSHOT_ROWS_WRONG_EXITS: &str = "SELECT h.village_code, h.status, h.size, h.housing_safe,
-            h.status = 'exited'
-              AND (h.income_per_capita <= ?2 OR h.food_clothing_ok = 0 OR h.education_ok = 0
-                   OR h.medical_ok = 0 OR h.housing_safe = 0 OR h.water_safe = 0)
-     FROM household_snapshot h
-     WHERE h.period = ?1
-       AND (?3 IS NULL OR h.village_code IN (SELECT code FROM region_county WHERE county_code = ?3))";
+// and an unknown standard never counts as failed (`NULL OR 0` is NULL, read as not suspected). The
+// standards' test comes from model::household::STANDARDS, so it is built once, from constants.
+fn snapshot_rows_wrong_exits() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT h.village_code, h.status, h.size, h.housing_safe,
+                    h.status = '{exited}' AND ({fails})
+             FROM household_snapshot h
+             WHERE h.period = ?1
+               AND (?3 IS NULL OR h.village_code IN (SELECT code FROM region_county WHERE county_code = ?3))",
+            exited = HouseholdStatus::Exited.code(),
+            fails = household::fails_any_sql("h", "?2"),
+        )
+    })
+}
 
 const VILLAGE_COUNTIES: &str = "SELECT v.code, t.parent_code
      FROM region v JOIN region t ON t.code = v.parent_code
@@ -147,7 +157,7 @@ pub fn village_counts(
         by_period.entry(s.period).or_default().push(&s.county_code);
     }
     let mut stmt = conn.prepare_cached(if with_wrong_exits {
-        SNAPSHOT_ROWS_WRONG_EXITS
+        snapshot_rows_wrong_exits()
     } else {
         SNAPSHOT_ROWS
     })?;
@@ -169,12 +179,12 @@ pub fn village_counts(
                     current.entry(code.as_str()).or_default()
                 }
             };
-            let status = r.get_ref(1)?.as_str()?;
+            let status = HouseholdStatus::from_code(r.get_ref(1)?.as_str()?);
             c.households += 1;
-            if status == "poor" || status == "returned" {
+            if status.is_some_and(HouseholdStatus::is_poor) {
                 c.poor_households += 1;
                 c.poor_people += r.get::<_, i64>(2)?;
-                if status == "returned" {
+                if status == Some(HouseholdStatus::Returned) {
                     c.returned_households += 1;
                 }
             }

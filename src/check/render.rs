@@ -6,11 +6,14 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{HouseholdReport, RegionResult, Report, HOUSEHOLD_STANDARDS};
+use super::{HouseholdReport, RegionResult, Report};
 use crate::model::criteria::Criterion;
+use crate::model::household;
 use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::number::number;
+use crate::output::table::write_columns;
+use crate::output::{csv, value};
 
 /// The output formats of the check commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,83 +24,11 @@ pub enum Format {
     Markdown,
 }
 
-/// What Excel needs to read a CSV file as UTF-8.
-pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Columns a character takes in a terminal: CJK ideographs and full-width forms take two.
-fn char_width(c: char) -> usize {
-    match c as u32 {
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD => 2,
-        _ => 1,
-    }
-}
-
-/// Display width of a string in a terminal.
-pub fn width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-/// Rows padded into aligned columns, two spaces apart; the last column is not padded.
-fn write_columns(out: &mut dyn Write, rows: &[Vec<String>]) -> std::io::Result<()> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; columns];
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(width(cell));
-        }
-    }
-    for row in rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            line.push_str(cell);
-            if i + 1 < row.len() {
-                line.push_str(&" ".repeat(widths[i] - width(cell) + 2));
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
-}
-
-fn operator_symbol(op: &str) -> &str {
-    match op {
-        ">=" => "≥",
-        "<=" => "≤",
-        "!=" => "≠",
-        other => other,
-    }
-}
-
-/// A value with its unit: `2 %`, `50,000 元/年`, `是`.
-pub fn value_text(v: f64, unit: &str) -> String {
-    if unit == "是/否" {
-        return (if v != 0.0 { "是" } else { "否" }).to_string();
-    }
-    if unit.is_empty() {
-        number(v)
-    } else if unit == "%" {
-        format!("{}%", number(v))
-    } else {
-        format!("{} {unit}", number(v))
-    }
-}
-
 /// A criterion's rule: `< 2%`, `≥ 50,000 元/年`, `= 是`, `> 全省`.
 pub fn rule_text(c: &Criterion) -> String {
-    let op = operator_symbol(&c.operator);
+    let op = c.operator.symbol();
     match (c.threshold, c.threshold_ref.as_deref()) {
-        (Some(t), _) => format!("{op} {}", value_text(t, &c.unit)),
+        (Some(t), _) => format!("{op} {}", value::exact(t, &c.unit)),
         (None, Some("province")) => format!("{op} 全省"),
         (None, Some(other)) => format!("{op} {other}"),
         (None, None) => op.to_string(),
@@ -213,11 +144,8 @@ pub fn report_markdown(out: &mut dyn Write, r: &Report) -> Result<()> {
 
 /// CSV for Excel: per criterion its status (达标/未达标/无数据) and value.
 pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
-    if bom {
-        out.write_all(UTF8_BOM)?;
-    }
     let (_, _, poor) = level_words(r.level);
-    let mut w = crate::output::csv::Writer::new(out);
+    let mut w = csv::Writer::with_bom(out, bom)?;
     let mut h = vec![
         "统计期".to_string(),
         "代码".to_string(),
@@ -305,11 +233,11 @@ pub fn explain_text(
         )?;
         let value = c
             .value
-            .map(|v| value_text(v, &c.unit))
+            .map(|v| value::exact(v, &c.unit))
             .unwrap_or_else(|| "—".to_string());
         let threshold = c
             .threshold
-            .map(|t| value_text(t, &c.unit))
+            .map(|t| value::exact(t, &c.unit))
             .unwrap_or_else(|| "—".to_string());
         let month = c
             .value_period
@@ -318,33 +246,17 @@ pub fn explain_text(
         writeln!(
             out,
             "    值 {value}    标准 {} {threshold}    统计期 {month}",
-            operator_symbol(&c.operator)
+            c.operator.symbol()
         )?;
         writeln!(out, "    来源：{}", c.source)?;
     }
     Ok(())
 }
 
-pub fn status_chinese(status: &str) -> &str {
-    match status {
-        "poor" => "未脱贫",
-        "exited" => "已脱贫",
-        "returned" => "返贫",
-        other => other,
-    }
-}
-
 fn standards_text(codes: &[&str]) -> String {
     codes
         .iter()
-        .map(|code| {
-            let name = HOUSEHOLD_STANDARDS
-                .iter()
-                .find(|(c, _)| c == code)
-                .map(|(_, n)| *n)
-                .unwrap_or("");
-            format!("{code} {name}")
-        })
+        .map(|code| format!("{code} {}", household::standard_name(code)))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -395,7 +307,7 @@ fn household_row(h: &super::HouseholdFinding) -> Vec<String> {
         h.household_id.clone(),
         h.village_code.clone(),
         h.id_masked.clone().unwrap_or_default(),
-        status_chinese(&h.status).to_string(),
+        h.status.chinese().to_string(),
         number(h.income_per_capita),
         (if h.suspected_wrong_exit { "是" } else { "" }).to_string(),
         (if h.monitoring { "是" } else { "" }).to_string(),
@@ -415,10 +327,7 @@ pub fn households(
             writeln!(out)?;
         }
         Format::Csv => {
-            if bom {
-                out.write_all(UTF8_BOM)?;
-            }
-            let mut w = crate::output::csv::Writer::new(out);
+            let mut w = csv::Writer::with_bom(out, bom)?;
             let mut h: Vec<&str> = vec!["统计期"];
             h.extend(HOUSEHOLD_HEADER);
             h.extend(["未填报项", "来源"]);
@@ -459,23 +368,4 @@ pub fn households(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chinese_takes_two_columns() {
-        assert_eq!(width("三家子村"), 8);
-        assert_eq!(width("V10"), 3);
-        assert_eq!(width("✓"), 1);
-    }
-
-    #[test]
-    fn values_read_naturally() {
-        assert_eq!(value_text(2.0, "%"), "2%");
-        assert_eq!(value_text(50000.0, "元/年"), "50,000 元/年");
-        assert_eq!(value_text(1.0, "是/否"), "是");
-    }
 }

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use tuopin::chart::{self, checks, Canvas, ChartFont};
+use tuopin::chart::{self, checks, Canvas, ChartFont, ChartKind};
 use tuopin::model::period::Period;
 
 use super::{Context, Outcome};
@@ -29,11 +29,11 @@ use super::{Context, Outcome};
 #[derive(Debug, Args)]
 pub struct ChartArgs {
     #[command(subcommand)]
-    kind: ChartKind,
+    kind: ChartCommand,
 }
 
 #[derive(Debug, Subcommand)]
-enum ChartKind {
+enum ChartCommand {
     /// 一个县及其贫困村逐月的贫困发生率，与退出阈值对照 (poverty incidence per month)
     Incidence(HouseholdsArgs),
     /// 一个县逐月的建档立卡户数，按未脱贫 / 返贫 / 已脱贫分色 (households per month)
@@ -135,7 +135,7 @@ struct HouseholdsArgs {
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
     let conn = tuopin::db::open(&ctx.db)?;
     let (output, file, png) = match &args.kind {
-        ChartKind::All(a) => {
+        ChartCommand::All(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
             let mut monthly = checks::Monthly::new(&conn, None)?;
@@ -154,18 +154,18 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outco
             }
             return Ok(Outcome::Ok);
         }
-        ChartKind::Incidence(a) => {
+        ChartCommand::Incidence(a) => {
             let canvas = a.output.canvas()?;
             let mut monthly = checks::Monthly::new(&conn, Some(&a.county))?;
             let data = checks::incidence(&mut monthly, &a.county, a.range.from, a.range.to)?;
             let png = chart::incidence::render(&data, &canvas)?;
             (
                 &a.output,
-                chart::file_name(&a.county, "incidence", data.to),
+                chart::file_name(&a.county, ChartKind::Incidence, data.to),
                 png,
             )
         }
-        ChartKind::Criteria(a) => {
+        ChartCommand::Criteria(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
             let mut monthly = checks::Monthly::new(&conn, Some(&a.county))?;
@@ -173,29 +173,24 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outco
             let png = chart::criteria::render(&data, &canvas)?;
             (
                 &a.output,
-                chart::file_name(&a.county, "criteria", period),
+                chart::file_name(&a.county, ChartKind::Criteria, period),
                 png,
             )
         }
-        ChartKind::Counties(a) => {
+        ChartCommand::Counties(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
             let mut monthly = checks::Monthly::new(&conn, None)?;
             let data = checks::counties(&mut monthly, period)?;
             let png = chart::counties::render(&data, &canvas)?;
-            let province =
-                tuopin::model::region::of_level(&conn, tuopin::model::region::Level::Province)?
-                    .into_iter()
-                    .next()
-                    .map(|r| r.code)
-                    .unwrap_or_else(|| "21".to_string());
+            let province = tuopin::model::region::province_code(&conn)?;
             (
                 &a.output,
-                chart::file_name(&province, "counties", period),
+                chart::file_name(&province, ChartKind::Counties, period),
                 png,
             )
         }
-        ChartKind::Indicator(a) => {
+        ChartCommand::Indicator(a) => {
             // Validate the cheap things before reading data or fonts.
             let canvas = a.output.canvas()?;
             let data =
@@ -204,14 +199,14 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outco
                 .map(|i| i.code)
                 .unwrap_or_else(|| a.indicator.clone());
             let png = chart::indicator::render(&data, &canvas)?;
-            let file = chart::file_name(&a.region, &format!("indicator-{code}"), data.to);
+            let file = chart::indicator_file_name(&a.region, &code, data.to);
             (&a.output, file, png)
         }
-        ChartKind::Households(a) => {
+        ChartCommand::Households(a) => {
             let canvas = a.output.canvas()?;
             let data = chart::load::households(&conn, &a.county, a.range.from, a.range.to)?;
             let png = chart::households::render(&data, &canvas)?;
-            let file = chart::file_name(&a.county, "households", data.to);
+            let file = chart::file_name(&a.county, ChartKind::Households, data.to);
             (&a.output, file, png)
         }
     };

@@ -12,6 +12,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use tuopin::check::render::rule_text;
+use tuopin::model::criteria::CriterionLevel;
 
 use super::{Context, Outcome};
 
@@ -82,16 +83,15 @@ fn list(conn: &rusqlite::Connection, out: &mut dyn Write, json: bool) -> Result<
         writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
         return Ok(Outcome::Ok);
     }
-    let mut level = "";
+    let mut level = None;
     for c in &all {
-        if c.level != level {
-            level = &c.level;
-            let title = if level == "village" {
-                "贫困村退出标准"
-            } else {
-                "贫困县退出标准"
+        if level != Some(c.level) {
+            level = Some(c.level);
+            let title = match c.level {
+                CriterionLevel::Village => "贫困村退出标准",
+                CriterionLevel::County => "贫困县退出标准",
             };
-            writeln!(out, "{title} ({level})")?;
+            writeln!(out, "{title} ({})", c.level.code())?;
         }
         let note = c
             .note

@@ -20,7 +20,8 @@ use tuopin::demo::job::{self, Event, Group, Stage};
 use tuopin::demo::{self, Options};
 use tuopin::import::summary;
 use tuopin::model::period::Period;
-use tuopin::output::number::{number, pad};
+use tuopin::output::number::number;
+use tuopin::output::table::pad;
 
 use super::{Context, Outcome};
 

@@ -10,7 +10,7 @@ use anyhow::Result;
 use clap::Args;
 
 use tuopin::model::indicator::Qualifier;
-use tuopin::output::number;
+use tuopin::output::value;
 
 use super::{Context, Outcome};
 
@@ -38,19 +38,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &FactsArgs) -> Result<Outco
         writeln!(out, "没有快报事实 (no facts)")?;
     }
     for f in &facts {
-        let high = f.value_high.map(number::number).unwrap_or_default();
-        let qualifier = Qualifier::parse(&f.qualifier, f.value_high).unwrap_or(Qualifier::Exact);
-        let value = match f.unit.as_str() {
-            "是/否" => (if f.value != 0.0 { "是" } else { "否" }).to_string(),
-            "年" => format!("{}", f.value),
-            _ => number::number(f.value),
-        };
-        let unit = if f.unit == "是/否" {
-            ""
-        } else {
-            f.unit.as_str()
-        };
-        let shown = qualifier.show(&value, &high);
+        let qualifier = Qualifier::stored(&f.qualifier, f.value_high);
+        let shown = value::as_stated(f.value, qualifier, &f.unit);
+        let unit = value::unit_after(&f.unit);
         writeln!(
             out,
             "{}（{}） {} {} {}  统计期 {}  第{}期（总第{}期，{}）",

@@ -11,7 +11,8 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 
-use tuopin::output::number::{number, pad, pad_left};
+use tuopin::output::number::number;
+use tuopin::output::table::{pad, pad_left};
 
 use super::{Context, Outcome};
 

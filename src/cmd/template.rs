@@ -52,7 +52,8 @@ pub fn run(_ctx: &Context, out: &mut dyn Write, args: &TemplateArgs) -> Result<O
         .iter()
         .map(|c| if args.english { c.en } else { c.zh })
         .collect();
-    let bom = if args.bom { "\u{feff}" } else { "" };
-    writeln!(out, "{bom}{}", names.join(","))?;
+    let mut w = tuopin::output::csv::Writer::with_bom(out, args.bom)?;
+    w.row(&names)?;
+    w.flush()?;
     Ok(Outcome::Ok)
 }

@@ -6,8 +6,9 @@ use rusqlite::Connection;
 use crate::db;
 use crate::model::bulletin::{self, Bulletin};
 
+/// The counts `tuopin status` shows (its JSON contract).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Status {
+pub struct Contents {
     pub schema_version: i64,
     /// (level code, Chinese name, count), province first.
     pub regions: Vec<(String, String, i64)>,
@@ -38,19 +39,19 @@ fn count(conn: &Connection, sql: &str) -> Result<i64> {
 
 /// What the database holds, read in one transaction: counts taken while another process imports
 /// all describe the same moment (before or after that import, never half of it).
-pub fn status(conn: &Connection) -> Result<Status> {
+pub fn status(conn: &Connection) -> Result<Contents> {
     let tx = conn.unchecked_transaction()?;
     let s = read(&tx)?;
     tx.finish()?;
     Ok(s)
 }
 
-fn read(conn: &Connection) -> Result<Status> {
+fn read(conn: &Connection) -> Result<Contents> {
     let mut stmt = conn.prepare(REGIONS_BY_LEVEL)?;
     let regions = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Status {
+    Ok(Contents {
         schema_version: db::user_version(conn)?,
         regions,
         provisional_codes: count(conn, "SELECT count(*) FROM region WHERE code_official = 0")?,

@@ -191,7 +191,7 @@ fn write_csv(path: &Path, rows: &[Vec<String>], encoding: Encoding) -> Result<()
             }
             gbk.into_owned()
         }
-        Encoding::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), &bytes].concat(),
+        Encoding::Utf8Bom => [crate::output::csv::UTF8_BOM.as_bytes(), &bytes].concat(),
         Encoding::Utf8 => bytes,
     };
     std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use crate::import::problem::LineError;
 use crate::model::period::Period;
-use crate::output::number::{number, pad, pad_left};
+use crate::output::number::number;
+use crate::output::table::{pad, pad_left};
 
 /// What importing one file did (or, with --dry-run, would do).
 #[derive(Debug, Clone, Default)]

@@ -3,14 +3,16 @@
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::model::region::Level;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Criterion {
     pub no: String,
-    pub level: String,
+    pub level: CriterionLevel,
     pub seq: i64,
     pub name: String,
     pub indicator_code: String,
-    pub operator: String,
+    pub operator: Operator,
     pub threshold: Option<f64>,
     /// Compare with another region's value of the same indicator instead ("province").
     pub threshold_ref: Option<String>,
@@ -18,8 +20,120 @@ pub struct Criterion {
     pub note: Option<String>,
 }
 
-/// The comparison operators a criterion may use.
-pub const OPERATORS: [&str; 6] = ["<", "<=", ">", ">=", "=", "!="];
+/// Which regions a criterion is for: 贫困村退出 or 贫困县摘帽.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionLevel {
+    Village,
+    County,
+}
+
+impl CriterionLevel {
+    pub const ALL: [CriterionLevel; 2] = [CriterionLevel::Village, CriterionLevel::County];
+
+    /// The code stored in the database and written to JSON (the region level's code).
+    pub fn code(self) -> &'static str {
+        self.region_level().code()
+    }
+
+    /// 村 or 县.
+    pub fn chinese(self) -> &'static str {
+        self.region_level().chinese()
+    }
+
+    pub fn from_code(code: &str) -> Option<CriterionLevel> {
+        CriterionLevel::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The level of the regions checked against it.
+    pub fn region_level(self) -> Level {
+        match self {
+            CriterionLevel::Village => Level::Village,
+            CriterionLevel::County => Level::County,
+        }
+    }
+}
+
+crate::model::stored_as_code!(CriterionLevel, "标准级别");
+
+/// How a criterion compares the value with the threshold. Serialised as its code (`<`, `>=`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Operator {
+    #[serde(rename = "<")]
+    Less,
+    #[serde(rename = "<=")]
+    LessOrEqual,
+    #[serde(rename = ">")]
+    Greater,
+    #[serde(rename = ">=")]
+    GreaterOrEqual,
+    #[serde(rename = "=")]
+    Equal,
+    #[serde(rename = "!=")]
+    NotEqual,
+}
+
+impl Operator {
+    /// The comparison operators a criterion may use, in the order data/criteria.csv documents them.
+    pub const ALL: [Operator; 6] = [
+        Operator::Less,
+        Operator::LessOrEqual,
+        Operator::Greater,
+        Operator::GreaterOrEqual,
+        Operator::Equal,
+        Operator::NotEqual,
+    ];
+
+    /// The code stored in the database, written in data/criteria.csv and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Operator::Less => "<",
+            Operator::LessOrEqual => "<=",
+            Operator::Greater => ">",
+            Operator::GreaterOrEqual => ">=",
+            Operator::Equal => "=",
+            Operator::NotEqual => "!=",
+        }
+    }
+
+    /// The symbol tables and reports print: `<`, `≤`, `≥`, `≠`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Operator::LessOrEqual => "≤",
+            Operator::GreaterOrEqual => "≥",
+            Operator::NotEqual => "≠",
+            other => other.code(),
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Operator::Less => "低于",
+            Operator::LessOrEqual => "不高于",
+            Operator::Greater => "高于",
+            Operator::GreaterOrEqual => "不低于",
+            Operator::Equal => "等于",
+            Operator::NotEqual => "不等于",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Operator> {
+        Operator::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    /// An operator as data/criteria.csv writes it, or the error naming the valid ones.
+    pub fn parse(code: &str) -> Result<Operator> {
+        match Operator::from_code(code) {
+            Some(op) => Ok(op),
+            None => {
+                let all: Vec<&str> = Operator::ALL.iter().map(|o| o.code()).collect();
+                bail!("运算符 {code:?} 无效；应为 {}", all.join(" "))
+            }
+        }
+    }
+}
+
+crate::model::stored_as_code!(Operator, "运算符");
 
 const SELECT_CRITERIA: &str =
     "SELECT no, level, seq, name, indicator_code, operator, threshold, threshold_ref, unit, note
@@ -54,9 +168,6 @@ const INSERT_CRITERION: &str = "INSERT INTO criterion
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 pub fn insert(conn: &Connection, c: &Criterion) -> Result<()> {
-    if !OPERATORS.contains(&c.operator.as_str()) {
-        bail!("运算符 {:?} 无效；应为 {}", c.operator, OPERATORS.join(" "));
-    }
     conn.execute(
         INSERT_CRITERION,
         params![
@@ -130,4 +241,40 @@ pub fn set_threshold(
     let after = get(&tx, &before.no)?;
     tx.commit()?;
     Ok((before, after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_read_and_print_as_before() {
+        let codes: Vec<&str> = Operator::ALL.iter().map(|o| o.code()).collect();
+        assert_eq!(codes, ["<", "<=", ">", ">=", "=", "!="]);
+        let symbols: Vec<&str> = Operator::ALL.iter().map(|o| o.symbol()).collect();
+        assert_eq!(symbols, ["<", "≤", ">", "≥", "=", "≠"]);
+        assert_eq!(Operator::parse(">=").unwrap(), Operator::GreaterOrEqual);
+        assert_eq!(
+            Operator::parse("=>").unwrap_err().to_string(),
+            "运算符 \"=>\" 无效；应为 < <= > >= = !="
+        );
+        assert_eq!(
+            serde_json::to_value(Operator::NotEqual).unwrap(),
+            serde_json::json!("!=")
+        );
+    }
+
+    #[test]
+    fn levels_are_stored_as_region_level_codes() {
+        assert_eq!(
+            CriterionLevel::from_code("village"),
+            Some(CriterionLevel::Village)
+        );
+        assert_eq!(CriterionLevel::from_code("township"), None);
+        assert_eq!(CriterionLevel::County.code(), "county");
+        assert_eq!(
+            serde_json::to_value(CriterionLevel::County).unwrap(),
+            serde_json::json!("county")
+        );
+    }
 }

@@ -198,15 +198,10 @@ impl Qualifier {
         })
     }
 
-    /// The figure as the source states it: ≥200, 约800, 1–3.
-    pub fn show(self, value: &str, high: &str) -> String {
-        match self {
-            Qualifier::Exact => value.to_string(),
-            Qualifier::AtLeast => format!("{value} 以上"),
-            Qualifier::About => format!("约 {value}"),
-            Qualifier::AtMost => format!("不超过 {value}"),
-            Qualifier::Range(_) => format!("{value}–{high}"),
-        }
+    /// Read the qualifier columns of a stored value. schema.sql allows only the five codes and a
+    /// high end exactly for `range`; anything else reads as exact.
+    pub fn stored(code: &str, high: Option<f64>) -> Qualifier {
+        Qualifier::parse(code, high).unwrap_or(Qualifier::Exact)
     }
 }
 

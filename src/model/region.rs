@@ -138,6 +138,21 @@ pub fn of_level(conn: &Connection, level: Level) -> Result<Vec<Region>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The province code used when the region table has no province row yet: 21, 辽宁省.
+pub const DEFAULT_PROVINCE: &str = "21";
+
+const PROVINCE: &str = "SELECT code FROM region WHERE level = 'province' ORDER BY code LIMIT 1";
+
+/// The province's code (the first province row; a database holds one province), else
+/// [`DEFAULT_PROVINCE`]. Names the province-wide charts.
+pub fn province_code(conn: &Connection) -> Result<String> {
+    let mut stmt = conn.prepare_cached(PROVINCE)?;
+    Ok(stmt
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| DEFAULT_PROVINCE.to_string()))
+}
+
 /// The county a township or village belongs to (a county is its own county).
 pub fn county_of(conn: &Connection, code: &str) -> Result<Option<String>> {
     let mut stmt = conn.prepare_cached("SELECT county_code FROM region_county WHERE code = ?1")?;
@@ -181,5 +196,19 @@ mod tests {
         assert_eq!(" Township ".parse::<Level>(), Ok(Level::Township));
         assert_eq!("区".parse::<Level>(), Ok(Level::County));
         assert!("组".parse::<Level>().is_err());
+    }
+
+    #[test]
+    fn the_province_code_falls_back_to_liaoning() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(include_str!("../../schema.sql"))
+            .unwrap();
+        assert_eq!(province_code(&conn).unwrap(), "21");
+        conn.execute_batch(
+            "INSERT INTO region (code, name, level) VALUES ('22', '吉林省', 'province');
+             INSERT INTO region (code, name, level, parent_code) VALUES ('2201', '长春市', 'city', '22');",
+        )
+        .unwrap();
+        assert_eq!(province_code(&conn).unwrap(), "22");
     }
 }

@@ -68,9 +68,11 @@ impl<W: Write> Writer<W> {
         }
     }
 
-    /// A writer for files meant to be opened in Excel: writes the UTF-8 BOM first.
-    pub fn for_excel(mut out: W) -> std::io::Result<Writer<W>> {
-        out.write_all(UTF8_BOM.as_bytes())?;
+    /// A writer for files meant to be opened in Excel: writes the UTF-8 BOM first when `bom`.
+    pub fn with_bom(mut out: W, bom: bool) -> std::io::Result<Writer<W>> {
+        if bom {
+            out.write_all(UTF8_BOM.as_bytes())?;
+        }
         Ok(Writer::new(out))
     }
 
@@ -152,8 +154,11 @@ mod tests {
         w.row(["a,\"b\"\nc", "@x"]).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
         assert_eq!(text, "名称,值\n'=1+1,-1.5\n\"a,\"\"b\"\"\nc\",'@x\n");
-        let mut excel = Writer::for_excel(Vec::new()).unwrap();
+        let mut excel = Writer::with_bom(Vec::new(), true).unwrap();
         excel.row(["x"]).unwrap();
-        assert!(excel.into_inner().unwrap().starts_with(UTF8_BOM.as_bytes()));
+        assert_eq!(excel.into_inner().unwrap(), b"\xEF\xBB\xBFx\n");
+        let mut plain = Writer::with_bom(Vec::new(), false).unwrap();
+        plain.row(["x"]).unwrap();
+        assert_eq!(plain.into_inner().unwrap(), b"x\n");
     }
 }

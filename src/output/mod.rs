@@ -1,6 +1,11 @@
-//! Output primitives shared by every command: number formatting, spreadsheet-safe CSV, and the
-//! rules for personal data on screen.
+//! Output primitives shared by every command: number formatting, figures with their unit and
+//! qualifier, terminal tables, spreadsheet-safe CSV, and the rules for personal data on screen.
+//!
+//! This layer depends only on `model` (and crates): `check`, `import`, `chart` and `report` build on
+//! it, never the other way round.
 
 pub mod csv;
 pub mod number;
 pub mod privacy;
+pub mod table;
+pub mod value;

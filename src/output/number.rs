@@ -33,26 +33,3 @@ mod tests {
         assert_eq!(super::number(0.0), "0");
     }
 }
-
-/// Pad `s` with spaces to `width` terminal columns (CJK characters take two), left-aligned.
-pub fn pad(s: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
-
-/// Pad on the left, for numbers.
-pub fn pad_left(s: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{}{s}", " ".repeat(width.saturating_sub(w)))
-}
-
-#[cfg(test)]
-mod pad_tests {
-    #[test]
-    fn pads_by_terminal_width() {
-        assert_eq!(super::pad("村", 4), "村  ");
-        assert_eq!(super::pad("ab", 4), "ab  ");
-        assert_eq!(super::pad_left("1,328", 7), "  1,328");
-        assert_eq!(super::pad("三家子村三家子村", 4), "三家子村三家子村");
-    }
-}

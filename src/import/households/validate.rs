@@ -9,36 +9,11 @@ use crate::import::contract::households::{
 use crate::import::header::Header;
 use crate::import::reader::{check_scope, row_period, Options, Problems, RegionIndex};
 use crate::model::cell::{normalize_width, parse_bool, parse_integer, parse_number};
+use crate::model::household::{HouseholdStatus, CATEGORIES, CAUSES};
 use crate::model::idcard::{hash_id_number, mask_id_number, valid_id_number};
 use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::privacy::contains_id_number;
-
-pub const CATEGORIES: [&str; 3] = ["一般贫困户", "低保贫困户", "特困供养贫困户"];
-pub const CAUSES: [&str; 12] = [
-    "因病",
-    "因残",
-    "因学",
-    "因灾",
-    "缺土地",
-    "缺水",
-    "缺技术",
-    "缺劳力",
-    "缺资金",
-    "交通条件落后",
-    "自身发展动力不足",
-    "其他",
-];
-
-/// 未脱贫 / 已脱贫 / 返贫 (or the English aliases) → the stored code.
-pub fn parse_status(raw: &str) -> Option<&'static str> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "未脱贫" | "poor" => Some("poor"),
-        "已脱贫" | "exited" => Some("exited"),
-        "返贫" | "returned" => Some("returned"),
-        _ => None,
-    }
-}
 
 /// The five yes/no household standards, in the order of `HouseholdRow::flags`.
 const FLAGS: [usize; 5] = [
@@ -72,7 +47,7 @@ pub(crate) struct HouseholdRow<'a> {
     pub size: i64,
     pub category: Option<&'a str>,
     pub cause: Option<&'a str>,
-    pub status: &'static str,
+    pub status: HouseholdStatus,
     pub exit_year: Option<i64>,
     pub income: f64,
     /// 不愁吃穿, 义务教育保障, 基本医疗保障, 住房安全, 饮水安全; None when not reported.
@@ -197,7 +172,7 @@ pub(crate) fn validate_row<'a>(
         }
     }
     let status_raw = header.cell(record, STATUS);
-    let status = parse_status(status_raw);
+    let status = HouseholdStatus::parse(status_raw);
     if status.is_none() {
         if status_raw.is_empty() {
             problems.add(line, Some(name(STATUS)), "必填项为空");
@@ -211,7 +186,7 @@ pub(crate) fn validate_row<'a>(
     }
     let exit_raw = header.cell(record, EXIT_YEAR);
     let exit_year = if exit_raw.is_empty() {
-        if status == Some("exited") {
+        if status == Some(HouseholdStatus::Exited) {
             problems.add(
                 line,
                 Some(name(EXIT_YEAR)),
@@ -397,13 +372,6 @@ mod tests {
     }
 
     #[test]
-    fn statuses_in_both_languages() {
-        assert_eq!(parse_status("已脱贫"), Some("exited"));
-        assert_eq!(parse_status(" Returned "), Some("returned"));
-        assert_eq!(parse_status("脱贫"), None);
-    }
-
-    #[test]
     fn a_valid_row_is_parsed_as_excel_writes_it() {
         let row = record(&format!(
             "2019年3月,H001,210922-T01-V01,张三,{},３,一般贫困户,因病,已脱贫,2018年,\"1,328.0\",是,有,否,,Y",
@@ -428,7 +396,10 @@ mod tests {
             (row.category, row.cause),
             (Some("一般贫困户"), Some("因病"))
         );
-        assert_eq!((row.status, row.exit_year), ("exited", Some(2018)));
+        assert_eq!(
+            (row.status, row.exit_year),
+            (HouseholdStatus::Exited, Some(2018))
+        );
         assert_eq!(row.income, 1328.0);
         assert_eq!(
             row.flags,

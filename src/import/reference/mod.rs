@@ -16,7 +16,7 @@ use crate::import::problem::LineError;
 use crate::import::reference::table::Table;
 use crate::model::bulletin::{self, Bulletin};
 use crate::model::cell::{parse_bool, parse_integer, parse_number};
-use crate::model::criteria::{self, Criterion};
+use crate::model::criteria::{self, Criterion, CriterionLevel, Operator};
 use crate::model::indicator::{self, NewValue, Qualifier, Source, ValueType};
 use crate::model::period::Period;
 use crate::model::region::{self, Level, Region, RegionSource};
@@ -422,9 +422,9 @@ impl Loader<'_> {
                 return Err(row.err("no", format!("标准编号 {no} 重复")));
             }
             let level = row.required("level")?;
-            if level != "village" && level != "county" {
+            let Some(level) = CriterionLevel::from_code(level) else {
                 return Err(row.err("level", format!("级别 {level:?} 应为 village 或 county")));
-            }
+            };
             let code = row.required("indicator")?;
             if indicator::find(self.conn, code)?.is_none() {
                 return Err(row.err("indicator", format!("指标 {code:?} 不在指标目录中")));
@@ -434,17 +434,22 @@ impl Loader<'_> {
             if threshold.is_some() == threshold_ref.is_some() {
                 return Err(row.err("threshold", "threshold 与 threshold_ref 须且只须填写一项"));
             }
+            let (seq, name) = (row.integer("seq")?, row.required("name")?);
+            let operator = row.required("operator")?;
+            let (unit, note) = (row.required("unit")?, row.optional("note")?);
+            // Read after the other columns, so that a row with several faults reports the same one.
+            let operator = row.context(Operator::parse(operator))?;
             let c = Criterion {
                 no: no.to_string(),
-                level: level.to_string(),
-                seq: row.integer("seq")?,
-                name: row.required("name")?.to_string(),
+                level,
+                seq,
+                name: name.to_string(),
                 indicator_code: code.to_string(),
-                operator: row.required("operator")?.to_string(),
+                operator,
                 threshold,
                 threshold_ref,
-                unit: row.required("unit")?.to_string(),
-                note: row.optional("note")?.map(str::to_string),
+                unit: unit.to_string(),
+                note: note.map(str::to_string),
             };
             row.context(criteria::insert(self.conn, &c))?;
             self.loaded.criteria += 1;
