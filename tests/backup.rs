@@ -98,7 +98,7 @@ fn backup_is_a_private_standalone_checked_copy() {
     assert_eq!(scalar::<String>(&conn, "PRAGMA journal_mode", []), "delete");
     assert_eq!(
         scalar::<i64>(&conn, "PRAGMA application_id", []),
-        tuopin::db::APPLICATION_ID
+        tuopin::db::migrate::APPLICATION_ID
     );
     drop(conn);
     assert!(files_named(&s, ".tmp-").is_empty(), "temporary file left");
@@ -139,7 +139,11 @@ fn restore_refuses_what_is_not_a_sound_tuopin_database_of_a_known_schema() {
     s.tuopin(&["backup"]).arg(&newer).assert().success();
     rusqlite::Connection::open(&newer)
         .unwrap()
-        .pragma_update(None, "user_version", tuopin::db::SCHEMA_VERSION + 1)
+        .pragma_update(
+            None,
+            "user_version",
+            tuopin::db::migrate::SCHEMA_VERSION + 1,
+        )
         .unwrap();
     let corrupt = s.path("corrupt.db");
     s.tuopin(&["backup"]).arg(&corrupt).assert().success();

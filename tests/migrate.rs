@@ -1,7 +1,7 @@
 //! Schema migrations: a database made by schema version 1 (built here from the v1 schema text, with
 //! data in it) is upgraded in place, each migration in a transaction, after a copy has been taken
-//! beside it. The mechanism is tested with a test-only migration 2 through `db::migrate_with`; the
-//! binary's own list (`db::MIGRATIONS`) is tested on the same fixture.
+//! beside it. The mechanism is tested with a test-only migration 2 through `db::migrate::migrate_with`; the
+//! binary's own list (`db::migrate::MIGRATIONS`) is tested on the same fixture.
 
 mod common;
 
@@ -30,7 +30,7 @@ fn v1_fixture(dir: &Path) -> PathBuf {
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     assert_eq!(
-        db::migrate_with(&conn, &[V1]).unwrap(),
+        db::migrate::migrate_with(&conn, &[V1]).unwrap(),
         None,
         "no copy of a new database"
     );
@@ -51,7 +51,7 @@ fn v1_fixture(dir: &Path) -> PathBuf {
          INSERT INTO meta (key, value) VALUES ('id_salt', lower(hex(randomblob(32))));",
     )
     .unwrap();
-    assert_eq!(db::user_version(&conn).unwrap(), 1);
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 1);
     drop(conn);
     path
 }
@@ -111,19 +111,21 @@ fn upgrade_keeps_the_data_and_a_copy_of_version_1() {
     let conn = Connection::open(&path).unwrap();
     let before = v1_data(&conn);
 
-    let copy = db::migrate_with(&conn, &[V1, V2]).unwrap().expect("a copy");
+    let copy = db::migrate::migrate_with(&conn, &[V1, V2])
+        .unwrap()
+        .expect("a copy");
     assert_eq!(copy, dir.path().join("v1.db.v1.bak"));
-    assert_eq!(db::user_version(&conn).unwrap(), 2);
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 2);
     assert_eq!(v1_data(&conn), before, "data changed by the upgrade");
     assert_eq!(scalar::<i64>(&conn, "SELECT x FROM test_added", []), 2);
     assert_eq!(
         scalar::<i64>(&conn, "PRAGMA application_id", []),
-        db::APPLICATION_ID
+        db::migrate::APPLICATION_ID
     );
 
     // The copy is the database as it was: version 1, same rows, private, standalone.
     let old = Connection::open(&copy).unwrap();
-    assert_eq!(db::user_version(&old).unwrap(), 1);
+    assert_eq!(db::pragma::user_version(&old).unwrap(), 1);
     assert_eq!(v1_data(&old), before);
     assert_eq!(scalar::<String>(&old, "PRAGMA journal_mode", []), "delete");
     assert_eq!(scalar::<String>(&old, "PRAGMA integrity_check", []), "ok");
@@ -133,7 +135,7 @@ fn upgrade_keeps_the_data_and_a_copy_of_version_1() {
     );
 
     // Already current: nothing to do, no second copy.
-    assert_eq!(db::migrate_with(&conn, &[V1, V2]).unwrap(), None);
+    assert_eq!(db::migrate::migrate_with(&conn, &[V1, V2]).unwrap(), None);
     assert_eq!(baks(dir.path()), vec![copy]);
 }
 
@@ -143,10 +145,10 @@ fn a_failing_migration_leaves_version_1_untouched() {
     let path = v1_fixture(dir.path());
     let conn = Connection::open(&path).unwrap();
     let before = v1_data(&conn);
-    let err = db::migrate_with(&conn, &[V1, V2_BROKEN]).unwrap_err();
+    let err = db::migrate::migrate_with(&conn, &[V1, V2_BROKEN]).unwrap_err();
     let msg = format!("{err:#}");
     assert!(msg.contains("迁移到版本 2 失败，数据库仍为版本 1"), "{msg}");
-    assert_eq!(db::user_version(&conn).unwrap(), 1);
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 1);
     assert_eq!(
         scalar::<i64>(
             &conn,
@@ -159,8 +161,8 @@ fn a_failing_migration_leaves_version_1_untouched() {
     assert_eq!(v1_data(&conn), before);
     // The connection is usable afterwards (no transaction left open), and a fixed migration runs.
     assert!(conn.is_autocommit());
-    db::migrate_with(&conn, &[V1, V2]).unwrap();
-    assert_eq!(db::user_version(&conn).unwrap(), 2);
+    db::migrate::migrate_with(&conn, &[V1, V2]).unwrap();
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 2);
 }
 
 #[test]
@@ -170,7 +172,9 @@ fn an_existing_copy_is_never_overwritten() {
     let taken = dir.path().join("v1.db.v1.bak");
     std::fs::write(&taken, "an older copy").unwrap();
     let conn = Connection::open(&path).unwrap();
-    let copy = db::migrate_with(&conn, &[V1, V2]).unwrap().unwrap();
+    let copy = db::migrate::migrate_with(&conn, &[V1, V2])
+        .unwrap()
+        .unwrap();
     assert_eq!(copy, dir.path().join("v1.db.v1.bak-2"));
     assert_eq!(std::fs::read(&taken).unwrap(), b"an older copy");
 }
@@ -188,7 +192,7 @@ fn two_processes_opening_an_old_database_migrate_it_once() {
                 conn.busy_timeout(std::time::Duration::from_secs(30))
                     .unwrap();
                 barrier.wait();
-                db::migrate_with(&conn, &[V1, V2]).map_err(|e| format!("{e:#}"))
+                db::migrate::migrate_with(&conn, &[V1, V2]).map_err(|e| format!("{e:#}"))
             })
         })
         .collect();
@@ -216,7 +220,7 @@ fn a_database_newer_than_the_migrations_is_refused() {
     let path = v1_fixture(dir.path());
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", 3).unwrap();
-    let err = db::migrate_with(&conn, &[V1, V2]).unwrap_err();
+    let err = db::migrate::migrate_with(&conn, &[V1, V2]).unwrap_err();
     assert!(format!("{err}").contains("高于本程序支持的版本 2"), "{err}");
     drop(conn);
     // The binary refuses it too, and does not touch it.
@@ -248,10 +252,13 @@ fn the_binary_opens_a_version_1_database_and_upgrades_it_to_its_own_version() {
         .assert()
         .success();
     let conn = Connection::open(&path).unwrap();
-    assert_eq!(db::user_version(&conn).unwrap(), db::SCHEMA_VERSION);
+    assert_eq!(
+        db::pragma::user_version(&conn).unwrap(),
+        db::migrate::SCHEMA_VERSION
+    );
     assert_eq!(v1_data(&conn), before);
     // A copy is kept exactly when there was something to upgrade.
-    let expected: Vec<PathBuf> = if db::SCHEMA_VERSION > 1 {
+    let expected: Vec<PathBuf> = if db::migrate::SCHEMA_VERSION > 1 {
         vec![dir.path().join("v1.db.v1.bak")]
     } else {
         Vec::new()

@@ -111,12 +111,7 @@ pub fn run(out: &mut dyn Write, args: &DemoArgs) -> Result<Outcome> {
 
 /// The files of a previous demo run that a new one replaces; nothing else in the folder is touched.
 fn clear_previous(dir: &Path) -> Result<()> {
-    for name in ["tuopin.db", "tuopin.db-wal", "tuopin.db-shm"] {
-        let p = dir.join(name);
-        if p.exists() {
-            std::fs::remove_file(&p).with_context(|| format!("无法删除 {}", p.display()))?;
-        }
-    }
+    tuopin::db::files::remove_with_companions(&dir.join("tuopin.db"))?;
     let data = dir.join("data");
     if data.exists() {
         std::fs::remove_dir_all(&data).with_context(|| format!("无法删除 {}", data.display()))?;
