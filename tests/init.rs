@@ -16,7 +16,10 @@ fn init_creates_a_sound_database_with_the_reference_data() {
     assert_eq!(scalar::<String>(&conn, "PRAGMA integrity_check", []), "ok");
     let fk_problems: i64 = scalar(&conn, "SELECT count(*) FROM pragma_foreign_key_check", []);
     assert_eq!(fk_problems, 0);
-    assert_eq!(scalar::<i64>(&conn, "PRAGMA user_version", []), 1);
+    assert_eq!(
+        scalar::<i64>(&conn, "PRAGMA user_version", []),
+        tuopin::db::migrate::SCHEMA_VERSION
+    );
     assert_eq!(scalar::<String>(&conn, "PRAGMA journal_mode", []), "wal");
 
     let count = |sql: &str| scalar::<i64>(&conn, sql, []) as usize;
@@ -470,7 +473,8 @@ fn status_reports_what_the_database_holds() {
     s.init();
     let out = s.tuopin(&["status"]).output().unwrap();
     let text = stdout(&out);
-    assert!(text.contains("结构版本 1"), "{text}");
+    let version = format!("结构版本 {}", tuopin::db::migrate::SCHEMA_VERSION);
+    assert!(text.contains(&version), "{text}");
     assert!(text.contains("县 9"), "{text}");
     assert!(text.contains("村 8"), "{text}");
     assert!(text.contains("快报 58 条"), "{text}");

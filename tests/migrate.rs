@@ -1,7 +1,8 @@
 //! Schema migrations: a database made by schema version 1 (built here from the v1 schema text, with
 //! data in it) is upgraded in place, each migration in a transaction, after a copy has been taken
-//! beside it. The mechanism is tested with a test-only migration 2 through `db::migrate::migrate_with`; the
-//! binary's own list (`db::migrate::MIGRATIONS`) is tested on the same fixture.
+//! beside it. The mechanism is tested with a test-only migration 2 through
+//! `db::migrate::migrate_with`; the binary's own list (`db::migrate::MIGRATIONS`: migration 2 drops
+//! `household_snapshot.identified_year`) is tested on the same fixture.
 
 mod common;
 
@@ -56,6 +57,19 @@ fn v1_fixture(dir: &Path) -> PathBuf {
     path
 }
 
+/// The columns of `table` in a database built by `migrations`.
+fn columns(migrations: &[&str], table: &str) -> Vec<String> {
+    let m = Connection::open_in_memory().unwrap();
+    m.execute_batch(&migrations.join("\n")).unwrap();
+    let mut st = m.prepare("SELECT name FROM pragma_table_info(?1)").unwrap();
+    let v = st
+        .query_map([table], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    v
+}
+
 /// The rows of the version-1 tables, for "nothing lost" checks.
 fn v1_data(conn: &Connection) -> String {
     let mut out = String::new();
@@ -67,15 +81,12 @@ fn v1_data(conn: &Connection) -> String {
         "indicator_value",
         "meta",
     ] {
-        // Only the v1 columns: migration 2 may add some.
-        let cols: Vec<String> = Connection::open_in_memory()
-            .and_then(|m| {
-                m.execute_batch(V1)?;
-                let mut st = m.prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))?;
-                let v = st.query_map([], |r| r.get(0))?.collect();
-                v
-            })
-            .unwrap();
+        // The v1 columns that every later version keeps: migrations may add and drop some.
+        let latest = columns(db::migrate::MIGRATIONS, t);
+        let cols: Vec<String> = columns(&[V1], t)
+            .into_iter()
+            .filter(|c| latest.contains(c))
+            .collect();
         let mut stmt = conn
             .prepare(&format!(
                 "SELECT {} FROM {t} ORDER BY 1, 2",
@@ -271,4 +282,77 @@ fn init_takes_no_copy() {
     let s = Scratch::new();
     s.init();
     assert!(baks(s.dir.path()).is_empty());
+}
+
+#[test]
+fn migration_2_drops_identified_year_and_history_still_records_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    let before = v1_data(&conn);
+    let has_column = |conn: &Connection| {
+        scalar::<i64>(
+            conn,
+            "SELECT count(*) FROM pragma_table_info('household_snapshot') WHERE name = 'identified_year'",
+            [],
+        )
+    };
+    assert_eq!(has_column(&conn), 1);
+
+    let copy = db::migrate::migrate_with(&conn, &db::migrate::MIGRATIONS[..2])
+        .unwrap()
+        .expect("a copy");
+    assert_eq!(copy, dir.path().join("v1.db.v1.bak"));
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 2);
+    assert_eq!(has_column(&conn), 0);
+    assert_eq!(v1_data(&conn), before, "data changed by migration 2");
+    assert_eq!(
+        scalar::<i64>(&conn, "SELECT count(*) FROM pragma_foreign_key_check", []),
+        0
+    );
+    let table_sql: String = scalar(
+        &conn,
+        "SELECT sql FROM sqlite_schema WHERE name = 'household_snapshot'",
+        [],
+    );
+    assert!(table_sql.ends_with("WITHOUT ROWID"), "{table_sql}");
+    // The copy is version 1, column and all.
+    let old = Connection::open(&copy).unwrap();
+    assert_eq!(db::pragma::user_version(&old).unwrap(), 1);
+    assert_eq!(has_column(&old), 1);
+    assert_eq!(v1_data(&old), before);
+
+    // The recreated history triggers still copy the whole row.
+    conn.execute(
+        "UPDATE household_snapshot SET status = 'returned', exit_year = NULL WHERE household_id = 'H1'",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "DELETE FROM household_snapshot WHERE household_id = 'H1'",
+        [],
+    )
+    .unwrap();
+    let old_rows: Vec<(String, String)> = conn
+        .prepare("SELECT action, old_row FROM history WHERE table_name = 'household_snapshot' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(old_rows.len(), 2, "{old_rows:?}");
+    let update: serde_json::Value = serde_json::from_str(&old_rows[0].1).unwrap();
+    let delete: serde_json::Value = serde_json::from_str(&old_rows[1].1).unwrap();
+    assert_eq!(old_rows[0].0, "update");
+    assert_eq!(update["status"], "exited");
+    assert_eq!(update["exit_year"], 2018);
+    assert_eq!(update["income_per_capita"], 5000.0);
+    assert_eq!(old_rows[1].0, "delete");
+    assert_eq!(delete["status"], "returned");
+    assert_eq!(delete["line"], 2);
+    for row in [&update, &delete] {
+        assert!(row.get("identified_year").is_none(), "{row}");
+        assert_eq!(row.as_object().unwrap().len(), 19, "{row}");
+    }
 }

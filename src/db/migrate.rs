@@ -14,7 +14,10 @@ use super::files;
 use super::pragma::{user_version, BUSY_TIMEOUT};
 
 /// The migrations, in order; migration N brings `PRAGMA user_version` from N-1 to N.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../schema.sql"),
+    include_str!("../../migrations/0002-drop-identified-year.sql"),
+];
 
 /// The schema version this binary writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -140,4 +143,49 @@ fn copy_before_migration(conn: &Connection, version: i64) -> Result<PathBuf> {
         )
     })?;
     Ok(dest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adding a migration is adding a file to migrations/ and its line to `MIGRATIONS`; a file
+    /// without its line (or a gap in the numbers) fails here.
+    #[test]
+    fn every_file_of_migrations_is_in_the_list_in_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<(i64, String)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".sql"))
+            .map(|name| {
+                let number = name
+                    .split('-')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("{name}: should start with its version, 0002-..."));
+                (number, name)
+            })
+            .collect();
+        files.sort();
+        let numbers: Vec<i64> = files.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            numbers,
+            (2..=SCHEMA_VERSION).collect::<Vec<_>>(),
+            "{files:?}"
+        );
+        for (number, name) in &files {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert_eq!(MIGRATIONS[*number as usize - 1], text, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_fresh_database_gets_every_migration_and_no_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("new.db")).unwrap();
+        assert_eq!(migrate_with(&conn, MIGRATIONS).unwrap(), None);
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }
