@@ -2,12 +2,10 @@
 //! private and self-contained; a restore refuses what is not a sound tuopin database of a known
 //! schema and otherwise keeps the database it replaces; verify finds each broken promise.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const HEADER: &str = "统计期,户编号,村代码,户主姓名,证件号码,家庭人口,贫困户属性,主要致贫原因,脱贫状态,脱贫年度,人均纯收入";
 const ID_NUMBER: &str = "11010519491231002X";

@@ -1,8 +1,6 @@
 //! `tuopin init`, `status`, `template`, `facts`: the foundation, tested as a user runs it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 #[test]

@@ -4,12 +4,10 @@
 //! `db::migrate::migrate_with`; the binary's own list (`db::migrate::MIGRATIONS`: migration 2 drops
 //! `household_snapshot.identified_year`) is tested on the same fixture.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use rusqlite::Connection;
 use tuopin::db;
 

@@ -15,7 +15,6 @@
 //!
 //! County: population 5,000, poor people 14 → C1 0.28%; C2 1.2, C3 0.8, C4 95.5, C6 8.6 vs province
 //! 7.9: C1–C4 and C6 pass, C5 fails (of 3 poor villages 1 passes, 1 fails, 1 undetermined).
-#![allow(dead_code)]
 
 use super::Scratch;
 
