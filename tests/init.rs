@@ -56,7 +56,7 @@ fn init_creates_a_sound_database_with_the_reference_data() {
         count("SELECT count(*) FROM region WHERE batch_id IS NULL"),
         0
     );
-    // The DESIGN.md catalogue codes are all there.
+    // The catalogue codes of docs/csv-contract.md are all there.
     for code in [
         "population",
         "collective_income",

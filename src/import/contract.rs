@@ -1,5 +1,5 @@
-//! The CSV headers of the contract with the county offices (DESIGN.md): Chinese name, English alias,
-//! and whether the column is required.
+//! The CSV headers of the contract with the county offices (docs/csv-contract.md): Chinese name,
+//! English alias, and whether the column is required.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
@@ -57,8 +57,8 @@ pub const REGIONS: &[Column] = &[
 ];
 
 /// The indicator columns of the wide-form template (`tuopin template indicators --wide`): the
-/// catalogue of DESIGN.md that county offices report, village items first. Any other catalogue
-/// indicator may be added as a column by its code or Chinese name.
+/// indicators of docs/csv-contract.md that county offices report, village items first. Any other
+/// catalogue indicator may be added as a column by its code or Chinese name.
 pub const INDICATORS_WIDE_TEMPLATE: &[Column] = &[
     col("户籍人口", "population", false),
     col("村集体经济收入", "collective_income", false),

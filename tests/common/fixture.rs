@@ -1,5 +1,5 @@
 //! The hand-built dataset of the exit-criteria tests, as the CSV files a county office would send
-//! (DESIGN.md formats, Chinese headers), and the one helper that loads them.
+//! (docs/csv-contract.md formats, Chinese headers), and the one helper that loads them.
 //!
 //! `import` writes a file into the scratch folder and runs `tuopin import` on it, as a county office
 //! would; every stored row then points at its batch and spreadsheet line.
