@@ -81,7 +81,7 @@ fn write_copy(src: &Connection, tmp: &Path) -> Result<i64> {
 
 /// Step the whole backup at once (one read transaction on the source: a consistent snapshot),
 /// retrying while a lock is held elsewhere, for as long as a connection would wait.
-pub fn run_backup(backup: &Backup) -> Result<()> {
+pub(super) fn run_backup(backup: &Backup) -> Result<()> {
     let deadline = Instant::now() + BUSY_TIMEOUT;
     loop {
         match backup.step(-1)? {
