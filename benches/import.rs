@@ -73,9 +73,7 @@ fn main() {
     );
     let import = |file: &str| {
         let db = path("run.db");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-        }
+        tuopin::db::files::remove_with_companions(&db).unwrap();
         copy(&base, &db);
         time(
             Command::new(tuopin())

@@ -2,12 +2,10 @@
 //! private and self-contained; a restore refuses what is not a sound tuopin database of a known
 //! schema and otherwise keeps the database it replaces; verify finds each broken promise.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const HEADER: &str = "统计期,户编号,村代码,户主姓名,证件号码,家庭人口,贫困户属性,主要致贫原因,脱贫状态,脱贫年度,人均纯收入";
 const ID_NUMBER: &str = "11010519491231002X";
@@ -98,7 +96,7 @@ fn backup_is_a_private_standalone_checked_copy() {
     assert_eq!(scalar::<String>(&conn, "PRAGMA journal_mode", []), "delete");
     assert_eq!(
         scalar::<i64>(&conn, "PRAGMA application_id", []),
-        tuopin::db::APPLICATION_ID
+        tuopin::db::migrate::APPLICATION_ID
     );
     drop(conn);
     assert!(files_named(&s, ".tmp-").is_empty(), "temporary file left");
@@ -139,7 +137,11 @@ fn restore_refuses_what_is_not_a_sound_tuopin_database_of_a_known_schema() {
     s.tuopin(&["backup"]).arg(&newer).assert().success();
     rusqlite::Connection::open(&newer)
         .unwrap()
-        .pragma_update(None, "user_version", tuopin::db::SCHEMA_VERSION + 1)
+        .pragma_update(
+            None,
+            "user_version",
+            tuopin::db::migrate::SCHEMA_VERSION + 1,
+        )
         .unwrap();
     let corrupt = s.path("corrupt.db");
     s.tuopin(&["backup"]).arg(&corrupt).assert().success();

@@ -1,9 +1,7 @@
 //! `tuopin chart indicator|households` run as a user would, on a database made by `tuopin init`
 //! (and register snapshots written by the shared test helper until CSV import exists).
 
-mod common;
-
-use common::{insert_register, stderr, stdout, HouseholdRow, Image, Scratch};
+use crate::common::{insert_register, stderr, stdout, HouseholdRow, Image, Scratch};
 use tuopin::chart::palette;
 
 const SANJIAZI: &str = "210922-T01-V01"; // 三家子村, 彰武县

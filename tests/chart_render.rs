@@ -2,11 +2,9 @@
 //! shows what its data says, and renders byte-identically twice. Plus: the shipped font has a glyph
 //! for every region name and every label the charts draw.
 
-mod common;
-
 use std::path::Path;
 
-use common::Image;
+use crate::common::Image;
 use plotters::style::RGBColor;
 use tuopin::chart::counties::{CountiesData, CountyStatus};
 use tuopin::chart::criteria::{self, CriteriaGrid, GridCell, GridColumn, GridRow};

@@ -2,10 +2,8 @@
 //! the hand-built 彰武县 dataset of `common/fixture.rs`. Every expected figure is worked out by hand
 //! in the comments next to it.
 
-mod common;
-
-use common::fixture::{self, Kind};
-use common::*;
+use crate::common::fixture::{self, Kind};
+use crate::common::*;
 use serde_json::Value;
 
 const ZHANGWU: &str = "210922";

@@ -3,8 +3,6 @@
 //! nothing is lost; readers running meanwhile (an SQL reader, `tuopin status --json`, `tuopin
 //! backup`) only ever see the state before or after each import, never half of one.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 const ROWS_A: i64 = 40_000;
 const ROWS_B: i64 = 30_000;

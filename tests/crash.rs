@@ -9,13 +9,11 @@
 //! (the checkpoint that follows the commit).
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use common::*;
+use crate::common::*;
 
 const ROWS: u64 = 150_000;
 

@@ -1,12 +1,10 @@
 //! `tuopin demo generate` and `tuopin demo`: generated county files that import cleanly, the same
 //! bytes for the same seed, both encodings, 三家子村 as the bulletin describes it.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)

@@ -5,8 +5,8 @@
 //! Beyond "no panic", each case checks what the importers promise: an `Err` only for the
 //! environment (never for file content), a rejected or dry-run file changes nothing, an accepted
 //! one leaves foreign keys intact. Each property prints its case count and time
-//! (`cargo test --test fuzz -- --nocapture`). A failure is not persisted to a file: turn it into a
-//! named test instead. `TUOPIN_FUZZ_CASES` multiplies the case counts for a longer local run.
+//! (`cargo test --test tests fuzz:: -- --nocapture`). A failure is not persisted to a file: turn it
+//! into a named test instead. `TUOPIN_FUZZ_CASES` multiplies the case counts for a longer local run.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};

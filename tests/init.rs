@@ -1,8 +1,6 @@
 //! `tuopin init`, `status`, `template`, `facts`: the foundation, tested as a user runs it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 #[test]
@@ -16,7 +14,10 @@ fn init_creates_a_sound_database_with_the_reference_data() {
     assert_eq!(scalar::<String>(&conn, "PRAGMA integrity_check", []), "ok");
     let fk_problems: i64 = scalar(&conn, "SELECT count(*) FROM pragma_foreign_key_check", []);
     assert_eq!(fk_problems, 0);
-    assert_eq!(scalar::<i64>(&conn, "PRAGMA user_version", []), 1);
+    assert_eq!(
+        scalar::<i64>(&conn, "PRAGMA user_version", []),
+        tuopin::db::migrate::SCHEMA_VERSION
+    );
     assert_eq!(scalar::<String>(&conn, "PRAGMA journal_mode", []), "wal");
 
     let count = |sql: &str| scalar::<i64>(&conn, sql, []) as usize;
@@ -55,7 +56,7 @@ fn init_creates_a_sound_database_with_the_reference_data() {
         count("SELECT count(*) FROM region WHERE batch_id IS NULL"),
         0
     );
-    // The DESIGN.md catalogue codes are all there.
+    // The catalogue codes of docs/csv-contract.md are all there.
     for code in [
         "population",
         "collective_income",
@@ -470,7 +471,8 @@ fn status_reports_what_the_database_holds() {
     s.init();
     let out = s.tuopin(&["status"]).output().unwrap();
     let text = stdout(&out);
-    assert!(text.contains("结构版本 1"), "{text}");
+    let version = format!("结构版本 {}", tuopin::db::migrate::SCHEMA_VERSION);
+    assert!(text.contains(&version), "{text}");
     assert!(text.contains("县 9"), "{text}");
     assert!(text.contains("村 8"), "{text}");
     assert!(text.contains("快报 58 条"), "{text}");

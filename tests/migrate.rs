@@ -1,14 +1,13 @@
 //! Schema migrations: a database made by schema version 1 (built here from the v1 schema text, with
 //! data in it) is upgraded in place, each migration in a transaction, after a copy has been taken
-//! beside it. The mechanism is tested with a test-only migration 2 through `db::migrate_with`; the
-//! binary's own list (`db::MIGRATIONS`) is tested on the same fixture.
-
-mod common;
+//! beside it. The mechanism is tested with a test-only migration 2 through
+//! `db::migrate::migrate_with`; the binary's own list (`db::migrate::MIGRATIONS`: migration 2 drops
+//! `household_snapshot.identified_year`) is tested on the same fixture.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use rusqlite::Connection;
 use tuopin::db;
 
@@ -30,7 +29,7 @@ fn v1_fixture(dir: &Path) -> PathBuf {
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     assert_eq!(
-        db::migrate_with(&conn, &[V1]).unwrap(),
+        db::migrate::migrate_with(&conn, &[V1]).unwrap(),
         None,
         "no copy of a new database"
     );
@@ -51,9 +50,22 @@ fn v1_fixture(dir: &Path) -> PathBuf {
          INSERT INTO meta (key, value) VALUES ('id_salt', lower(hex(randomblob(32))));",
     )
     .unwrap();
-    assert_eq!(db::user_version(&conn).unwrap(), 1);
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 1);
     drop(conn);
     path
+}
+
+/// The columns of `table` in a database built by `migrations`.
+fn columns(migrations: &[&str], table: &str) -> Vec<String> {
+    let m = Connection::open_in_memory().unwrap();
+    m.execute_batch(&migrations.join("\n")).unwrap();
+    let mut st = m.prepare("SELECT name FROM pragma_table_info(?1)").unwrap();
+    let v = st
+        .query_map([table], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    v
 }
 
 /// The rows of the version-1 tables, for "nothing lost" checks.
@@ -67,15 +79,12 @@ fn v1_data(conn: &Connection) -> String {
         "indicator_value",
         "meta",
     ] {
-        // Only the v1 columns: migration 2 may add some.
-        let cols: Vec<String> = Connection::open_in_memory()
-            .and_then(|m| {
-                m.execute_batch(V1)?;
-                let mut st = m.prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))?;
-                let v = st.query_map([], |r| r.get(0))?.collect();
-                v
-            })
-            .unwrap();
+        // The v1 columns that every later version keeps: migrations may add and drop some.
+        let latest = columns(db::migrate::MIGRATIONS, t);
+        let cols: Vec<String> = columns(&[V1], t)
+            .into_iter()
+            .filter(|c| latest.contains(c))
+            .collect();
         let mut stmt = conn
             .prepare(&format!(
                 "SELECT {} FROM {t} ORDER BY 1, 2",
@@ -111,19 +120,21 @@ fn upgrade_keeps_the_data_and_a_copy_of_version_1() {
     let conn = Connection::open(&path).unwrap();
     let before = v1_data(&conn);
 
-    let copy = db::migrate_with(&conn, &[V1, V2]).unwrap().expect("a copy");
+    let copy = db::migrate::migrate_with(&conn, &[V1, V2])
+        .unwrap()
+        .expect("a copy");
     assert_eq!(copy, dir.path().join("v1.db.v1.bak"));
-    assert_eq!(db::user_version(&conn).unwrap(), 2);
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 2);
     assert_eq!(v1_data(&conn), before, "data changed by the upgrade");
     assert_eq!(scalar::<i64>(&conn, "SELECT x FROM test_added", []), 2);
     assert_eq!(
         scalar::<i64>(&conn, "PRAGMA application_id", []),
-        db::APPLICATION_ID
+        db::migrate::APPLICATION_ID
     );
 
     // The copy is the database as it was: version 1, same rows, private, standalone.
     let old = Connection::open(&copy).unwrap();
-    assert_eq!(db::user_version(&old).unwrap(), 1);
+    assert_eq!(db::pragma::user_version(&old).unwrap(), 1);
     assert_eq!(v1_data(&old), before);
     assert_eq!(scalar::<String>(&old, "PRAGMA journal_mode", []), "delete");
     assert_eq!(scalar::<String>(&old, "PRAGMA integrity_check", []), "ok");
@@ -133,7 +144,7 @@ fn upgrade_keeps_the_data_and_a_copy_of_version_1() {
     );
 
     // Already current: nothing to do, no second copy.
-    assert_eq!(db::migrate_with(&conn, &[V1, V2]).unwrap(), None);
+    assert_eq!(db::migrate::migrate_with(&conn, &[V1, V2]).unwrap(), None);
     assert_eq!(baks(dir.path()), vec![copy]);
 }
 
@@ -143,10 +154,10 @@ fn a_failing_migration_leaves_version_1_untouched() {
     let path = v1_fixture(dir.path());
     let conn = Connection::open(&path).unwrap();
     let before = v1_data(&conn);
-    let err = db::migrate_with(&conn, &[V1, V2_BROKEN]).unwrap_err();
+    let err = db::migrate::migrate_with(&conn, &[V1, V2_BROKEN]).unwrap_err();
     let msg = format!("{err:#}");
     assert!(msg.contains("迁移到版本 2 失败，数据库仍为版本 1"), "{msg}");
-    assert_eq!(db::user_version(&conn).unwrap(), 1);
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 1);
     assert_eq!(
         scalar::<i64>(
             &conn,
@@ -159,8 +170,8 @@ fn a_failing_migration_leaves_version_1_untouched() {
     assert_eq!(v1_data(&conn), before);
     // The connection is usable afterwards (no transaction left open), and a fixed migration runs.
     assert!(conn.is_autocommit());
-    db::migrate_with(&conn, &[V1, V2]).unwrap();
-    assert_eq!(db::user_version(&conn).unwrap(), 2);
+    db::migrate::migrate_with(&conn, &[V1, V2]).unwrap();
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 2);
 }
 
 #[test]
@@ -170,7 +181,9 @@ fn an_existing_copy_is_never_overwritten() {
     let taken = dir.path().join("v1.db.v1.bak");
     std::fs::write(&taken, "an older copy").unwrap();
     let conn = Connection::open(&path).unwrap();
-    let copy = db::migrate_with(&conn, &[V1, V2]).unwrap().unwrap();
+    let copy = db::migrate::migrate_with(&conn, &[V1, V2])
+        .unwrap()
+        .unwrap();
     assert_eq!(copy, dir.path().join("v1.db.v1.bak-2"));
     assert_eq!(std::fs::read(&taken).unwrap(), b"an older copy");
 }
@@ -188,7 +201,7 @@ fn two_processes_opening_an_old_database_migrate_it_once() {
                 conn.busy_timeout(std::time::Duration::from_secs(30))
                     .unwrap();
                 barrier.wait();
-                db::migrate_with(&conn, &[V1, V2]).map_err(|e| format!("{e:#}"))
+                db::migrate::migrate_with(&conn, &[V1, V2]).map_err(|e| format!("{e:#}"))
             })
         })
         .collect();
@@ -216,7 +229,7 @@ fn a_database_newer_than_the_migrations_is_refused() {
     let path = v1_fixture(dir.path());
     let conn = Connection::open(&path).unwrap();
     conn.pragma_update(None, "user_version", 3).unwrap();
-    let err = db::migrate_with(&conn, &[V1, V2]).unwrap_err();
+    let err = db::migrate::migrate_with(&conn, &[V1, V2]).unwrap_err();
     assert!(format!("{err}").contains("高于本程序支持的版本 2"), "{err}");
     drop(conn);
     // The binary refuses it too, and does not touch it.
@@ -248,10 +261,13 @@ fn the_binary_opens_a_version_1_database_and_upgrades_it_to_its_own_version() {
         .assert()
         .success();
     let conn = Connection::open(&path).unwrap();
-    assert_eq!(db::user_version(&conn).unwrap(), db::SCHEMA_VERSION);
+    assert_eq!(
+        db::pragma::user_version(&conn).unwrap(),
+        db::migrate::SCHEMA_VERSION
+    );
     assert_eq!(v1_data(&conn), before);
     // A copy is kept exactly when there was something to upgrade.
-    let expected: Vec<PathBuf> = if db::SCHEMA_VERSION > 1 {
+    let expected: Vec<PathBuf> = if db::migrate::SCHEMA_VERSION > 1 {
         vec![dir.path().join("v1.db.v1.bak")]
     } else {
         Vec::new()
@@ -264,4 +280,77 @@ fn init_takes_no_copy() {
     let s = Scratch::new();
     s.init();
     assert!(baks(s.dir.path()).is_empty());
+}
+
+#[test]
+fn migration_2_drops_identified_year_and_history_still_records_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    let before = v1_data(&conn);
+    let has_column = |conn: &Connection| {
+        scalar::<i64>(
+            conn,
+            "SELECT count(*) FROM pragma_table_info('household_snapshot') WHERE name = 'identified_year'",
+            [],
+        )
+    };
+    assert_eq!(has_column(&conn), 1);
+
+    let copy = db::migrate::migrate_with(&conn, &db::migrate::MIGRATIONS[..2])
+        .unwrap()
+        .expect("a copy");
+    assert_eq!(copy, dir.path().join("v1.db.v1.bak"));
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 2);
+    assert_eq!(has_column(&conn), 0);
+    assert_eq!(v1_data(&conn), before, "data changed by migration 2");
+    assert_eq!(
+        scalar::<i64>(&conn, "SELECT count(*) FROM pragma_foreign_key_check", []),
+        0
+    );
+    let table_sql: String = scalar(
+        &conn,
+        "SELECT sql FROM sqlite_schema WHERE name = 'household_snapshot'",
+        [],
+    );
+    assert!(table_sql.ends_with("WITHOUT ROWID"), "{table_sql}");
+    // The copy is version 1, column and all.
+    let old = Connection::open(&copy).unwrap();
+    assert_eq!(db::pragma::user_version(&old).unwrap(), 1);
+    assert_eq!(has_column(&old), 1);
+    assert_eq!(v1_data(&old), before);
+
+    // The recreated history triggers still copy the whole row.
+    conn.execute(
+        "UPDATE household_snapshot SET status = 'returned', exit_year = NULL WHERE household_id = 'H1'",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "DELETE FROM household_snapshot WHERE household_id = 'H1'",
+        [],
+    )
+    .unwrap();
+    let old_rows: Vec<(String, String)> = conn
+        .prepare("SELECT action, old_row FROM history WHERE table_name = 'household_snapshot' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(old_rows.len(), 2, "{old_rows:?}");
+    let update: serde_json::Value = serde_json::from_str(&old_rows[0].1).unwrap();
+    let delete: serde_json::Value = serde_json::from_str(&old_rows[1].1).unwrap();
+    assert_eq!(old_rows[0].0, "update");
+    assert_eq!(update["status"], "exited");
+    assert_eq!(update["exit_year"], 2018);
+    assert_eq!(update["income_per_capita"], 5000.0);
+    assert_eq!(old_rows[1].0, "delete");
+    assert_eq!(delete["status"], "returned");
+    assert_eq!(delete["line"], 2);
+    for row in [&update, &delete] {
+        assert!(row.get("identified_year").is_none(), "{row}");
+        assert_eq!(row.as_object().unwrap().len(), 19, "{row}");
+    }
 }

@@ -3,13 +3,11 @@
 //! the bytes of any database file (only its salted hash and masked form are stored); the name must
 //! appear in no output unless --show-names is given; every file tuopin creates is mode 0600.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 
 const ID_NUMBER: &str = "11010519491231002X";
 const NAME: &str = "欧阳修文";

@@ -1,11 +1,9 @@
 //! `tuopin demo` on a tiny size end to end, `chart all` and `report` on its database: the files the
 //! provincial office embeds in its bulletins.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 const TINY: &[&str] = &[
     "--villages",

@@ -1,11 +1,9 @@
 //! The synthetic files the benchmarks build their databases from: they must import through the real
 //! importer without a single problem, and the indicators file must hold what the checks read.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{scalar, Scratch};
+use crate::common::{scalar, Scratch};
 use tuopin::demo::synth::{self, CountyPlan};
 
 fn plans() -> Vec<CountyPlan<'static>> {

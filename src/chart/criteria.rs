@@ -48,7 +48,8 @@ pub struct CriteriaGrid {
     pub source: String,
 }
 
-/// Short column heads for the default village criteria V1–V10 (DOMAIN.md), for loaders to use.
+/// Short column heads for the default village criteria V1–V10 (docs/exit-standards.md), for
+/// loaders to use.
 pub fn short_name(no: &str) -> Option<&'static str> {
     Some(match no {
         "V1" => "发生率",

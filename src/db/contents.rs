@@ -52,7 +52,7 @@ fn read(conn: &Connection) -> Result<Contents> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(Contents {
-        schema_version: db::user_version(conn)?,
+        schema_version: db::pragma::user_version(conn)?,
         regions,
         provisional_codes: count(conn, "SELECT count(*) FROM region WHERE code_official = 0")?,
         households: count(conn, LATEST_REGISTER_HOUSEHOLDS)?,

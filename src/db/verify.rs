@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Result;
 use rusqlite::Connection;
 
-/// One check and what it found.
+/// One check and what it found: a finding of no problems is a check passed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Check {
+pub struct Finding {
     /// Stable English code, for scripts.
     pub code: &'static str,
     /// What is checked, in Chinese.
@@ -22,13 +22,13 @@ pub struct Check {
     pub details: Vec<String>,
 }
 
-impl Check {
+impl Finding {
     pub fn ok(&self) -> bool {
         self.problems == 0
     }
 
-    fn new(code: &'static str, name: &'static str) -> Check {
-        Check {
+    fn new(code: &'static str, name: &'static str) -> Finding {
+        Finding {
             code,
             name,
             problems: 0,
@@ -50,7 +50,7 @@ impl Check {
 const MAX_DETAILS: usize = 20;
 
 /// Run every check.
-pub fn verify(conn: &Connection) -> Result<Vec<Check>> {
+pub fn verify(conn: &Connection) -> Result<Vec<Finding>> {
     let tx = conn.unchecked_transaction()?;
     let checks = vec![
         integrity(&tx)?,
@@ -71,20 +71,16 @@ fn count(conn: &Connection, sql: &str) -> Result<u64> {
     Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
 }
 
-fn integrity(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new("integrity", "数据库文件完整性 (PRAGMA integrity_check)");
-    let mut stmt = conn.prepare("PRAGMA integrity_check(100)")?;
-    let rows: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for row in rows.into_iter().filter(|r| r != "ok") {
-        c.found(1, row);
+fn integrity(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new("integrity", "数据库文件完整性 (PRAGMA integrity_check)");
+    for problem in crate::db::pragma::integrity_problems(conn)? {
+        c.found(1, problem);
     }
     Ok(c)
 }
 
-fn foreign_keys(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new("foreign_keys", "外键引用 (PRAGMA foreign_key_check)");
+fn foreign_keys(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new("foreign_keys", "外键引用 (PRAGMA foreign_key_check)");
     let mut stmt = conn.prepare(
         "SELECT \"table\", parent, count(*) FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2",
     )?;
@@ -106,8 +102,8 @@ const VALUES_WITHOUT_SOURCE: &str = "SELECT count(*) FROM indicator_value v
         OR (v.batch_id IS NOT NULL AND (b.id IS NULL OR b.undone_at IS NOT NULL))
         OR (v.quote_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bulletin_quote q WHERE q.id = v.quote_id))";
 
-fn value_sources(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new(
+fn value_sources(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new(
         "value_sources",
         "每个指标值都有来源（有效的导入批次或快报原文）",
     );
@@ -123,8 +119,8 @@ const SNAPSHOT_NOT_IN_VILLAGE: &str = "SELECT count(*) FROM household_snapshot s
 const VILLAGES_WITHOUT_COUNTY: &str = "SELECT count(*) FROM region r WHERE r.level = 'village'
      AND NOT EXISTS (SELECT 1 FROM region_county c WHERE c.code = r.code AND c.county_code IS NOT NULL)";
 
-fn snapshot_villages(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new(
+fn snapshot_villages(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new(
         "snapshot_villages",
         "每户都属于区划表中的一个村，每个村都属于一个县",
     );
@@ -142,8 +138,8 @@ const SNAPSHOT_WITHOUT_BATCH: &str = "SELECT count(*) FROM household_snapshot s
      LEFT JOIN import_batch b ON b.id = s.batch_id
      WHERE b.id IS NULL OR b.undone_at IS NOT NULL OR b.kind <> 'households'";
 
-fn snapshot_batches(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new(
+fn snapshot_batches(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new(
         "snapshot_batches",
         "每条台账记录都来自一个有效的台账导入批次",
     );
@@ -159,8 +155,8 @@ const SNAPSHOT_COUNTS: &str = "SELECT c.county_code, s.period, count(*) FROM hou
      JOIN region_county c ON c.code = s.village_code
      GROUP BY c.county_code, s.period";
 
-fn register_counts(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new(
+fn register_counts(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new(
         "register_counts",
         "每个县每月的台账户数与登记的户数一致（没有半个导入）",
     );
@@ -199,8 +195,8 @@ fn register_counts(conn: &Connection) -> Result<Check> {
 
 /// Batches that say they wrote rows: each must still have rows, or history showing that a later
 /// import replaced them. A batch row without its data would be a half-import.
-fn batch_rows(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new(
+fn batch_rows(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new(
         "batch_rows",
         "每个有效的导入批次都有它写入的数据（或被后来的导入替换的记录）",
     );
@@ -262,8 +258,8 @@ const BAD_ID_HASHES: &str = "SELECT count(*) FROM household_snapshot
         OR ((id_hash IS NULL) <> (id_masked IS NULL))
         OR (id_masked IS NOT NULL AND id_masked NOT GLOB '*[*]*')";
 
-fn id_hashes(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new(
+fn id_hashes(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new(
         "id_hashes",
         "证件号码只以散列（64 位十六进制）和掩码形式保存",
     );
@@ -285,8 +281,8 @@ const ID_PREFILTER: &str = "(length({col}) >= 18 AND ({col} GLOB '*[0-9][0-9][0-
 
 /// Every text column of every table, scanned for a resident ID number in clear: one pass per
 /// table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.
-fn clear_ids(conn: &Connection) -> Result<Check> {
-    let mut c = Check::new(
+fn clear_ids(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new(
         "clear_ids",
         "数据库中没有明文身份证号码（所有表的所有文本列）",
     );

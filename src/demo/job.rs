@@ -223,12 +223,7 @@ fn import_group(
 
 /// The files of a previous demo run that a new one replaces; nothing else in the folder is touched.
 fn clear_previous(dir: &Path) -> Result<()> {
-    for name in ["tuopin.db", "tuopin.db-wal", "tuopin.db-shm"] {
-        let p = dir.join(name);
-        if p.exists() {
-            std::fs::remove_file(&p).with_context(|| format!("无法删除 {}", p.display()))?;
-        }
-    }
+    crate::db::files::remove_with_companions(&dir.join("tuopin.db"))?;
     let data = data_dir(dir);
     if data.exists() {
         std::fs::remove_dir_all(&data).with_context(|| format!("无法删除 {}", data.display()))?;

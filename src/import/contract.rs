@@ -1,4 +1,4 @@
-//! The CSV headers of the contract with the county offices (DESIGN.md): Chinese name, English alias,
+//! The CSV headers of the contract with the county offices (docs/csv-contract.md): Chinese name, English alias,
 //! and whether the column is required.
 //!
 //! Each list comes with a module of the same name holding each column's index in it (`HOUSEHOLDS`
@@ -91,8 +91,8 @@ columns!(
 );
 
 /// The indicator columns of the wide-form template (`tuopin template indicators --wide`): the
-/// catalogue of DESIGN.md that county offices report, village items first. Any other catalogue
-/// indicator may be added as a column by its code or Chinese name.
+/// indicators of docs/csv-contract.md that county offices report, village items first. Any other
+/// catalogue indicator may be added as a column by its code or Chinese name.
 pub const INDICATORS_WIDE_TEMPLATE: &[Column] = &[
     col("户籍人口", "population", false),
     col("村集体经济收入", "collective_income", false),

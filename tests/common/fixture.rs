@@ -1,5 +1,5 @@
 //! The hand-built dataset of the exit-criteria tests, as the CSV files a county office would send
-//! (DESIGN.md formats, Chinese headers), and the one helper that loads them.
+//! (docs/csv-contract.md formats, Chinese headers), and the one helper that loads them.
 //!
 //! `import` writes a file into the scratch folder and runs `tuopin import` on it, as a county office
 //! would; every stored row then points at its batch and spreadsheet line.
@@ -15,7 +15,6 @@
 //!
 //! County: population 5,000, poor people 14 → C1 0.28%; C2 1.2, C3 0.8, C4 95.5, C6 8.6 vs province
 //! 7.9: C1–C4 and C6 pass, C5 fails (of 3 poor villages 1 passes, 1 fails, 1 undetermined).
-#![allow(dead_code)]
 
 use super::Scratch;
 

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: run the built binary in a scratch folder, open the
 //! database it wrote.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
