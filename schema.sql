@@ -1,6 +1,6 @@
 -- tuopin schema, version 1.
 --
--- Applied by src/db.rs as migration 1 when `PRAGMA user_version` is 0. A released migration is never
+-- Applied by src/db/migrate.rs as migration 1 when `PRAGMA user_version` is 0. A released migration is never
 -- edited in place: later changes go into new files under migrations/ with the next version number.
 --
 -- Conventions: periods are TEXT 'YYYY-MM' (sorts as time); booleans are INTEGER 0/1 with NULL meaning

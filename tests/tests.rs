@@ -20,6 +20,7 @@ mod fuzz;
 mod hostile;
 mod import;
 mod init;
+mod layers;
 mod migrate;
 mod privacy;
 mod report;

@@ -7,7 +7,8 @@ use anyhow::Result;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
 
-use super::frame::{size, Area, Theme};
+use super::canvas::Area;
+use super::frame::{size, Theme};
 use super::palette;
 use crate::model::period::Period;
 

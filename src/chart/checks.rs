@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection};
 
+use super::canvas::{Canvas, ChartKind, Png};
 use super::counties::{CountiesData, CountyStatus};
 use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow};
 use super::incidence::{IncidenceData, Series};
-use super::{Canvas, ChartKind, Png};
 use crate::check::{self, CriterionResult, CriterionStatus, RegionResult, Report};
 use crate::model::period::Period;
 use crate::model::region::{self, Level, Region};
@@ -360,7 +360,8 @@ pub fn all(
      -> Result<()> {
         match png {
             Ok(png) => {
-                let path = super::write(out, &super::file_name(code, kind, period), &png)?;
+                let path =
+                    super::canvas::write(out, &super::canvas::file_name(code, kind, period), &png)?;
                 drawn.push(Drawn {
                     county: county.map(str::to_string),
                     kind,

@@ -4,8 +4,12 @@
 use anyhow::{bail, Result};
 use plotters::prelude::*;
 
-use super::{footnote, mesh, paint, palette, size, tick, Axis};
-use super::{Canvas, Frame, LegendItem, Png, Swatch};
+use super::axis::{mesh, tick, Axis};
+use super::canvas::footnote;
+use super::canvas::{Canvas, Png};
+use super::frame::{paint, size};
+use super::frame::{Frame, LegendItem, Swatch};
+use super::palette;
 use crate::model::period::Period;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +95,7 @@ pub fn render(data: &CountiesData, canvas: &Canvas) -> Result<Png> {
         frame
             .texts()
             .chain(data.counties.iter().map(|c| c.name.as_str()))
-            .chain([super::TICK_CHARS, "贫困发生率无数据达标/…"]),
+            .chain([super::axis::TICK_CHARS, "贫困发生率无数据达标/…"]),
     )?;
 
     paint(canvas, canvas.height, |root, t| {

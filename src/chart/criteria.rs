@@ -3,8 +3,11 @@
 use anyhow::{bail, Result};
 use plotters::prelude::*;
 
-use super::{footnote, paint, palette, size, tidy};
-use super::{Canvas, Frame, LegendItem, Png, Swatch};
+use super::canvas::{footnote, tidy};
+use super::canvas::{Canvas, Png};
+use super::frame::{paint, size};
+use super::frame::{Frame, LegendItem, Swatch};
+use super::palette;
 use crate::check::CriterionStatus;
 use crate::model::period::Period;
 
@@ -74,11 +77,11 @@ const FIXED: f64 = 360.0;
 
 /// The height the grid needs for its rows: the canvas height, or more for a long village list.
 pub fn height_for(rows: usize, canvas: &Canvas) -> u32 {
-    let scale = (canvas.width as f64 / super::DEFAULT_WIDTH as f64)
-        .min(canvas.height as f64 / super::DEFAULT_HEIGHT as f64)
+    let scale = (canvas.width as f64 / super::canvas::DEFAULT_WIDTH as f64)
+        .min(canvas.height as f64 / super::canvas::DEFAULT_HEIGHT as f64)
         .clamp(0.5, 4.0);
     let need = ((FIXED + MIN_ROW * rows as f64) * scale).ceil() as u32;
-    canvas.height.max(need).min(super::MAX_SIZE.1)
+    canvas.height.max(need).min(super::canvas::MAX_SIZE.1)
 }
 
 pub fn render(data: &CriteriaGrid, canvas: &Canvas) -> Result<Png> {
@@ -144,7 +147,7 @@ pub fn render(data: &CriteriaGrid, canvas: &Canvas) -> Result<Png> {
                     .flat_map(|c| [c.no.as_str(), c.short_name.as_str()]),
             )
             .chain(labels)
-            .chain([super::TICK_CHARS, "达标项/…"]),
+            .chain([super::axis::TICK_CHARS, "达标项/…"]),
     )?;
 
     let height = height_for(data.rows.len(), canvas);

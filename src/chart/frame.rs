@@ -1,16 +1,15 @@
 //! The parts every chart kind shares around its plot: the theme (font and scale of one rendering,
 //! text sizes), and the frame of title, subtitle, legend and footnote.
 
-use anyhow::{bail, Result};
-use plotters::coord::Shift;
+use anyhow::{bail, Context, Result};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::canvas::{tidy, Area, Canvas, Png, DEFAULT_HEIGHT, DEFAULT_WIDTH};
+use super::font::ChartFont;
+use super::palette;
 use super::text::{self, Label};
-use super::{palette, tidy, Canvas, ChartFont, DEFAULT_HEIGHT, DEFAULT_WIDTH};
-
-pub(crate) type Area<'b> = DrawingArea<BitMapBackend<'b>, Shift>;
 
 /// Text sizes in pixels at 1600×1000; scaled with the canvas.
 pub(crate) mod size {
@@ -259,4 +258,40 @@ fn draw_swatch(root: &Area, t: &Theme, s: Swatch, x: i32, cy: i32, w: i32) -> Re
         }
     }
     Ok(())
+}
+
+/// Render into an RGB buffer and encode it as PNG.
+pub(crate) fn paint(
+    canvas: &Canvas,
+    height: u32,
+    draw: impl FnOnce(&Area, &Theme) -> Result<()>,
+) -> Result<Png> {
+    let (w, h) = (canvas.width, height);
+    let mut buf = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let theme = Theme::new(canvas);
+        draw(&root, &theme)?;
+        root.present()?;
+    }
+    Ok(Png {
+        bytes: encode(&buf, w, h)?,
+        width: w,
+        height: h,
+    })
+}
+
+fn encode(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Default);
+        let mut writer = enc.write_header().context("PNG 编码失败")?;
+        writer.write_image_data(rgb).context("PNG 编码失败")?;
+        writer.finish().context("PNG 编码失败")?;
+    }
+    Ok(out)
 }

@@ -4,8 +4,13 @@
 use anyhow::{bail, Result};
 use plotters::prelude::*;
 
-use super::{footnote, month_chart, paint, palette, size, tick};
-use super::{Canvas, Frame, LegendItem, Months, Png, Swatch};
+use super::axis::Months;
+use super::axis::{month_chart, tick};
+use super::canvas::footnote;
+use super::canvas::{Canvas, Png};
+use super::frame::{paint, size};
+use super::frame::{Frame, LegendItem, Swatch};
+use super::palette;
 use crate::model::period::Period;
 use crate::output::number::number;
 
@@ -110,7 +115,7 @@ pub fn render(data: &HouseholdsData, canvas: &Canvas) -> Result<Png> {
     };
     canvas
         .font
-        .check(frame.texts().chain([super::TICK_CHARS, "无"]))?;
+        .check(frame.texts().chain([super::axis::TICK_CHARS, "无"]))?;
 
     paint(canvas, canvas.height, |root, t| {
         let body = frame.draw(root, t)?;

@@ -4,8 +4,13 @@ use anyhow::{bail, Result};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-use super::{footnote, month_chart_with, paint, palette, size, tick};
-use super::{Canvas, Frame, LegendItem, Months, Png, Swatch};
+use super::axis::Months;
+use super::axis::{month_chart_with, tick};
+use super::canvas::footnote;
+use super::canvas::{Canvas, Png};
+use super::frame::{paint, size};
+use super::frame::{Frame, LegendItem, Swatch};
+use super::palette;
 use crate::model::period::Period;
 
 /// One region's incidence (percent, 0–100) by month; months without a value are left out.
@@ -148,7 +153,7 @@ pub fn render(data: &IncidenceData, canvas: &Canvas) -> Result<Png> {
         frame
             .texts()
             .chain(named.iter().map(|n| n.0))
-            .chain([super::TICK_CHARS]),
+            .chain([super::axis::TICK_CHARS]),
     )?;
 
     paint(canvas, canvas.height, |root, t| {

@@ -4,8 +4,12 @@
 use anyhow::{bail, Result};
 use plotters::prelude::*;
 
-use super::{footnote, month_chart, paint, palette, size, tick, Canvas, Frame};
-use super::{Months, Png};
+use super::axis::Months;
+use super::axis::{month_chart, tick};
+use super::canvas::Png;
+use super::canvas::{footnote, Canvas};
+use super::frame::{paint, size, Frame};
+use super::palette;
 use crate::model::period::Period;
 
 /// One stored value.
@@ -122,7 +126,7 @@ pub fn render(data: &IndicatorData, canvas: &Canvas) -> Result<Png> {
         frame
             .texts()
             .chain(pts.iter().map(|p| p.label.as_str()))
-            .chain([super::TICK_CHARS, "是否"]),
+            .chain([super::axis::TICK_CHARS, "是否"]),
     )?;
 
     paint(canvas, canvas.height, |root, t| {
@@ -136,7 +140,7 @@ pub fn render(data: &IndicatorData, canvas: &Canvas) -> Result<Png> {
                 .iter()
                 .map(|p| p.value)
                 .fold(f64::NEG_INFINITY, f64::max);
-            (super::y_range(lo, hi, 0.25), false)
+            (super::axis::y_range(lo, hi, 0.25), false)
         };
         let boolean = data.boolean;
         let y_label = move |v: f64| {

@@ -6,7 +6,8 @@ use ab_glyph::{point, Font, ScaleFont};
 use anyhow::Result;
 use plotters::prelude::*;
 
-use super::{Area, ChartFont};
+use super::canvas::Area;
+use super::font::ChartFont;
 
 /// How a text is drawn: pixel size (plotters' meaning: ascent to descent), colour, and which point
 /// of its box the position names.

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::Connection;
 
+use super::asof::max_age_months;
 use super::inputs::{self, indicator_names, values_as_of, Found, Place, Sources};
 use super::judge::{judge, Bounds};
-use super::max_age_months;
 use super::register::{self, RegisterCounts, Snapshot};
 use super::result::{CriterionResult, CriterionStatus, RegionResult, Verdict};
 use crate::model::criteria::{self, Criterion, CriterionLevel};

@@ -12,9 +12,9 @@ use std::sync::OnceLock;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
+use super::asof::{checked_county, max_age_months, resolve_period, DEFAULT_MONITORING_THRESHOLD};
 use super::inputs::Sources;
 use super::register;
-use super::{checked_county, max_age_months, resolve_period, DEFAULT_MONITORING_THRESHOLD};
 use crate::model::household::{self, HouseholdStatus, Test, STANDARDS};
 use crate::model::period::Period;
 

@@ -6,7 +6,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{HouseholdReport, RegionResult, Report};
+use super::households::{HouseholdFinding, HouseholdReport};
+use super::result::{RegionResult, Report};
 use crate::model::criteria::Criterion;
 use crate::model::household;
 use crate::model::period::Period;
@@ -302,7 +303,7 @@ const HOUSEHOLD_HEADER: [&str; 8] = [
     "未达标项",
 ];
 
-fn household_row(h: &super::HouseholdFinding) -> Vec<String> {
+fn household_row(h: &HouseholdFinding) -> Vec<String> {
     vec![
         h.household_id.clone(),
         h.village_code.clone(),

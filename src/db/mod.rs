@@ -90,16 +90,6 @@ pub fn create(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Name the batch (or other reason) responsible for the writes of the current transaction, so the
-/// history triggers record it. Call inside the transaction.
-pub fn set_change_context(conn: &Connection, batch_id: Option<i64>, reason: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE change_context SET batch_id = ?1, reason = ?2 WHERE id = 1",
-        rusqlite::params![batch_id, reason],
-    )?;
-    Ok(())
-}
-
 /// A setting from the meta table, parsed.
 pub fn setting<T: std::str::FromStr>(conn: &Connection, key: &str) -> Result<Option<T>> {
     let raw: Option<String> = conn

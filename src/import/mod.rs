@@ -135,7 +135,11 @@ fn import_unchecked(
             period: opts.period.map(|p| p.to_string()).as_deref(),
         },
     )?;
-    crate::db::set_change_context(&tx, Some(batch_id), &format!("import {}", kind.code()))?;
+    crate::model::history::set_change_context(
+        &tx,
+        Some(batch_id),
+        &format!("import {}", kind.code()),
+    )?;
     let reader = source::utf8_reader(path, &info)?;
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
@@ -178,7 +182,7 @@ fn import_unchecked(
             *w = r;
         }
     }
-    crate::db::set_change_context(&tx, None, "")?;
+    crate::model::history::set_change_context(&tx, None, "")?;
     if summary.ok() && !opts.dry_run {
         batch::finish(&tx, batch_id, summary.read, written)?;
         if let [only] = summary.periods[..] {

@@ -133,7 +133,7 @@ pub fn undo(conn: &mut Connection, batch_id: i64) -> Result<Undone> {
             list.join("、")
         );
     }
-    crate::db::set_change_context(&tx, None, &format!("undo {batch_id}"))?;
+    crate::model::history::set_change_context(&tx, None, &format!("undo {batch_id}"))?;
     let mut done = Undone {
         file_name,
         ..Undone::default()
@@ -157,7 +157,7 @@ pub fn undo(conn: &mut Connection, batch_id: i64) -> Result<Undone> {
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![batch_id, crate::db::batch::now_utc()],
     )?;
-    crate::db::set_change_context(&tx, None, "")?;
+    crate::model::history::set_change_context(&tx, None, "")?;
     tx.commit()?;
     Ok(done)
 }

@@ -235,9 +235,9 @@ pub fn set_threshold(
         .parse(raw)
         .map_err(|e| anyhow::anyhow!("阈值 {e}"))?;
     let tx = conn.transaction()?;
-    crate::db::set_change_context(&tx, None, reason)?;
+    crate::model::history::set_change_context(&tx, None, reason)?;
     tx.execute(UPDATE_THRESHOLD, params![before.no, threshold])?;
-    crate::db::set_change_context(&tx, None, "")?;
+    crate::model::history::set_change_context(&tx, None, "")?;
     let after = get(&tx, &before.no)?;
     tx.commit()?;
     Ok((before, after))

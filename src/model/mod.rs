@@ -31,6 +31,7 @@ pub(crate) use stored_as_code;
 pub mod bulletin;
 pub mod cell;
 pub mod criteria;
+pub mod history;
 pub mod household;
 pub mod idcard;
 pub mod indicator;

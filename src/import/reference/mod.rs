@@ -90,7 +90,7 @@ pub struct Loaded {
 /// Read the data files and load them into a freshly migrated database, in one transaction.
 pub fn load(conn: &mut Connection, source: &DataSource) -> Result<Loaded> {
     let tx = conn.transaction()?;
-    crate::db::set_change_context(&tx, None, "init")?;
+    crate::model::history::set_change_context(&tx, None, "init")?;
     let mut loader = Loader {
         conn: &tx,
         source,
@@ -107,7 +107,7 @@ pub fn load(conn: &mut Connection, source: &DataSource) -> Result<Loaded> {
     loader.settings()?;
     loader.facts()?;
     let loaded = loader.loaded;
-    crate::db::set_change_context(&tx, None, "")?;
+    crate::model::history::set_change_context(&tx, None, "")?;
     tx.commit()?;
     Ok(loaded)
 }
