@@ -17,8 +17,8 @@ use crate::chart::checks::{self, Drawn};
 use crate::chart::{Canvas, ChartKind};
 use crate::check::{self, render::rule_text, CriterionStatus, RegionResult, Verdict};
 use crate::model::period::Period;
+use crate::output::figure;
 use crate::output::number::number;
-use crate::output::value;
 
 /// One county's part of the report.
 pub struct CountySection {
@@ -121,7 +121,7 @@ pub fn build(
                         format!("{} {}", r.no, r.name),
                         r.status,
                         r.value
-                            .map(|v| value::exact(v, &r.unit))
+                            .map(|v| figure::exact(v, &r.unit))
                             .unwrap_or_else(|| "—".into()),
                         rule.map(rule_text).unwrap_or_default(),
                     )

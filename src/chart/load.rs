@@ -11,7 +11,7 @@ use crate::model::household::HouseholdStatus;
 use crate::model::indicator::{Qualifier, ValueType};
 use crate::model::period::Period;
 use crate::model::region::Level;
-use crate::output::value;
+use crate::output::figure;
 
 /// "起始统计期 … 晚于结束统计期 …" when the range is reversed.
 fn check_range(from: Option<Period>, to: Option<Period>) -> Result<()> {
@@ -68,7 +68,7 @@ pub fn indicator(
         let value: f64 = r.get(1)?;
         let qualifier: String = r.get(2)?;
         let high: Option<f64> = r.get(3)?;
-        let label = value::as_stated(value, Qualifier::stored(&qualifier, high), &ind.unit);
+        let label = figure::as_stated(value, Qualifier::stored(&qualifier, high), &ind.unit);
         let source = match (r.get::<_, Option<String>>(4)?, r.get::<_, Option<i64>>(6)?) {
             (Some(file), _) => {
                 let line: i64 = r.get(5)?;

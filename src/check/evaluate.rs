@@ -13,8 +13,8 @@ use super::register::{self, RegisterCounts, Snapshot};
 use super::result::{CriterionResult, CriterionStatus, RegionResult, Verdict};
 use crate::model::criteria::{self, Criterion, CriterionLevel};
 use crate::model::period::Period;
+use crate::output::figure;
 use crate::output::number::number;
-use crate::output::value;
 
 /// A stored value looked up for a region, with the age rule applied.
 enum Lookup<'a> {
@@ -255,7 +255,7 @@ impl<'c> Checker<'c> {
 
     /// A figure with its unit for messages: `1,328 人`, `是`, `≥ 200 人`.
     fn show(&self, f: &Found) -> String {
-        value::figure(f.value, f.qualifier, self.indicator_unit(&f.indicator))
+        figure::figure(f.value, f.qualifier, self.indicator_unit(&f.indicator))
     }
 
     /// A stored value named with its figure and source, or why it is missing:

@@ -14,7 +14,7 @@ use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::number::number;
 use crate::output::table::write_columns;
-use crate::output::{csv, value};
+use crate::output::{csv, figure};
 
 /// The output formats of the check commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub enum Format {
 pub fn rule_text(c: &Criterion) -> String {
     let op = c.operator.symbol();
     match (c.threshold, c.threshold_ref.as_deref()) {
-        (Some(t), _) => format!("{op} {}", value::exact(t, &c.unit)),
+        (Some(t), _) => format!("{op} {}", figure::exact(t, &c.unit)),
         (None, Some("province")) => format!("{op} 全省"),
         (None, Some(other)) => format!("{op} {other}"),
         (None, None) => op.to_string(),
@@ -234,11 +234,11 @@ pub fn explain_text(
         )?;
         let value = c
             .value
-            .map(|v| value::exact(v, &c.unit))
+            .map(|v| figure::exact(v, &c.unit))
             .unwrap_or_else(|| "—".to_string());
         let threshold = c
             .threshold
-            .map(|t| value::exact(t, &c.unit))
+            .map(|t| figure::exact(t, &c.unit))
             .unwrap_or_else(|| "—".to_string());
         let month = c
             .value_period

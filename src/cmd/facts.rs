@@ -10,7 +10,7 @@ use anyhow::Result;
 use clap::Args;
 
 use tuopin::model::indicator::Qualifier;
-use tuopin::output::value;
+use tuopin::output::figure;
 
 use super::{Context, Outcome};
 
@@ -39,8 +39,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &FactsArgs) -> Result<Outco
     }
     for f in &facts {
         let qualifier = Qualifier::stored(&f.qualifier, f.value_high);
-        let shown = value::as_stated(f.value, qualifier, &f.unit);
-        let unit = value::unit_after(&f.unit);
+        let shown = figure::as_stated(f.value, qualifier, &f.unit);
+        let unit = figure::unit_after(&f.unit);
         writeln!(
             out,
             "{}（{}） {} {} {}  统计期 {}  第{}期（总第{}期，{}）",

@@ -5,7 +5,7 @@
 //! it, never the other way round.
 
 pub mod csv;
+pub mod figure;
 pub mod number;
 pub mod privacy;
 pub mod table;
-pub mod value;

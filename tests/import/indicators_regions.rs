@@ -1,0 +1,205 @@
+//! Indicator files (wide and long) and the regions import.
+
+use super::*;
+
+#[test]
+fn indicators_wide_and_long() {
+    let s = Scratch::new();
+    s.init();
+    let wide = s.write(
+        "wide.csv",
+        gbk_crlf(&format!(
+            "统计期,区划代码,户籍人口,村集体经济收入,通硬化路,安全饮水覆盖率,broadband,备注\n\
+             2019-04,{SANJIAZI},\"1,330\",\"52,000\",是,99.5,,新修\n\
+             2019年5月,{SANJIAZI},1331,,否,100%,1,\n"
+        )),
+    );
+    let out = s
+        .tuopin(&["import", "indicators"])
+        .arg(&wide)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let conn = s.open();
+    fk_clean(&conn);
+    let value = |ind: &str, p: &str| -> Option<f64> {
+        conn.query_row(
+            "SELECT value FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3",
+            [SANJIAZI, ind, p],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    assert_eq!(value("population", "2019-04"), Some(1330.0));
+    assert_eq!(value("collective_income", "2019-04"), Some(52000.0));
+    assert_eq!(value("hardened_road", "2019-04"), Some(1.0));
+    assert_eq!(value("hardened_road", "2019-05"), Some(0.0));
+    assert_eq!(value("safe_water_rate", "2019-04"), Some(99.5));
+    assert_eq!(value("safe_water_rate", "2019-05"), Some(100.0));
+    // Empty cells mean "not reported": no value, no error.
+    assert_eq!(value("broadband", "2019-04"), None);
+    assert_eq!(value("collective_income", "2019-05"), None);
+    assert_eq!(value("broadband", "2019-05"), Some(1.0));
+    let (batch_line, note): (i64, String) = conn
+        .query_row(
+            "SELECT line, note FROM indicator_value WHERE indicator_code = 'collective_income'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((batch_line, note.as_str()), (2, "新修"));
+
+    let long = s.write(
+        "long.csv",
+        "period,region_code,indicator,value,note\n\
+         2019-03,210922,群众认可度,95.5,第三方\n\
+         2019-03,210922,wrong_exit_rate,1.2,\n\
+         2019-03,21,rural_income_growth,-0.5,\n\
+         2019-07,2112,dibao_standard,\"4,770\",\n",
+    );
+    let out = s
+        .tuopin(&["import", "indicators"])
+        .arg(&long)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("未变") || stdout(&out).contains("unchanged"));
+    let conn = s.open();
+    assert_eq!(
+        scalar::<f64>(
+            &conn,
+            "SELECT value FROM indicator_value WHERE indicator_code = 'approval_rate'",
+            []
+        ),
+        95.5
+    );
+    assert_eq!(
+        scalar::<f64>(
+            &conn,
+            "SELECT value FROM indicator_value WHERE indicator_code = 'rural_income_growth'",
+            []
+        ),
+        -0.5
+    );
+    // 4,770 is what 第26期 already says: unchanged, and it keeps the bulletin as its source.
+    assert!(scalar::<Option<i64>>(&conn, "SELECT quote_id FROM indicator_value WHERE region_code = '2112' AND period = '2019-07' AND indicator_code = 'dibao_standard'", []).is_some());
+}
+
+#[test]
+fn bad_indicator_files_name_every_problem() {
+    let s = Scratch::new();
+    s.init();
+    let long = s.write(
+        "long.csv",
+        format!(
+            "统计期,区划代码,指标,值\n\
+             2019-03,{SANJIAZI},幸福指数,5\n\
+             2019-03,210922,通宽带,是\n\
+             2019-03,{SANJIAZI},poverty_incidence,1\n\
+             2019-03,{SANJIAZI},safe_water_rate,120\n\
+             2019-03,{SANJIAZI},hardened_road,也许\n\
+             2019-03,{SANJIAZI},population,\n\
+             2019-03,nowhere,population,5\n\
+             2019-03,{SANJIAZI},population,5\n\
+             2019-03,{SANJIAZI},户籍人口,6\n"
+        ),
+    );
+    let out = s
+        .tuopin(&["import", "indicators"])
+        .arg(&long)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for (line, text) in [
+        (2, "幸福指数"),
+        (3, "不适用于县级"),
+        (4, "由建档立卡台账计算"),
+        (5, "0–100"),
+        (6, "也许"),
+        (7, "必填项为空"),
+        (8, "nowhere"),
+        (10, "重复"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(&format!("long.csv:{line}:")) && l.contains(text)),
+            "line {line} {text}: {err}"
+        );
+    }
+    assert!(!err.contains("long.csv:9:"), "{err}");
+    // Wide form: an unknown indicator column is named in the header.
+    let wide = s.write("wide.csv", "统计期,区划代码,幸福指数\n2019-03,210922,5\n");
+    s.tuopin(&["import", "indicators"])
+        .arg(&wide)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("wide.csv:1: [幸福指数]"));
+    assert_eq!(
+        scalar::<i64>(
+            &s.open(),
+            "SELECT count(*) FROM indicator_value WHERE batch_id IS NOT NULL",
+            []
+        ),
+        0
+    );
+}
+
+#[test]
+fn regions_import_adds_villages_in_any_order_and_updates() {
+    let s = Scratch::new();
+    s.init();
+    let file = s.write(
+        "r.csv",
+        "代码,名称,级别,上级代码,贫困标识,计划退出年度\n\
+         210922101201,新村,村,210922101,是,\n\
+         210922101,新镇,乡镇,210922,,\n\
+         210922-T01-V01,三家子村,村,210922-T01,是,2018\n",
+    );
+    let out = s
+        .tuopin(&["import", "regions"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let conn = s.open();
+    fk_clean(&conn);
+    let (official, poor): (bool, bool) = conn
+        .query_row(
+            "SELECT code_official, poverty_registered FROM region WHERE code = '210922101201'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(official && poor);
+    assert_eq!(
+        scalar::<i64>(
+            &conn,
+            "SELECT planned_exit_year FROM region WHERE code = '210922-T01-V01'",
+            []
+        ),
+        2018
+    );
+    assert_eq!(
+        scalar::<i64>(
+            &conn,
+            "SELECT count(*) FROM history WHERE table_name = 'region'",
+            []
+        ),
+        1
+    );
+    // A village under a county, a missing parent and a bad level are rejected.
+    let bad = s.write(
+        "bad.csv",
+        "code,name,level,parent_code\n\
+         x1,甲村,village,210922\n\
+         x2,乙村,村,nowhere\n\
+         x3,丙,组,210922\n",
+    );
+    let out = s.tuopin(&["import", "regions"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("bad.csv:2: [parent_code]"), "{err}");
+    assert!(err.contains("bad.csv:3: [parent_code]"), "{err}");
+    assert!(err.contains("bad.csv:4: [level]"), "{err}");
+}
