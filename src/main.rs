@@ -63,6 +63,9 @@ enum Command {
     Restore(cmd::restore::RestoreArgs),
     /// Check the database: integrity, foreign keys, sources, registers, no clear-text ID numbers
     Verify(cmd::verify::VerifyArgs),
+    /// 快报：提取数据事实 (bulletins: extract the facts they state)
+    #[command(subcommand)]
+    Bulletin(cmd::bulletin::BulletinCommand),
 }
 
 fn main() -> ExitCode {
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Backup(a) => cmd::backup::run(&db, &mut out, a),
         Command::Restore(a) => cmd::restore::run(&db, &mut out, a),
         Command::Verify(a) => cmd::verify::run(&db, &mut out, a),
+        Command::Bulletin(c) => cmd::bulletin::run(&db, &mut out, c),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {
