@@ -15,10 +15,11 @@ use super::{IndicatorMatch, Issue, Proposal, RegionMatch};
 use crate::model::period::Period;
 use crate::model::region::Level;
 
-/// Leading words of a noun phrase that are not the noun ("其中建档立卡户", "共有贫困户").
+/// Leading words of a noun phrase that are not the noun ("其中建档立卡户", "全省共选派驻村工作队").
 const NOUN_LEAD: &[&str] = &[
     "其中",
     "共有",
+    "共计",
     "共",
     "有",
     "达到",
@@ -38,6 +39,45 @@ const NOUN_LEAD: &[&str] = &[
     "不低于",
     "不超过",
     "至少",
+    "全省",
+    "全市",
+    "全县",
+    "全区",
+    "全村",
+    "全镇",
+    "全乡",
+    "全州",
+    "我省",
+    "我市",
+    "我县",
+    "该县",
+    "该村",
+    "该市",
+    "今年",
+    "去年",
+    "目前",
+    "截至",
+    "新建",
+    "建成",
+    "实施",
+    "发放",
+    "选派",
+    "投入",
+    "安排",
+    "落实",
+    "吸纳",
+    "带动",
+    "培训",
+    "转移",
+    "帮助",
+    "修建",
+    "新打",
+    "发展",
+    "成立",
+    "建设",
+    "引导",
+    "组织",
+    "整合",
 ];
 
 fn is_sentence_end(c: char) -> bool {
@@ -194,6 +234,13 @@ fn noun_of(para: &str, from: usize, q_start: usize, unit: &str, unit_end: usize)
         if s == before {
             break;
         }
+    }
+    // "…代表组成的48人学习考察团": what stands before 的 describes, the noun follows.
+    if s.ends_with('的') && after.chars().count() >= 2 {
+        return after;
+    }
+    if let Some(at) = s.rfind('的') {
+        s = &s[at + '的'.len_utf8()..];
     }
     let chars: Vec<char> = s.chars().collect();
     let noun: String = chars[chars.len().saturating_sub(12)..].iter().collect();
@@ -374,8 +421,10 @@ fn paragraph_facts(
                 .as_ref()
                 .map(|(_, v)| v.as_slice())
                 .unwrap_or(&[]);
-            let (p, _) = time::period_at(stated, at - l.sentences[si].start, ip);
-            if is_before_change(para, clause.start - base, &q, f.unit_end) {
+            let (p, from) = time::period_at(stated, at - l.sentences[si].start, ip);
+            let dated = stated.iter().any(|s| s.end <= at - l.sentences[si].start);
+            // "从2019年7月1日起…由A提高到B": A held before the change took effect.
+            if (from || !dated) && is_before_change(para, clause.start - base, &q, f.unit_end) {
                 p.add_months(-1).unwrap_or(p)
             } else {
                 p

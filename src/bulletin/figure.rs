@@ -119,6 +119,7 @@ const BEFORE: &[(&str, Qualifier)] = &[
     ("至少", Qualifier::AtLeast),
     ("最少", Qualifier::AtLeast),
     ("超过", Qualifier::AtLeast),
+    ("突破", Qualifier::AtLeast),
     ("多于", Qualifier::AtLeast),
     ("逾", Qualifier::AtLeast),
     ("不超过", Qualifier::AtMost),
@@ -290,8 +291,10 @@ pub fn figure(para: &str, clause_start: usize, q: &Quantity) -> Option<Figure> {
                 break;
             }
         }
-        if unit == "元" && (clause_before.contains("每亩") || clause_before.contains("亩均")) {
-            unit = "元/亩";
+        if unit == "元" {
+            if let Some(per) = rate_of(clause_before) {
+                unit = per;
+            }
         }
     }
     let unit_end = unit_start + unit_len;
@@ -347,6 +350,42 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 fn word_covers(para: &str, word: &str, at: usize) -> bool {
     para.match_indices(word)
         .any(|(s, w)| s <= at && at < s + w.len())
+}
+
+/// The rate a money figure is stated per: 每亩地…800元 → 元/亩, 每人每月补贴500元 → 元/月. Per
+/// household or person is no rate ("每户…可获得 2000 元").
+fn rate_of(clause_before: &str) -> Option<&'static str> {
+    const RATES: &[(&str, &str)] = &[
+        ("立方米", "元/立方米"),
+        ("平方米", "元/平方米"),
+        ("公斤", "元/公斤"),
+        ("亩", "元/亩"),
+        ("吨", "元/吨"),
+        ("斤", "元/斤"),
+        ("头", "元/头"),
+        ("只", "元/只"),
+        ("年", "元/年"),
+        ("月", "元/月"),
+        ("天", "元/天"),
+    ];
+    // Only after the last figure before this one.
+    let tail = clause_before
+        .rfind(|c: char| numbers::arabic_digit(c).is_some())
+        .map(|i| &clause_before[i..])
+        .unwrap_or(clause_before);
+    if tail.contains("亩均") {
+        return Some("元/亩");
+    }
+    let mut found = None;
+    for (at, _) in tail.match_indices('每') {
+        let after = &tail[at + '每'.len_utf8()..];
+        if let Some((_, rate)) = RATES.iter().find(|(w, _)| after.starts_with(w)) {
+            found = Some(*rate);
+        } else {
+            found = None;
+        }
+    }
+    found
 }
 
 /// 每季度, 每年, 每月 …: a frequency, where 一次 is a figure.

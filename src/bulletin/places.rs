@@ -317,7 +317,11 @@ impl<'r> Places<'r> {
             }
             let name = &para[start..end];
             let n = body.chars().count();
-            if n < 2 || n > max || GENERIC.iter().any(|g| name.ends_with(g)) {
+            // 今年村里…: a time word, not a name.
+            let timeword = ["今年", "去年", "明年", "当年", "近年", "全年", "每年"]
+                .iter()
+                .any(|w| body.starts_with(w));
+            if timeword || n < 2 || n > max || GENERIC.iter().any(|g| name.ends_with(g)) {
                 k += 1;
                 continue;
             }
