@@ -305,6 +305,8 @@ fn json_shape() {
             .find(|f| f["value"] == value && f["unit"] == unit)
             .unwrap_or_else(|| panic!("no fact {value} {unit}"))
     };
+    assert_eq!(find(339, "户")["indicator_code"], "households_total");
+    assert_eq!(find(1328, "人")["indicator_code"], "population");
     let h = find(174, "户");
     assert_eq!(h["indicator_code"], "registered_poor_households");
     assert_eq!(h["region_code"], "210922-T01-V01");

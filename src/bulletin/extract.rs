@@ -224,11 +224,15 @@ fn noun_of(para: &str, from: usize, q_start: usize, unit: &str, unit_end: usize)
     {
         s = &s[at + c.len_utf8()..];
     }
+    // Strip leading words while something is left: "全村 339 户" keeps 全村.
     loop {
         let before = s;
         for w in NOUN_LEAD {
             if let Some(r) = s.strip_prefix(w) {
-                s = r.trim_start_matches(is_space);
+                let r = r.trim_start_matches(is_space);
+                if !r.is_empty() {
+                    s = r;
+                }
             }
         }
         if s == before {

@@ -75,7 +75,7 @@ fn extract(db: &Path, out: &mut dyn Write, args: &ExtractArgs) -> Result<Outcome
 
 fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+    format!("{s}{}", " ".repeat(width.saturating_sub(w).max(1)))
 }
 
 fn number(v: f64) -> String {
