@@ -74,6 +74,7 @@ const UNITS: &[(&str, &str)] = &[
     ("周", "周"),
     ("轮", "轮"),
     ("种", "种"),
+    ("期", "期"),
     ("类", "类"),
 ];
 
@@ -221,6 +222,7 @@ pub fn figure(para: &str, clause_start: usize, q: &Quantity) -> Option<Figure> {
             return None;
         }
     }
+    let mut scale = 1.0;
     let (mut unit, mut unit_len, inner_more) = if q.percent {
         ("%", 0, false)
     } else if let Some(u) = read_unit(after) {
@@ -236,9 +238,17 @@ pub fn figure(para: &str, clause_start: usize, q: &Quantity) -> Option<Figure> {
         ("个", '大'.len_utf8(), false)
     } else if q.multiplied {
         (unit_from_noun(clause_before)?, 0, false)
+    } else if tenths(q, after) {
+        // 三成: thirty per cent.
+        scale = 10.0;
+        ("%", '成'.len_utf8(), false)
     } else {
         return None;
     };
+    if unit == "期" && q.script == Script::Chinese {
+        // 二期工程: a phase, not a count.
+        return None;
+    }
     let unit_end = unit_start + unit_len;
     let rest = &para[unit_end..];
     if unit_len > 0 {
@@ -324,7 +334,7 @@ pub fn figure(para: &str, clause_start: usize, q: &Quantity) -> Option<Figure> {
         }
     }
     Some(Figure {
-        value: q.value,
+        value: q.value * scale,
         unit: unit.to_string(),
         qualifier,
         end,
@@ -350,6 +360,19 @@ fn ceil_char(s: &str, mut i: usize) -> usize {
 fn word_covers(para: &str, word: &str, at: usize) -> bool {
     para.match_indices(word)
         .any(|(s, w)| s <= at && at < s + w.len())
+}
+
+/// 三成, 八成以上: tenths, read as a percentage (not 一成不变, 成员, 成效).
+fn tenths(q: &Quantity, after: &str) -> bool {
+    q.script == Script::Chinese
+        && !q.multiplied
+        && (1.0..=9.0).contains(&q.value)
+        && q.value.fract() == 0.0
+        && after.starts_with('成')
+        && !after['成'.len_utf8()..]
+            .chars()
+            .next()
+            .is_some_and(|c| "员本效果功立为绩熟就型品交长都年".contains(c))
 }
 
 /// The rate a money figure is stated per: 每亩地…800元 → 元/亩, 每人每月补贴500元 → 元/月. Per

@@ -194,6 +194,16 @@ impl<'r> Places<'r> {
                     MentionKind::Named(p) => Some(p),
                     _ => None,
                 });
+            // 榆林镇 is no 榆林(市): a short name followed by a level suffix is part of a longer one.
+            let next = para[m.end()..].chars().next();
+            let all_short = self
+                .reference
+                .aliases(m.pattern().as_usize())
+                .iter()
+                .all(|a| a.short);
+            if all_short && next.is_some_and(|c| "镇乡村屯县市区旗街州盟".contains(c)) {
+                continue;
+            }
             let entry = self.choose(m.pattern().as_usize(), prev);
             found.push(Mention {
                 start: base + m.start(),

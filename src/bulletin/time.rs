@@ -139,6 +139,42 @@ pub fn stated(sentence: &str, issue: Period) -> Vec<Stated> {
         }
         i += 1;
     }
+    // 2019.6.30, 2019-06-30, 2019/6: read from the characters (the number scanner sees 2019.6).
+    let b = sentence.as_bytes();
+    let mut i = 0;
+    while i + 6 <= b.len() {
+        let year_digits =
+            b[i..i + 4].iter().all(u8::is_ascii_digit) && (i == 0 || !b[i - 1].is_ascii_digit());
+        let sep = b.get(i + 4).copied();
+        if year_digits && matches!(sep, Some(b'.' | b'-' | b'/')) {
+            let mut j = i + 5;
+            while j < b.len() && b[j].is_ascii_digit() && j < i + 7 {
+                j += 1;
+            }
+            let year: i32 = sentence[i..i + 4].parse().unwrap_or(0);
+            let month: u32 = sentence[i + 5..j].parse().unwrap_or(0);
+            if j > i + 5 {
+                let mut end = j;
+                if b.get(j) == sep.as_ref() {
+                    let mut k = j + 1;
+                    while k < b.len() && b[k].is_ascii_digit() && k < j + 3 {
+                        k += 1;
+                    }
+                    end = k;
+                }
+                if let Some(period) = Period::new(year, month) {
+                    out.push(Stated {
+                        end,
+                        period,
+                        from: sentence[end..].starts_with('起'),
+                    });
+                }
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
     for (word, delta) in [("去年", -1), ("上年", -1)] {
         if let Some(at) = sentence.find(word) {
             if let Some(period) = Period::new(issue.year() + delta, 12) {
@@ -204,6 +240,11 @@ mod tests {
         assert_eq!(
             period_at(&stated(s, issue), s.find("48").unwrap(), issue).0,
             p("2019-03")
+        );
+        let s = "截至2019.6.30,全县完成投资12.3亿元";
+        assert_eq!(
+            period_at(&stated(s, issue), s.find("12.3").unwrap(), issue).0,
+            p("2019-06")
         );
         let s = "利用 2 个月的时间";
         assert!(stated(s, issue).is_empty());

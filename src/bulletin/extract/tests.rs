@@ -171,3 +171,18 @@ fn ascii_punctuation() {
     assert_eq!(values, [339.0, 1328.0, 174.0, 382.0]);
     assert!(all.iter().all(|f| f.3 == "三家子村"), "{all:?}");
 }
+
+#[test]
+fn probes_of_other_provinces() {
+    // A short city name (榆林) followed by 镇 is a township of that name, not the city.
+    let f = one("据了解,榆林镇今年共流转土地3.6万亩.");
+    assert_eq!((f.0, f.3.as_str()), (36000.0, "榆林镇"));
+    // 村级 is an adjective: 新建村 is no village.
+    assert_eq!(one("昭觉县新建村级活动室 130 个.").3, "昭觉县");
+    let f = one("其中90后干部占比超过三成.");
+    assert_eq!((f.0, f.1.as_str(), f.2), (30.0, "%", "at_least"));
+    assert_eq!(one("举办技能培训班36期.").1, "期");
+    assert_eq!(facts("推进二期工程建设."), vec![]);
+    let f = one("县财政按照每户5万-8万元的标准给予补助.");
+    assert_eq!((f.0, f.2), (50000.0, "range"));
+}
