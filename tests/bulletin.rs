@@ -180,6 +180,30 @@ fn seed_scores_at_least_the_targets() {
 }
 
 #[test]
+fn seed_copied_line_by_line_from_a_pdf_scores_the_same() {
+    // Every paragraph cut into lines of 38 characters, as a PDF's text layer gives them.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seed = std::fs::read_to_string(root().join("data/bulletins-2019-03.txt")).expect("seed");
+    let mut wrapped = String::new();
+    for line in seed.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        for chunk in chars.chunks(38) {
+            wrapped.extend(chunk);
+            wrapped.push('\n');
+        }
+    }
+    let path = dir.path().join("wrapped.txt");
+    std::fs::write(&path, wrapped).expect("write");
+    let out = extract(dir.path(), &[path.to_str().expect("path")]);
+    let gold = read_json(&root().join("tests/fixtures/bulletin-gold/seed.json"));
+    let s = score(&out, &gold);
+    report("seed wrapped at 38 characters", s);
+    let (p, r, place, q) = s.ratios();
+    assert!(p >= 0.97 && r >= 0.97 && place >= 0.9 && q >= 0.95, "{s:?}");
+    assert_eq!(out["bulletins"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
 fn development_set_scores_at_least_the_unseen_targets() {
     let dir = tempfile::tempdir().expect("tempdir");
     let fixtures = root().join("tests/fixtures/bulletins");

@@ -310,16 +310,42 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 /// Whether paragraph `buf` goes on on the next line: prose cut by a page or line break.
-fn continues(buf: &str) -> bool {
+fn continues(buf: &str, last_line: usize, full_width: usize) -> bool {
     if ends_sentence(buf) {
         return false;
     }
     if last_char(buf).is_some_and(|c| OPEN_ENDS.contains(&c)) {
         return true;
     }
+    // Text copied line by line out of a PDF: a line as wide as the page goes on.
+    if full_width >= 20 && last_line * 10 >= full_width * 9 {
+        return true;
+    }
     // Titles have no clause punctuation and are short; a cut line of prose has both marks and
     // length.
     buf.contains(|c: char| CLAUSE_MARKS.contains(&c)) && squash(buf).chars().count() > 30
+}
+
+/// The width of a full line when the text keeps the page's line breaks (most lines about equally
+/// wide); 0 when lines are paragraphs (their widths vary), so that no line counts as full.
+fn page_width(lines: &[&str]) -> usize {
+    let mut widths: Vec<usize> = lines
+        .iter()
+        .map(|l| squash(l).chars().count())
+        .filter(|&w| w >= 10)
+        .collect();
+    if widths.len() < 8 {
+        return 0;
+    }
+    widths.sort_unstable();
+    let p50 = widths[widths.len() / 2];
+    let p90 = widths[widths.len() * 9 / 10];
+    // Page lines: the median line is nearly as wide as the widest ones.
+    if p50 * 10 >= p90 * 8 {
+        p90
+    } else {
+        0
+    }
 }
 
 fn is_page_number(s: &str) -> bool {
@@ -372,8 +398,10 @@ fn body(
     office: &str,
 ) -> Issue {
     let office_key = squash(office);
+    let full_width = page_width(lines);
     let mut paragraphs: Vec<String> = Vec::new();
     let mut buf = String::new();
+    let mut last_line = 0;
     for line in lines {
         let l = line.trim_matches(|c: char| c.is_whitespace());
         if l.is_empty() {
@@ -385,12 +413,13 @@ fn body(
         if is_page_number(l) || is_contact(l, &office_key) {
             continue;
         }
-        if !buf.is_empty() && continues(&buf) {
-            let join_space = buf
-                .chars()
-                .last()
-                .is_some_and(|c| c.is_ascii_alphanumeric())
-                && l.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        let width = squash(l).chars().count();
+        if !buf.is_empty() && continues(&buf, last_line, full_width) {
+            last_line = width;
+            // Chinese lines join without a space, and so do digits ("18⏎0 亩" is 180 亩);
+            // only two Latin words keep one.
+            let join_space = buf.chars().last().is_some_and(|c| c.is_ascii_alphabetic())
+                && l.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
             if join_space {
                 buf.push(' ');
             }
@@ -400,6 +429,7 @@ fn body(
         if !buf.is_empty() {
             paragraphs.push(std::mem::take(&mut buf));
         }
+        last_line = width;
         buf.push_str(l);
     }
     if !buf.is_empty() {
@@ -586,6 +616,16 @@ mod tests {
         );
         assert_eq!(i.articles.len(), 2);
         assert_eq!(i.title(), "标题一行；下一个标题");
+    }
+
+    #[test]
+    fn rejoins_lines_kept_as_on_the_page() {
+        let text = "第 1 期\n2019年3月1日\n三家子村互换并地\n三家子村是省级深度贫困村全村三百三十九户一千三百二十八人\n其中建档立卡贫困户一百七十四户三百八十二人耕地面积一万三\n千亩人均耕地九点七九亩耕地分散不利于生产经营通过互换并\n地由原来的每户均九块地互换并地后每户并到一至三块地。\n互换并地后节省生产经营成本转入外出务工的农户二百余人\n其中建档立卡户九十八人建档立卡户流转土地一千八百亩。\n农场种植五十亩山药五十亩苦参八十亩红鲜椒并签订回收单\n保障了建档立卡户年年有收益多干多得实现整村稳定脱贫。\n";
+        let i = &split(text, &defaults()).unwrap()[0];
+        let paras: Vec<&str> = i.text.lines().collect();
+        assert_eq!(paras.len(), 4, "{paras:?}");
+        assert_eq!(i.title(), "三家子村互换并地");
+        assert!(paras[1].contains("一万三千亩"));
     }
 
     #[test]
