@@ -343,23 +343,32 @@ pub fn propose(issue: &Issue, index: usize, reference: &Reference) -> Vec<Propos
             }
         }
         let article_place = article_place.or(publisher);
+        // A paragraph that names no place goes on about the last paragraph's subject.
+        let mut topic = article_place;
         for (mentions, range) in paragraphs.iter_mut().zip(&article.paragraphs) {
-            places.resolve(
-                mentions,
-                Some(article_place).flatten(),
-                publisher,
-                &mut recent,
-            );
+            places.resolve(mentions, article_place, publisher, &mut recent);
             let facts = paragraph_facts(
                 &places,
                 issue,
                 index,
                 range.clone(),
                 mentions,
-                article_place,
+                topic,
                 issue_period,
             );
             out.extend(facts);
+            let l = layout(text, range.clone());
+            let subject = l.sentences.iter().find_map(|s| {
+                let inside: Vec<Mention> = mentions
+                    .iter()
+                    .filter(|m| m.start >= s.start && m.end <= s.end)
+                    .cloned()
+                    .collect();
+                first_subject(&inside)
+            });
+            if let Some(p) = subject {
+                topic = Some(p);
+            }
         }
     }
     out
@@ -462,7 +471,7 @@ fn paragraph_facts(
             value: f.value,
             qualifier: f.qualifier,
             unit: f.unit,
-            place: place.map(|p| places.name(p).to_string()),
+            place: place.map(|p| places.display(p).to_string()),
             region: place
                 .map(|p| places.region_match(p))
                 .unwrap_or(RegionMatch::Unknown),

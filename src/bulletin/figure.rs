@@ -205,8 +205,9 @@ pub fn figure(para: &str, clause_start: usize, q: &Quantity) -> Option<Figure> {
         if q.digit_string {
             return None;
         }
-        // 一 alone is an article ("一个", "不落一户"), unless counted per period (每季度…一次).
-        if q.lone_one && !per_period(clause_before) {
+        // 一 alone is an article ("一个", "不落一户"), unless counted per period (每季度…一次) or
+        // a duration (一个月).
+        if q.lone_one && !per_period(clause_before) && !after.starts_with("个月") {
             return None;
         }
         if matches!(prev, Some('这' | '那' | '每' | '几' | '数')) {

@@ -232,7 +232,7 @@ fn read_one(cs: &Chars, i: usize) -> Option<(Quantity, usize)> {
         let run: String = (i..body_end).filter_map(|k| cs.at(k)).collect();
         let (value, digit_string) = parse_chinese(&run)?;
         let lone_one = run == "一";
-        return Some(finish(
+        let (mut q, mut next) = finish(
             cs,
             i,
             body_end,
@@ -242,7 +242,17 @@ fn read_one(cs: &Chars, i: usize) -> Option<(Quantity, usize)> {
             lone_one,
             digit_string,
             false,
-        ));
+        );
+        // 两千多户, 三十多个, 十多年: 多 after a round Chinese number.
+        if !q.more && !q.multiplied && run.ends_with(['十', '百', '千']) {
+            let k = cs.skip_spaces(next);
+            if cs.at(k) == Some('多') {
+                q.more = true;
+                next = k + 1;
+                q.end = cs.offset(next);
+            }
+        }
+        return Some((q, next));
     }
     None
 }
@@ -480,6 +490,10 @@ mod tests {
         assert!(one("一户").lone_one);
         assert!(!one("一万户").lone_one);
         assert_eq!(one("百分之九十").value, 90.0);
+        let q = one("两千多户");
+        assert_eq!((q.value, q.more), (2000.0, true));
+        assert!(one("三十多个").more);
+        assert!(!one("三个").more);
         assert!(one("百分之九十").percent);
         // A bare multiplier is no number: 千亩果园, e万行动.
         assert!(scan("千亩生态果园").is_empty());

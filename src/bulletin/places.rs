@@ -60,6 +60,9 @@ pub struct Places<'r> {
     pub provisional: Vec<Provisional>,
     /// The publisher's province, to choose between regions of one name.
     pub home: Option<usize>,
+    /// How the text first writes a region with its level suffix ("阜新县" for 阜新蒙古族自治县):
+    /// the place is reported as written.
+    written: std::collections::HashMap<usize, String>,
 }
 
 fn implicit_matcher() -> &'static AhoCorasick {
@@ -82,6 +85,7 @@ impl<'r> Places<'r> {
             reference,
             provisional: Vec::new(),
             home: None,
+            written: std::collections::HashMap::new(),
         }
     }
 
@@ -89,6 +93,18 @@ impl<'r> Places<'r> {
         match p {
             PlaceRef::Entry(i) => &self.reference.regions[i].name,
             PlaceRef::Provisional(i) => &self.provisional[i].name,
+        }
+    }
+
+    /// The place as the text writes it (阜新县), else its name in the tables.
+    pub fn display(&self, p: PlaceRef) -> &str {
+        match p {
+            PlaceRef::Entry(i) => self
+                .written
+                .get(&i)
+                .map(String::as_str)
+                .unwrap_or(self.name(p)),
+            PlaceRef::Provisional(_) => self.name(p),
         }
     }
 
@@ -205,6 +221,9 @@ impl<'r> Places<'r> {
                 continue;
             }
             let entry = self.choose(m.pattern().as_usize(), prev);
+            if s.ends_with(|c: char| "省市县区镇乡村旗屯州盟".contains(c)) {
+                self.written.entry(entry).or_insert_with(|| s.to_string());
+            }
             found.push(Mention {
                 start: base + m.start(),
                 end: base + m.end(),
