@@ -264,7 +264,7 @@ fn locate(mentions: &[Mention], layout: &Layout, at: usize, end: usize) -> Optio
     let clause = &layout.clauses[containing(&layout.clauses, at)];
     let si = containing(&layout.sentences, at);
     let sentence = &layout.sentences[si];
-    let placed = |m: &&Mention| m.place.is_some();
+    let placed = |m: &&Mention| m.place.is_some() && !m.comparative;
     let nearest = mentions
         .iter()
         .filter(placed)
@@ -424,7 +424,9 @@ fn paragraph_facts(
         let sentence_span = sentence_span.start + trimmed_start
             ..sentence_span.start + sentence_raw.trim_end().len();
         let sentence = text[sentence_span.clone()].to_string();
-        let place = locate(mentions, &l, at, base + f.unit_end).or(article_place);
+        let place = respectively(text, mentions, &out, sentence_span.clone(), at, &f.unit)
+            .or_else(|| locate(mentions, &l, at, base + f.unit_end))
+            .or(article_place);
         let period = issue_period.map(|ip| {
             if stated_cache.as_ref().is_none_or(|(s, _)| *s != si) {
                 let s = &text[l.sentences[si].clone()];
@@ -483,6 +485,29 @@ fn paragraph_facts(
         });
     }
     out
+}
+
+/// "喇嘛洞镇、要路沟乡分别有 12 个、9 个": after 分别, the k-th figure of a unit is the k-th
+/// place of the list before it.
+fn respectively(
+    text: &str,
+    mentions: &[Mention],
+    earlier: &[Proposal],
+    sentence: Range<usize>,
+    at: usize,
+    unit: &str,
+) -> Option<PlaceRef> {
+    let text_start = sentence.start;
+    let list = mentions
+        .iter()
+        .filter(|m| m.kind == MentionKind::List && m.start >= text_start && m.end <= at)
+        .last()
+        .filter(|m| text[m.end..at].contains("分别"))?;
+    let k = earlier
+        .iter()
+        .filter(|p| p.sentence_span == sentence && p.span.start > list.end && p.unit == unit)
+        .count();
+    list.members.get(k).copied()
 }
 
 /// Whether the words between the previous figure and this one are only a join ("174 户、382 人").

@@ -50,6 +50,11 @@ pub struct Mention {
     pub kind: MentionKind,
     /// After 在/到/赴/参观…: where something happens, not what the sentence is about.
     pub locative: bool,
+    /// After 比/较/高于/占…: the place compared with ("比全省平均水平低 0.3 个百分点"), never
+    /// the place of the figure.
+    pub comparative: bool,
+    /// The places of a list, in order ("喇嘛洞镇、要路沟乡分别有 12 个、9 个").
+    pub members: Vec<PlaceRef>,
     /// What the mention stands for, once resolved in its article.
     pub place: Option<PlaceRef>,
 }
@@ -229,6 +234,8 @@ impl<'r> Places<'r> {
                 end: base + m.end(),
                 kind: MentionKind::Named(PlaceRef::Entry(entry)),
                 locative: false,
+                comparative: false,
+                members: Vec::new(),
                 place: None,
             });
         }
@@ -239,6 +246,7 @@ impl<'r> Places<'r> {
         for m in &mut found {
             let before = text[range.start..m.start].trim_end_matches('了');
             m.locative = LOCATIVE.iter().any(|w| before.ends_with(w));
+            m.comparative = COMPARATIVE.iter().any(|w| before.ends_with(w));
         }
         let chained = self.chain(found);
         let (mut grouped, members) = group_lists(text, chained);
@@ -251,6 +259,7 @@ impl<'r> Places<'r> {
                     }
                 }
                 m.place = self.common_ancestor(&distinct);
+                m.members = distinct;
             }
         }
         grouped
@@ -371,6 +380,8 @@ impl<'r> Places<'r> {
                 end: base + end,
                 kind: MentionKind::Named(place),
                 locative: false,
+                comparative: false,
+                members: Vec::new(),
                 place: None,
             });
             found.sort_by_key(|m| m.start);
@@ -397,6 +408,8 @@ impl<'r> Places<'r> {
                     end: base + m.end(),
                     kind: MentionKind::Implicit(IMPLICIT[m.pattern().as_usize()].1),
                     locative: false,
+                    comparative: false,
+                    members: Vec::new(),
                     place: None,
                 });
             }
@@ -444,6 +457,8 @@ impl<'r> Places<'r> {
                     end: base + end,
                     kind: MentionKind::Implicit(level),
                     locative: false,
+                    comparative: false,
+                    members: Vec::new(),
                     place: None,
                 });
             }

@@ -161,6 +161,22 @@ pub const LOCATIVE: &[&str] = &[
     "奔赴",
 ];
 
+/// Words after which a place is what a figure is compared with.
+pub const COMPARATIVE: &[&str] = &[
+    "比",
+    "较",
+    "高于",
+    "低于",
+    "超过",
+    "超出",
+    "对比",
+    "相比",
+    "相当于",
+    "占",
+    "与",
+    "同",
+];
+
 /// What joins the places of a list.
 pub const LIST_JOINS: &[&str] = &["、", "和", "及", "与", "以及", "，以及"];
 

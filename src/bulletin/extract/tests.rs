@@ -188,3 +188,23 @@ fn probes_of_other_provinces() {
     let f = one("县财政按照每户5万-8万元的标准给予补助.");
     assert_eq!((f.0, f.2), (50000.0, "range"));
 }
+
+#[test]
+fn respectively_and_comparisons() {
+    let r = run("建昌县脱贫\n喇嘛洞镇、要路沟乡分别有 12 个、9 个贫困村今年退出。");
+    let places: Vec<_> = r
+        .proposals
+        .iter()
+        .map(|p| p.place.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(places, ["喇嘛洞镇", "要路沟乡"]);
+    // The place compared with is not the place of the figure.
+    let r = run("建昌县脱贫\n建昌县贫困发生率为 0.46%，比全省平均水平低 0.3 个百分点。");
+    assert!(
+        r.proposals
+            .iter()
+            .all(|p| p.place.as_deref() == Some("建昌县")),
+        "{:?}",
+        r.proposals
+    );
+}
