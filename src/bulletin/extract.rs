@@ -500,8 +500,8 @@ fn respectively(
     let text_start = sentence.start;
     let list = mentions
         .iter()
-        .filter(|m| m.kind == MentionKind::List && m.start >= text_start && m.end <= at)
-        .last()
+        .rev()
+        .find(|m| m.kind == MentionKind::List && m.start >= text_start && m.end <= at)
         .filter(|m| text[m.end..at].contains("分别"))?;
     let k = earlier
         .iter()
