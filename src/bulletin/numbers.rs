@@ -149,7 +149,23 @@ pub fn parse_at(text: &str, start: usize) -> Option<Quantity> {
 fn read_range(cs: &Chars, i: usize) -> Option<(Quantity, usize)> {
     let (mut low, next) = read_one(cs, i)?;
     // A range: the connector right after the first number, then a number in the same script.
-    let j = cs.skip_spaces(next);
+    let mut j = cs.skip_spaces(next);
+    // "20%-30%", "1万元至3万元": the unit written at both ends.
+    let repeated = match cs.at(j) {
+        Some(u @ ('%' | '％' | '元' | '亩' | '人' | '户' | '个')) => {
+            let c = cs.at(j + 1);
+            if matches!(
+                c,
+                Some('至' | '～' | '~' | '-' | '－' | '–' | '〜' | '到' | '—')
+            ) {
+                j += 1;
+                Some(u)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
     let connector_len = match cs.at(j) {
         Some('至' | '～' | '~' | '-' | '－' | '–' | '〜') => 1,
         Some('到') => 1,
@@ -160,7 +176,8 @@ fn read_range(cs: &Chars, i: usize) -> Option<(Quantity, usize)> {
     if connector_len > 0 && !low.percent {
         let k = cs.skip_spaces(j + connector_len);
         if let Some((high, after)) = read_one(cs, k) {
-            if high.script == low.script && !high.code_like && !low.code_like {
+            let same_unit = repeated.is_none_or(|u| cs.at(cs.skip_spaces(after)) == Some(u));
+            if high.script == low.script && !high.code_like && !low.code_like && same_unit {
                 let mut low_value = low.value;
                 // "1 至 3 万元": the multiplier written once applies to both ends.
                 if high.multiplied && !low.multiplied {
@@ -507,6 +524,10 @@ mod tests {
         assert_eq!(one("5-10 个").high, Some(10.0));
         assert_eq!(one("1～3").high, Some(3.0));
         assert_eq!(one("三至五年").high, Some(5.0));
+        assert_eq!(one("占比20%-30%").high, Some(30.0));
+        let q = one("补助1万元至3万元");
+        assert_eq!((q.value, q.high), (10000.0, Some(30000.0)));
+        assert_eq!(scan("5个-10人").len(), 2);
         let q = one("1至3万元");
         assert_eq!((q.value, q.high), (10000.0, Some(30000.0)));
         // Not a range: the second number is smaller.

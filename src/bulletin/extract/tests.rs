@@ -2,13 +2,18 @@
 
 use crate::bulletin::{extract_text, Defaults, Extraction, Reference};
 
+fn reference() -> &'static Reference {
+    static R: std::sync::OnceLock<Reference> = std::sync::OnceLock::new();
+    R.get_or_init(|| Reference::embedded().unwrap())
+}
+
 fn run(text: &str) -> Extraction {
-    let reference = Reference::embedded().unwrap();
+    let reference = reference();
     let defaults = Defaults {
         date: Some("2019-03-27".into()),
         office: Some("辽宁省脱贫攻坚领导小组办公室".into()),
     };
-    extract_text(text, &defaults, &reference).unwrap()
+    extract_text(text, &defaults, reference).unwrap()
 }
 
 /// (value, unit, qualifier, place) of every fact.
@@ -207,4 +212,34 @@ fn respectively_and_comparisons() {
         "{:?}",
         r.proposals
     );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any text of the characters the rules look at: no panic, and every proposal's sentence and
+    /// span lie inside the issue text.
+    #[test]
+    fn never_panics(chars in proptest::collection::vec(proptest::sample::select(vec![
+        '1', '2', '0', '9', '.', ',', '１', '万', '亿', '千', '百', '十', '一', '两', '三', '〇', '多',
+        '余', '至', '-', '—', '~', '%', '％', '个', '户', '人', '元', '亩', '年', '月', '日', '村',
+        '镇', '乡', '县', '市', '省', '全', '该', '委', '厅', '《', '》', '“', '”', '〔', '〕', '号',
+        '。', '，', '、', '；', '：', ':', '(', ')', '（', '）', ' ', '\n', '第', '期', '总', '报',
+        '送', 'e', '@', '彰', '武', '三', '家', '子', '由', '提', '高', '到', '分', '别', '比', '每',
+        '约', '近', '以', '上', '下', '左', '右', '不', '超', '过', '成', '大', '起', '底', '从',
+    ]), 0..200)) {
+        let text: String = chars.into_iter().collect();
+        let reference = reference();
+        let defaults = Defaults {
+            date: Some("2019-03-27".into()),
+            office: Some("辽宁省脱贫攻坚领导小组办公室".into()),
+        };
+        if let Ok(ex) = extract_text(&text, &defaults, reference) {
+            for p in &ex.proposals {
+                let issue = &ex.issues[p.issue];
+                proptest::prop_assert_eq!(&issue.text[p.sentence_span.clone()], p.sentence.as_str());
+                proptest::prop_assert!(issue.text.get(p.span.clone()).is_some());
+            }
+        }
+    }
 }
