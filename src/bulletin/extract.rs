@@ -343,6 +343,18 @@ pub fn propose(issue: &Issue, index: usize, reference: &Reference) -> Vec<Propos
             }
         }
         let article_place = article_place.or(publisher);
+        // Figures of the title ("我省 1.2 万贫困人口实现稳定脱贫") are facts too.
+        if let Some(range) = article.title.clone() {
+            out.extend(paragraph_facts(
+                &places,
+                issue,
+                index,
+                range,
+                &title,
+                article_place,
+                issue_period,
+            ));
+        }
         // A paragraph that names no place goes on about the last paragraph's subject.
         let mut topic = article_place;
         for (mentions, range) in paragraphs.iter_mut().zip(&article.paragraphs) {

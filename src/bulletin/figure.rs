@@ -238,7 +238,8 @@ pub fn figure(para: &str, clause_start: usize, q: &Quantity) -> Option<Figure> {
         // 10大特色产业
         ("个", '大'.len_utf8(), false)
     } else if q.multiplied {
-        (unit_from_noun(clause_before)?, 0, false)
+        let unit = unit_from_noun(clause_before).or_else(|| unit_from_following(after));
+        (unit?, 0, false)
     } else if tenths(q, after) {
         // 三成: thirty per cent.
         scale = 10.0;
@@ -426,6 +427,32 @@ fn per_period(clause_before: &str) -> bool {
     ]
     .iter()
     .any(|w| clause_before.contains(w))
+}
+
+/// The unit of "1.2 万贫困人口", which the noun after it gives.
+fn unit_from_following(after: &str) -> Option<&'static str> {
+    const PEOPLE: &[&str] = &[
+        "贫困人口",
+        "人口",
+        "贫困群众",
+        "群众",
+        "农民",
+        "劳动力",
+        "居民",
+        "村民",
+        "学生",
+        "儿童",
+        "老人",
+        "名",
+    ];
+    const HOUSEHOLDS: &[&str] = &["贫困户", "农户", "家庭", "户"];
+    if PEOPLE.iter().any(|w| after.starts_with(w)) {
+        Some("人")
+    } else if HOUSEHOLDS.iter().any(|w| after.starts_with(w)) {
+        Some("户")
+    } else {
+        None
+    }
 }
 
 /// The unit of "贫困人口 2.15 万", which the noun gives.

@@ -243,3 +243,14 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn titles_carry_facts() {
+    let r = run("我省 1.2 万贫困人口实现稳定脱贫\n全省上下齐心协力。");
+    assert_eq!(r.proposals.len(), 1);
+    assert_eq!(
+        (r.proposals[0].value, r.proposals[0].unit.as_str()),
+        (12000.0, "人")
+    );
+    assert_eq!(r.proposals[0].place.as_deref(), Some("辽宁省"));
+}
