@@ -65,21 +65,8 @@ const NOT_SHORT_NAMES: &[&str] = &[
     "永安", "安全", "民主", "解放", "和田", "保定", "安顺", "通化", "江南", "城中", "城东", "城西",
     "城北", "城南", "新华", "文化", "永和", "清河", "河东", "河西", "河南", "河北", "南山", "北山",
     "东山", "西山", "青山", "新区", "高新", "经济", "工业", "发展", "振兴", "兴隆", "阳光", "前进",
-];
-
-const ETHNIC_SUFFIXES: &[&str] = &[
-    "满族自治县",
-    "蒙古族自治县",
-    "回族自治县",
-    "土家族自治县",
-    "苗族自治县",
-    "彝族自治县",
-    "壮族自治县",
-    "瑶族自治县",
-    "侗族自治县",
-    "藏族自治县",
-    "自治县",
-    "自治旗",
+    "安康", "长治", "大同", "来宾", "北海", "平安", "吉安", "阿里", "普洱", "黄山", "白银", "金昌",
+    "乐山", "眉山", "灯塔", "新乡", "承德",
 ];
 
 const PROVINCE_SUFFIXES: &[&str] = &[
@@ -329,6 +316,61 @@ impl Reference {
     }
 }
 
+/// Ethnic names of more than one character (the others are one character before 族).
+const LONG_ETHNIC: &[&str] = &[
+    "蒙古",
+    "维吾尔",
+    "土家",
+    "布依",
+    "朝鲜",
+    "哈尼",
+    "哈萨克",
+    "傈僳",
+    "拉祜",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "达斡尔",
+    "仫佬",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+    "高山",
+];
+
+/// The place name before the first ethnic name of an autonomous region's name.
+fn before_ethnic(name: &str) -> Option<&str> {
+    let at = name.find('族')?;
+    let head = &name[..at];
+    let start = LONG_ETHNIC
+        .iter()
+        .filter(|e| head.ends_with(*e))
+        .map(|e| at - e.len())
+        .min()
+        .unwrap_or_else(|| head.char_indices().last().map(|(i, _)| i).unwrap_or(0));
+    let body = &name[..start];
+    (body.chars().count() >= 2).then_some(body)
+}
+
 /// The short forms a text may use: 岫岩满族自治县 → 岫岩县, 岫岩; 鞍山市 → 鞍山; 辽宁省 → 辽宁.
 /// Counties are shortened only in the table's own provinces, where a bulletin drops the suffix.
 fn short_names(name: &str, level: Level, in_home: bool) -> Vec<String> {
@@ -351,21 +393,25 @@ fn short_names(name: &str, level: Level, in_home: bool) -> Vec<String> {
                     break;
                 }
             }
-            if let Some(body) = name.find("自治州").map(|at| &name[..at]) {
-                // 延边朝鲜族自治州 → 延边
-                let body: String = body.chars().take(2).collect();
-                out.push(body);
+            if name.ends_with("自治州") {
+                // 延边朝鲜族自治州 → 延边, 延边州; 凉山彝族自治州 → 凉山州.
+                if let Some(body) = before_ethnic(name) {
+                    out.push(format!("{body}州"));
+                    out.push(body.to_string());
+                }
             }
         }
         Level::County => {
-            for suf in ETHNIC_SUFFIXES {
-                if let Some(body) = name.strip_suffix(suf) {
-                    out.push(format!("{body}县"));
+            if name.ends_with("自治县") || name.ends_with("自治旗") {
+                // 岫岩满族自治县 → 岫岩县 (岫岩); 威宁彝族回族苗族自治县 → 威宁县.
+                if let Some(body) = before_ethnic(name) {
+                    let level = if name.ends_with('旗') { "旗" } else { "县" };
+                    out.push(format!("{body}{level}"));
                     if in_home {
                         out.push(body.to_string());
                     }
-                    return out;
                 }
+                return out;
             }
             if in_home {
                 for suf in ["县", "市"] {
@@ -411,5 +457,17 @@ mod tests {
         );
         assert_eq!(short_names("鞍山市", Level::City, false), vec!["鞍山"]);
         assert!(short_names("彰武县", Level::County, false).is_empty());
+        assert_eq!(
+            short_names("威宁彝族回族苗族自治县", Level::County, false),
+            vec!["威宁县"]
+        );
+        assert_eq!(
+            short_names("阜新蒙古族自治县", Level::County, true),
+            vec!["阜新县", "阜新"]
+        );
+        assert_eq!(
+            short_names("凉山彝族自治州", Level::City, false),
+            vec!["凉山州", "凉山"]
+        );
     }
 }
