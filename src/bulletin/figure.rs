@@ -320,7 +320,15 @@ pub fn figure(para: &str, clause_start: usize, q: &Quantity) -> Option<Figure> {
         Qualifier::Exact
     };
     if q.high.is_none() {
-        if let Some((w, qa)) = AFTER.iter().find(|(w, _)| rest.starts_with(w)) {
+        if let Some((w, qa)) = AFTER.iter().find(|(w, _)| {
+            // 上下 only at the end of the phrase ("100 元上下"), not in 上下联动.
+            rest.starts_with(w)
+                && (*w != "上下"
+                    || !rest[w.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| super::places::is_cjk(c) && c != '的'))
+        }) {
             end = para.len() - rest.len() + w.len();
             if qualifier == Qualifier::Exact {
                 qualifier = *qa;
