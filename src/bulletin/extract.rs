@@ -345,11 +345,13 @@ pub fn propose(issue: &Issue, index: usize, reference: &Reference) -> Vec<Propos
         let article_place = article_place.or(publisher);
         // Figures of the title ("我省 1.2 万贫困人口实现稳定脱贫") are facts too.
         if let Some(range) = article.title.clone() {
+            let l = layout(text, range.clone());
             out.extend(paragraph_facts(
                 &places,
                 issue,
                 index,
                 range,
+                &l,
                 &title,
                 article_place,
                 issue_period,
@@ -359,17 +361,18 @@ pub fn propose(issue: &Issue, index: usize, reference: &Reference) -> Vec<Propos
         let mut topic = article_place;
         for (mentions, range) in paragraphs.iter_mut().zip(&article.paragraphs) {
             places.resolve(mentions, article_place, publisher, &mut recent);
+            let l = layout(text, range.clone());
             let facts = paragraph_facts(
                 &places,
                 issue,
                 index,
                 range.clone(),
+                &l,
                 mentions,
                 topic,
                 issue_period,
             );
             out.extend(facts);
-            let l = layout(text, range.clone());
             let subject = l.sentences.iter().find_map(|s| {
                 let inside: Vec<Mention> = mentions
                     .iter()
@@ -401,6 +404,7 @@ fn paragraph_facts(
     issue: &Issue,
     index: usize,
     range: Range<usize>,
+    l: &Layout,
     mentions: &[Mention],
     article_place: Option<PlaceRef>,
     issue_period: Option<Period>,
@@ -408,7 +412,6 @@ fn paragraph_facts(
     let text = &issue.text;
     let para = &text[range.clone()];
     let base = range.start;
-    let l = layout(text, range.clone());
     let mut masked = masks(para, base);
     masked.extend(
         mentions
@@ -437,7 +440,7 @@ fn paragraph_facts(
             ..sentence_span.start + sentence_raw.trim_end().len();
         let sentence = text[sentence_span.clone()].to_string();
         let place = respectively(text, mentions, &out, sentence_span.clone(), at, &f.unit)
-            .or_else(|| locate(mentions, &l, at, base + f.unit_end))
+            .or_else(|| locate(mentions, l, at, base + f.unit_end))
             .or(article_place);
         let period = issue_period.map(|ip| {
             if stated_cache.as_ref().is_none_or(|(s, _)| *s != si) {

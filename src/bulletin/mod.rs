@@ -202,47 +202,94 @@ impl Defaults {
     }
 }
 
-fn json_number(v: f64) -> serde_json::Value {
-    if v.fract() == 0.0 && v.abs() < 9e15 {
-        serde_json::Value::from(v as i64)
-    } else {
-        serde_json::Value::from(v)
+/// A value as JSON: integral values without a decimal point (174, not 174.0).
+struct JsonNumber(f64);
+
+impl serde::Serialize for JsonNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.fract() == 0.0 && self.0.abs() < 9e15 {
+            s.serialize_i64(self.0 as i64)
+        } else {
+            s.serialize_f64(self.0)
+        }
     }
 }
 
-/// The JSON of `bulletin extract`: `{"bulletins": [...], "facts": [...]}`, facts numbered from 1
-/// in reading order across all extractions.
-pub fn to_json(extractions: &[Extraction]) -> serde_json::Value {
-    use serde_json::{json, Value};
-    let mut bulletins = Vec::new();
-    let mut facts = Vec::new();
+#[derive(serde::Serialize)]
+struct JsonBulletin<'a> {
+    issue_no: Option<i64>,
+    total_no: Option<i64>,
+    date: &'a str,
+    office: &'a str,
+    title: String,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFact<'a> {
+    id: usize,
+    value: JsonNumber,
+    value_high: Option<JsonNumber>,
+    unit: &'a str,
+    qualifier: &'static str,
+    place: Option<&'a str>,
+    region_code: Option<&'a str>,
+    indicator: &'a str,
+    indicator_code: Option<&'a str>,
+    period: Option<String>,
+    sentence: &'a str,
+    issue_no: Option<i64>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonOutput<'a> {
+    bulletins: Vec<JsonBulletin<'a>>,
+    facts: Vec<JsonFact<'a>>,
+}
+
+fn json_output(extractions: &[Extraction]) -> JsonOutput<'_> {
+    let mut out = JsonOutput {
+        bulletins: Vec::new(),
+        facts: Vec::new(),
+    };
     for ex in extractions {
         for issue in &ex.issues {
-            bulletins.push(json!({
-                "issue_no": issue.issue_no,
-                "total_no": issue.total_no,
-                "date": issue.date,
-                "office": issue.office,
-                "title": issue.title(),
-            }));
+            out.bulletins.push(JsonBulletin {
+                issue_no: issue.issue_no,
+                total_no: issue.total_no,
+                date: &issue.date,
+                office: &issue.office,
+                title: issue.title(),
+            });
         }
         for p in &ex.proposals {
-            let issue = &ex.issues[p.issue];
-            facts.push(json!({
-                "id": facts.len() + 1,
-                "value": json_number(p.value),
-                "value_high": p.value_high().map(json_number),
-                "unit": p.unit,
-                "qualifier": p.qualifier.code(),
-                "place": p.place,
-                "region_code": p.region.code(),
-                "indicator": p.indicator.name(),
-                "indicator_code": p.indicator.code(),
-                "period": p.period.map(|x| x.to_string()),
-                "sentence": p.sentence,
-                "issue_no": issue.issue_no,
-            }));
+            out.facts.push(JsonFact {
+                id: out.facts.len() + 1,
+                value: JsonNumber(p.value),
+                value_high: p.value_high().map(JsonNumber),
+                unit: &p.unit,
+                qualifier: p.qualifier.code(),
+                place: p.place.as_deref(),
+                region_code: p.region.code(),
+                indicator: p.indicator.name(),
+                indicator_code: p.indicator.code(),
+                period: p.period.map(|x| x.to_string()),
+                sentence: &p.sentence,
+                issue_no: ex.issues[p.issue].issue_no,
+            });
         }
     }
-    json!({ "bulletins": Value::Array(bulletins), "facts": Value::Array(facts) })
+    out
+}
+
+/// The JSON of `bulletin extract`, `{"bulletins": [...], "facts": [...]}`, written to `w`; facts
+/// are numbered from 1 in reading order across all extractions.
+pub fn write_json(extractions: &[Extraction], w: &mut dyn std::io::Write) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &json_output(extractions))?;
+    writeln!(w)?;
+    Ok(())
+}
+
+/// The same JSON as a value.
+pub fn to_json(extractions: &[Extraction]) -> serde_json::Value {
+    serde_json::to_value(json_output(extractions)).unwrap_or(serde_json::Value::Null)
 }

@@ -63,11 +63,7 @@ fn extract(db: &Path, out: &mut dyn Write, args: &ExtractArgs) -> Result<Outcome
         all.push(ex);
     }
     match args.format {
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&bulletin::to_json(&all))?
-        )?,
+        Format::Json => bulletin::write_json(&all, out)?,
         Format::Table => table(out, &all)?,
     }
     Ok(Outcome::Ok)
