@@ -12,6 +12,7 @@ pub mod extract;
 pub mod figure;
 pub mod indicators;
 pub mod input;
+mod names;
 pub mod numbers;
 pub mod places;
 mod placewords;

@@ -196,42 +196,39 @@ impl<'r> Places<'r> {
         let mut found: Vec<Mention> = Vec::new();
         // Known names, leftmost-longest.
         for m in self.reference.matcher().find_iter(para) {
-            if in_title(m.start()) {
+            let (m_start, m_end, pattern) = (m.start, m.end, m.pattern);
+            if in_title(m_start) {
                 continue;
             }
-            let s = &para[m.start()..m.end()];
-            let before = para[..m.start()].chars().last();
+            let s = &para[m_start..m_end];
+            let before = para[..m_start].chars().last();
             // 义县 (one character and a suffix) only at a word boundary: not 主义县.
             if s.chars().count() == 2
                 && before.is_some_and(|c| is_cjk(c) && !BEFORE_DEPARTMENT.contains(&c))
-                && found.last().is_none_or(|f| f.end - base != m.start())
+                && found.last().is_none_or(|f| f.end - base != m_start)
             {
                 continue;
             }
             let prev = found
                 .last()
-                .filter(|f| f.end - base == m.start())
+                .filter(|f| f.end - base == m_start)
                 .and_then(|f| match f.kind {
                     MentionKind::Named(p) => Some(p),
                     _ => None,
                 });
             // 榆林镇 is no 榆林(市): a short name followed by a level suffix is part of a longer one.
-            let next = para[m.end()..].chars().next();
-            let all_short = self
-                .reference
-                .aliases(m.pattern().as_usize())
-                .iter()
-                .all(|a| a.short);
+            let next = para[m_end..].chars().next();
+            let all_short = self.reference.aliases(pattern).iter().all(|a| a.short);
             if all_short && next.is_some_and(|c| "镇乡村屯县市区旗街州盟".contains(c)) {
                 continue;
             }
-            let entry = self.choose(m.pattern().as_usize(), prev);
+            let entry = self.choose(pattern, prev);
             if s.ends_with(|c: char| "省市县区镇乡村旗屯州盟".contains(c)) {
                 self.written.entry(entry).or_insert_with(|| s.to_string());
             }
             found.push(Mention {
-                start: base + m.start(),
-                end: base + m.end(),
+                start: base + m_start,
+                end: base + m_end,
                 kind: MentionKind::Named(PlaceRef::Entry(entry)),
                 locative: false,
                 comparative: false,

@@ -7,10 +7,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::{Context, Result};
 use rusqlite::{Connection, OpenFlags};
 
+use super::names::NameIndex;
 use crate::model::region::Level;
 
 const REGIONS_CSV: &[u8] = include_bytes!("../../data/regions.csv");
@@ -54,7 +54,7 @@ pub struct Reference {
     by_code: HashMap<String, usize>,
     /// The distinct alias strings, searched leftmost-longest; `aliases[i]` are the regions of
     /// pattern i.
-    matcher: AhoCorasick,
+    matcher: NameIndex,
     aliases: Vec<Vec<Alias>>,
 }
 
@@ -197,18 +197,26 @@ impl Reference {
                 in_table: true,
             });
         }
-        for r in csv_rows(GAZETTEER_CSV, 4)? {
-            let Some(level) = level_of(&r[2]) else {
+        // The gazetteer is generated (no quotes, no commas in names): split its lines directly.
+        let gazetteer = std::str::from_utf8(GAZETTEER_CSV)?;
+        for line in gazetteer.lines().skip(1) {
+            let mut f = line.split(',');
+            let (Some(code), Some(name), Some(level), parent) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
                 continue;
             };
-            if by_code.contains_key(&r[0]) {
+            let Some(level) = level_of(level) else {
+                continue;
+            };
+            if by_code.contains_key(code) {
                 continue;
             }
-            by_code.insert(r[0].clone(), regions.len());
-            parents.push(Some(r[3].clone()).filter(|p| !p.is_empty()));
+            by_code.insert(code.to_string(), regions.len());
+            parents.push(parent.filter(|p| !p.is_empty()).map(str::to_string));
             regions.push(RegionEntry {
-                code: r[0].clone(),
-                name: r[1].clone(),
+                code: code.to_string(),
+                name: name.to_string(),
                 level,
                 parent: None,
                 in_table: false,
@@ -269,9 +277,7 @@ impl Reference {
                 }
             }
         }
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)?;
+        let matcher = NameIndex::new(patterns);
         Ok(Reference {
             regions,
             indicators,
@@ -285,7 +291,7 @@ impl Reference {
         self.by_code.get(code).copied()
     }
 
-    pub fn matcher(&self) -> &AhoCorasick {
+    pub fn matcher(&self) -> &NameIndex {
         &self.matcher
     }
 
