@@ -204,7 +204,7 @@ fn seed_copied_line_by_line_from_a_pdf_scores_the_same() {
 }
 
 #[test]
-fn development_set_scores_at_least_the_unseen_targets() {
+fn development_set_scores_at_least_the_targets() {
     let dir = tempfile::tempdir().expect("tempdir");
     let fixtures = root().join("tests/fixtures/bulletins");
     let mut names: Vec<String> = std::fs::read_dir(&fixtures)
@@ -234,13 +234,15 @@ fn development_set_scores_at_least_the_unseen_targets() {
         total = total.add(s);
     }
     report("development set", total);
+    // Development data, read while the rules were written: held to the seed's targets, above
+    // those for unseen texts (0.95, 0.92, 0.85, 0.9).
     let (p, r, place, q) = total.ratios();
     assert!(
-        p >= 0.95 && r >= 0.92,
+        p >= 0.97 && r >= 0.97,
         "precision {p} recall {r}: {total:?}"
     );
-    assert!(place >= 0.85, "place accuracy {place}: {total:?}");
-    assert!(q >= 0.9, "qualifier accuracy {q}: {total:?}");
+    assert!(place >= 0.9, "place accuracy {place}: {total:?}");
+    assert!(q >= 0.95, "qualifier accuracy {q}: {total:?}");
 }
 
 #[test]
