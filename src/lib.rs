@@ -5,6 +5,7 @@
 //! `import` (county files into tables) → `check` (the criteria) → `output`, `chart`, `report`
 //! (what people read). `demo` generates data; the command line in `src/cmd/` is thin.
 
+pub mod bulletin;
 pub mod chart;
 pub mod check;
 pub mod db;

@@ -64,6 +64,9 @@ enum Command {
     Restore(cmd::restore::RestoreArgs),
     /// 检查数据库：完整性、外键、来源、台账，无明文身份证号 (verify the database)
     Verify(cmd::verify::VerifyArgs),
+    /// 快报：提取数据事实 (bulletins: extract the facts they state)
+    #[command(subcommand)]
+    Bulletin(cmd::bulletin::BulletinCommand),
 }
 
 fn main() -> ExitCode {
@@ -107,6 +110,7 @@ fn main() -> ExitCode {
         Command::Backup(a) => cmd::backup::run(&ctx, &mut out, a),
         Command::Restore(a) => cmd::restore::run(&ctx, &mut out, a),
         Command::Verify(a) => cmd::verify::run(&ctx, &mut out, a),
+        Command::Bulletin(c) => cmd::bulletin::run(&ctx, &mut out, c),
     }
     .and_then(|outcome| out.flush().map(|_| outcome).map_err(Into::into));
     match result {

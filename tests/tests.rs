@@ -10,6 +10,7 @@
 mod common;
 
 mod backup;
+mod bulletin;
 mod chart_cli;
 mod chart_render;
 mod check;

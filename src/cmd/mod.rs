@@ -1,6 +1,7 @@
 //! One file per subcommand: its arguments and a `run` that calls the library and prints.
 
 pub mod backup;
+pub mod bulletin;
 pub mod chart;
 pub mod check;
 pub mod criteria;
