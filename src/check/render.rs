@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use super::households::{HouseholdFinding, HouseholdReport};
 use super::result::{RegionResult, Report};
-use crate::model::criteria::Criterion;
+use crate::model::criteria::{Criterion, Operator};
 use crate::model::household;
 use crate::model::period::Period;
 use crate::model::region::Level;
@@ -34,6 +34,39 @@ pub fn rule_text(c: &Criterion) -> String {
         (None, Some(other)) => format!("{op} {other}"),
         (None, None) => op.to_string(),
     }
+}
+
+/// A rule with the documents' way of reading its bound: `≤ 2%（含本数）即“降至2%以下”` where a
+/// national document words it, `≥ 50,000 元/年（含本数）`, `< 2%（不含本数）`, `= 是`.
+pub fn bound_text(c: &Criterion) -> String {
+    let rule = rule_text(c);
+    let words = inclusive_words(c.operator);
+    match c.documented() {
+        Some(d) if !c.differs_from_documents() => format!("{rule}{words}即“{}”", d.wording),
+        _ => format!("{rule}{words}"),
+    }
+}
+
+fn inclusive_words(op: Operator) -> &'static str {
+    match op.inclusive() {
+        Some(true) => "（含本数）",
+        Some(false) => "（不含本数）",
+        None => "",
+    }
+}
+
+/// For a rule that differs from the bound a document states: what the document says.
+pub fn documents_differ_text(c: &Criterion) -> Option<String> {
+    let d = c.documented().filter(|_| c.differs_from_documents())?;
+    Some(format!(
+        "与文件不同：{} 为 {} {}{}即“{}”，本库为 {} (differs from the documents)",
+        d.source,
+        d.operator.symbol(),
+        figure::exact(d.threshold, &c.unit),
+        inclusive_words(d.operator),
+        d.wording,
+        rule_text(c)
+    ))
 }
 
 fn level_words(level: Level) -> (&'static str, &'static str, &'static str) {

@@ -11,8 +11,8 @@ use std::io::Write;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use tuopin::check::render::rule_text;
-use tuopin::model::criteria::CriterionLevel;
+use tuopin::check::render::{bound_text, documents_differ_text, rule_text};
+use tuopin::model::criteria::{Criterion, CriterionLevel, DocumentedBound};
 
 use super::{Context, Outcome};
 
@@ -77,10 +77,33 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &CriteriaArgs) -> Result<Ou
     }
 }
 
+/// One criterion of `criteria --json`: the stored fields, then how the bound reads and what the
+/// documents say (fields added after the first release; the stored ones keep their names).
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    #[serde(flatten)]
+    criterion: &'a Criterion,
+    rule: String,
+    /// True when the threshold itself passes (≤, ≥), false when it fails (<, >), null for = and ≠.
+    inclusive: Option<bool>,
+    documents: Option<&'static DocumentedBound>,
+    differs_from_documents: bool,
+}
+
 fn list(conn: &rusqlite::Connection, out: &mut dyn Write, json: bool) -> Result<Outcome> {
     let all = tuopin::model::criteria::all(conn)?;
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+        let listed: Vec<Listed> = all
+            .iter()
+            .map(|c| Listed {
+                criterion: c,
+                rule: bound_text(c),
+                inclusive: c.operator.inclusive(),
+                documents: c.documented(),
+                differs_from_documents: c.differs_from_documents(),
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&listed)?)?;
         return Ok(Outcome::Ok);
     }
     let mut level = None;
@@ -91,7 +114,8 @@ fn list(conn: &rusqlite::Connection, out: &mut dyn Write, json: bool) -> Result<
                 CriterionLevel::Village => "贫困村退出标准",
                 CriterionLevel::County => "贫困县退出标准",
             };
-            writeln!(out, "{title} ({})", c.level.code())?;
+            let n = all.iter().filter(|x| x.level == c.level).count();
+            writeln!(out, "{title} {n} 项 ({})", c.level.code())?;
         }
         let note = c
             .note
@@ -103,9 +127,17 @@ fn list(conn: &rusqlite::Connection, out: &mut dyn Write, json: bool) -> Result<
             "  {:<4}{}  {}  [{}]{note}",
             c.no,
             c.name,
-            rule_text(c),
+            bound_text(c),
             c.indicator_code
         )?;
+        if let Some(warning) = documents_differ_text(c) {
+            writeln!(out, "      ⚠ {warning}")?;
+        }
     }
+    writeln!(out)?;
+    writeln!(out, "{BOUNDS_NOTE}")?;
     Ok(Outcome::Ok)
 }
+
+/// How to read the bounds, printed under the list.
+const BOUNDS_NOTE: &str = "含本数：等于阈值即达标（≤、≥，文件中的“以下”“以上”）；不含本数：等于阈值即未达标（<、>，文件中的“低于”“高于”“超过”）。";

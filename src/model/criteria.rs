@@ -1,4 +1,6 @@
-//! The exit criteria (10 village, 6 county) as data: loaded from data/criteria.csv by `init`.
+//! The exit criteria as data: loaded from data/criteria.csv by `init`, changed one threshold at a
+//! time (`criteria set`) or as a whole set (`criteria load`), each change kept in `history`; and
+//! the bounds the national documents state, to show each rule beside the documents' wording.
 
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -121,6 +123,16 @@ impl Operator {
         Operator::ALL.into_iter().find(|o| o.code() == code)
     }
 
+    /// Whether the threshold itself passes: true for `<=` and `>=` (以下, 以上: 含本数), false for
+    /// `<` and `>` (低于, 高于, 超过: 不含本数); None for `=` and `!=`, where the words do not apply.
+    pub fn inclusive(self) -> Option<bool> {
+        match self {
+            Operator::LessOrEqual | Operator::GreaterOrEqual => Some(true),
+            Operator::Less | Operator::Greater => Some(false),
+            Operator::Equal | Operator::NotEqual => None,
+        }
+    }
+
     /// An operator as data/criteria.csv writes it, or the error naming the valid ones.
     pub fn parse(code: &str) -> Result<Operator> {
         match Operator::from_code(code) {
@@ -134,6 +146,89 @@ impl Operator {
 }
 
 crate::model::stored_as_code!(Operator, "运算符");
+
+/// A bound as a national document words it, for the criterion of `level` on `indicator`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct DocumentedBound {
+    #[serde(skip)]
+    pub level: CriterionLevel,
+    #[serde(skip)]
+    pub indicator: &'static str,
+    pub operator: Operator,
+    pub threshold: f64,
+    /// The document's words, quoted.
+    pub wording: &'static str,
+    pub source: &'static str,
+}
+
+const EXIT_MECHANISM: &str = "《关于建立贫困退出机制的意见》（2016年4月）";
+const COUNTY_EVALUATION: &str = "国开办发〔2017〕56号《贫困县退出专项评估检查实施办法（试行）》";
+
+/// The bounds the national documents state (docs/exit-standards.md). 以下 includes the number
+/// (民法典 第1259条), and exit is vetoed only when a rate is 高于 2% or approval 低于 90%, so all
+/// five pass at the number itself. The other criteria are the provinces' to word.
+pub const DOCUMENTED: [DocumentedBound; 5] = [
+    DocumentedBound {
+        level: CriterionLevel::Village,
+        indicator: "poverty_incidence",
+        operator: Operator::LessOrEqual,
+        threshold: 2.0,
+        wording: "降至2%以下",
+        source: EXIT_MECHANISM,
+    },
+    DocumentedBound {
+        level: CriterionLevel::County,
+        indicator: "poverty_incidence",
+        operator: Operator::LessOrEqual,
+        threshold: 2.0,
+        wording: "降至2%以下",
+        source: EXIT_MECHANISM,
+    },
+    DocumentedBound {
+        level: CriterionLevel::County,
+        indicator: "wrong_exit_rate",
+        operator: Operator::LessOrEqual,
+        threshold: 2.0,
+        wording: "高于2%的，不得退出",
+        source: COUNTY_EVALUATION,
+    },
+    DocumentedBound {
+        level: CriterionLevel::County,
+        indicator: "missed_rate",
+        operator: Operator::LessOrEqual,
+        threshold: 2.0,
+        wording: "高于2%的，不得退出",
+        source: COUNTY_EVALUATION,
+    },
+    DocumentedBound {
+        level: CriterionLevel::County,
+        indicator: "approval_rate",
+        operator: Operator::GreaterOrEqual,
+        threshold: 90.0,
+        wording: "低于90%的，不得退出",
+        source: COUNTY_EVALUATION,
+    },
+];
+
+impl Criterion {
+    /// The bound a national document states for this criterion's level and indicator, if any.
+    pub fn documented(&self) -> Option<&'static DocumentedBound> {
+        DOCUMENTED
+            .iter()
+            .find(|d| d.level == self.level && d.indicator == self.indicator_code)
+    }
+
+    /// True when a document states the bound and this rule is another one (an edited `< 2`).
+    pub fn differs_from_documents(&self) -> bool {
+        self.documented().is_some_and(|d| {
+            d.operator != self.operator
+                || self.threshold_ref.is_some()
+                || self
+                    .threshold
+                    .is_none_or(|t| (t - d.threshold).abs() > 1e-9)
+        })
+    }
+}
 
 const SELECT_CRITERIA: &str =
     "SELECT no, level, seq, name, indicator_code, operator, threshold, threshold_ref, unit, note
@@ -262,6 +357,40 @@ mod tests {
             serde_json::to_value(Operator::NotEqual).unwrap(),
             serde_json::json!("!=")
         );
+    }
+
+    #[test]
+    fn the_documents_bounds_include_the_number_and_an_edit_is_noticed() {
+        assert_eq!(Operator::LessOrEqual.inclusive(), Some(true));
+        assert_eq!(Operator::Less.inclusive(), Some(false));
+        assert_eq!(Operator::Equal.inclusive(), None);
+        let mut v1 = Criterion {
+            no: "V1".into(),
+            level: CriterionLevel::Village,
+            seq: 1,
+            name: "贫困发生率".into(),
+            indicator_code: "poverty_incidence".into(),
+            operator: Operator::LessOrEqual,
+            threshold: Some(2.0),
+            threshold_ref: None,
+            unit: "%".into(),
+            note: None,
+        };
+        assert_eq!(v1.documented().map(|d| d.wording), Some("降至2%以下"));
+        assert!(!v1.differs_from_documents());
+        v1.operator = Operator::Less;
+        assert!(v1.differs_from_documents());
+        v1.operator = Operator::LessOrEqual;
+        v1.threshold = Some(3.0);
+        assert!(v1.differs_from_documents());
+        // A criterion no document words is never "different".
+        v1.indicator_code = "broadband".into();
+        assert_eq!(v1.documented(), None);
+        assert!(!v1.differs_from_documents());
+        // Every documented bound passes at the number itself.
+        assert!(DOCUMENTED
+            .iter()
+            .all(|d| d.operator.inclusive() == Some(true)));
     }
 
     #[test]
