@@ -47,6 +47,9 @@ pub struct Doc {
     pub suspected_wrong_exits: usize,
     pub monitored: usize,
     pub monitoring_threshold: f64,
+    /// How many criteria the set has per level (the province's set: 10 and 6 by default).
+    pub village_criteria: usize,
+    pub county_criteria: usize,
     pub overview_chart: Option<String>,
     pub notes: Vec<String>,
     pub rules: Vec<String>,
@@ -169,6 +172,8 @@ pub fn build(
         suspected_wrong_exits: sections.iter().map(|s| s.suspected_wrong_exits).sum(),
         monitored: sections.iter().map(|s| s.monitored).sum(),
         monitoring_threshold: households.monitoring_threshold,
+        village_criteria: villages.rules.len(),
+        county_criteria: counties.rules.len(),
         counties: sections,
         overview_chart: drawn
             .iter()
@@ -204,13 +209,14 @@ fn headline(doc: &Doc) -> Vec<String> {
         .unwrap_or_default();
     vec![
         format!(
-            "{plan}{} 个贫困县中，{} 个县 6 项退出标准全部达标。",
+            "{plan}{} 个贫困县中，{} 个县 {} 项退出标准全部达标。",
             doc.counties.len(),
-            doc.counties_passing
+            doc.counties_passing,
+            doc.county_criteria
         ),
         format!(
-            "这些县的 {} 个建档立卡贫困村中，{} 个村 10 项退出标准全部达标。",
-            doc.villages_total, doc.villages_passing
+            "这些县的 {} 个建档立卡贫困村中，{} 个村 {} 项退出标准全部达标。",
+            doc.villages_total, doc.villages_passing, doc.village_criteria
         ),
         format!(
             "疑似错退户 {} 户；人均纯收入低于 {} 元的已脱贫户（防返贫监测）{} 户。",
@@ -274,8 +280,12 @@ pub fn render_markdown(doc: &Doc) -> String {
         }
         let _ = writeln!(
             s,
-            "\n建档立卡贫困村 {} 个，10 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。\n",
-            c.poor_villages, c.poor_villages_passing, c.suspected_wrong_exits, c.monitored
+            "\n建档立卡贫困村 {} 个，{} 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。\n",
+            c.poor_villages,
+            doc.village_criteria,
+            c.poor_villages_passing,
+            c.suspected_wrong_exits,
+            c.monitored
         );
         if !c.villages_not_passing.is_empty() {
             let _ = writeln!(s, "未全部达标的贫困村：\n");
@@ -383,8 +393,12 @@ pub fn render_html(doc: &Doc) -> String {
         s.push_str("</table>\n");
         let _ = writeln!(
             s,
-            "<p>建档立卡贫困村 {} 个，10 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。</p>",
-            c.poor_villages, c.poor_villages_passing, c.suspected_wrong_exits, c.monitored
+            "<p>建档立卡贫困村 {} 个，{} 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。</p>",
+            c.poor_villages,
+            doc.village_criteria,
+            c.poor_villages_passing,
+            c.suspected_wrong_exits,
+            c.monitored
         );
         if !c.villages_not_passing.is_empty() {
             s.push_str("<p>未全部达标的贫困村：</p>\n<ul>\n");

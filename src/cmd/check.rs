@@ -68,7 +68,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Subcommand)]
 enum What {
-    /// 逐村核查 10 项贫困村退出标准 (village criteria)
+    /// 逐村核查贫困村退出标准（默认 10 项，见 tuopin criteria） (village criteria)
     Villages {
         #[command(flatten)]
         common: Common,
@@ -76,7 +76,7 @@ enum What {
         #[arg(long)]
         only_poor: bool,
     },
-    /// 逐县核查 6 项贫困县退出标准 (county criteria)
+    /// 逐县核查贫困县退出标准（默认 6 项，见 tuopin criteria） (county criteria)
     Counties {
         #[command(flatten)]
         common: Common,

@@ -1,18 +1,25 @@
-//! `tuopin criteria`: list the exit criteria (10 village, 6 county) with their rules, or change one
-//! threshold; the old rule is kept in the history table with the reason.
+//! `tuopin criteria`: list the exit criteria with their rules (each bound as the documents word
+//! it), change one threshold, or export and load the whole set; every change is kept in the history
+//! table with its reason.
 //!
 //! ```text
 //! tuopin criteria [--json]
 //! tuopin criteria set NO --threshold VALUE [--reason TEXT]
+//! tuopin criteria export [--output FILE] [--no-bom]
+//! tuopin criteria load FILE [--reason TEXT]
 //! ```
+//!
+//! `load` replaces the whole set from a file with the columns of `export` (English or Chinese
+//! headers, UTF-8 or GBK); a file with any invalid row changes nothing and exits 1.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
 
 use tuopin::check::render::{bound_text, documents_differ_text, rule_text};
-use tuopin::model::criteria::{Criterion, CriterionLevel, DocumentedBound};
+use tuopin::model::criteria::{Criterion, CriterionLevel, DocumentedBound, SetChanges};
 
 use super::{Context, Outcome};
 
@@ -35,6 +42,23 @@ enum Action {
         #[arg(long, allow_hyphen_values = true, value_name = "VALUE")]
         threshold: String,
         /// 修改原因，记入历史（默认：本条命令）(reason)
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// 导出整套标准为 CSV（列同 data/criteria.csv，UTF-8 带 BOM）(export the set)
+    Export {
+        /// 写入该文件而不是标准输出 (output file)
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// 不写 UTF-8 BOM (CSV without BOM)
+        #[arg(long)]
+        no_bom: bool,
+    },
+    /// 用文件替换整套标准：新增、修改、删除均记入历史；有任何无效行则不做更改 (replace the set)
+    Load {
+        /// 标准集 CSV（criteria export 的格式，英文或中文表头，UTF-8 或 GBK）(criteria file)
+        file: PathBuf,
+        /// 更改原因，记入历史（默认：本条命令）(reason)
         #[arg(long, value_name = "TEXT")]
         reason: Option<String>,
     },
@@ -74,7 +98,90 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &CriteriaArgs) -> Result<Ou
             }
             Ok(Outcome::Ok)
         }
+        Some(Action::Export { output, no_bom }) => {
+            match output {
+                None => {
+                    tuopin::import::criteria::export(&conn, out, !no_bom)?;
+                }
+                Some(path) => {
+                    let mut file = std::fs::File::create(path)
+                        .with_context(|| format!("无法写入 {}", path.display()))?;
+                    let n = tuopin::import::criteria::export(&conn, &mut file, !no_bom)?;
+                    file.sync_all()?;
+                    writeln!(
+                        out,
+                        "已导出 {n} 项标准到 {} (criteria exported)",
+                        path.display()
+                    )?;
+                }
+            }
+            Ok(Outcome::Ok)
+        }
+        Some(Action::Load { file, reason }) => load(&mut conn, out, file, reason.as_deref()),
     }
+}
+
+fn load(
+    conn: &mut rusqlite::Connection,
+    out: &mut dyn Write,
+    file: &Path,
+    reason: Option<&str>,
+) -> Result<Outcome> {
+    let reason = reason
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("tuopin criteria load {}", file.display()));
+    let loaded = tuopin::import::criteria::load(conn, file, &reason)?;
+    tuopin::import::summary::write_problems(&mut std::io::stderr(), &loaded.summary)?;
+    let Some(changes) = loaded.changes else {
+        if loaded.summary.invalid == 0 {
+            // A file-level problem: write_problems has said it; say what it means for the set.
+            eprintln!("{}: 标准集未改变 (criteria unchanged)", file.display());
+        }
+        return Ok(Outcome::Problems);
+    };
+    write_changes(out, file, &changes)?;
+    Ok(Outcome::Ok)
+}
+
+fn write_changes(out: &mut dyn Write, file: &Path, c: &SetChanges) -> Result<()> {
+    if c.is_empty() {
+        writeln!(
+            out,
+            "{} 与现有标准集相同，未做更改 (criteria unchanged)",
+            file.display()
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "已按 {} 替换标准集：新增 {} 项，修改 {} 项，删除 {} 项，未变 {} 项（原规则已记入历史）(criteria replaced)",
+        file.display(),
+        c.added.len(),
+        c.changed.len(),
+        c.removed.len(),
+        c.unchanged
+    )?;
+    let line = |c: &Criterion| {
+        format!(
+            "{} {}（{}级第 {} 项）{} [{}]",
+            c.no,
+            c.name,
+            c.level.chinese(),
+            c.seq,
+            rule_text(c),
+            c.indicator_code
+        )
+    };
+    for a in &c.added {
+        writeln!(out, "  + {}", line(a))?;
+    }
+    for (before, after) in &c.changed {
+        writeln!(out, "  ~ {}  →  {}", line(before), line(after))?;
+    }
+    for r in &c.removed {
+        writeln!(out, "  - {}", line(r))?;
+    }
+    Ok(())
 }
 
 /// One criterion of `criteria --json`: the stored fields, then how the bound reads and what the

@@ -47,6 +47,15 @@ impl CriterionLevel {
         CriterionLevel::ALL.into_iter().find(|l| l.code() == code)
     }
 
+    /// A level as a criteria file writes it: the code, 村/县, or 贫困村/贫困县.
+    pub fn read(raw: &str) -> Option<CriterionLevel> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "village" | "村" | "贫困村" | "村级" => Some(CriterionLevel::Village),
+            "county" | "县" | "贫困县" | "县级" => Some(CriterionLevel::County),
+            _ => None,
+        }
+    }
+
     /// The level of the regions checked against it.
     pub fn region_level(self) -> Level {
         match self {
@@ -131,6 +140,21 @@ impl Operator {
             Operator::Less | Operator::Greater => Some(false),
             Operator::Equal | Operator::NotEqual => None,
         }
+    }
+
+    /// An operator as a person may write it in a criteria file: the code (`<=`), the symbol tables
+    /// print (`≤`), full-width forms (`＜＝`), or the Chinese words (`不高于`). None if it is none.
+    pub fn read(raw: &str) -> Option<Operator> {
+        let t = crate::model::cell::normalize_width(raw);
+        let t = t.trim();
+        Operator::ALL
+            .into_iter()
+            .find(|o| o.code() == t || o.symbol() == t || o.chinese() == t)
+            .or(match t {
+                "==" => Some(Operator::Equal),
+                "<>" => Some(Operator::NotEqual),
+                _ => None,
+            })
     }
 
     /// An operator as data/criteria.csv writes it, or the error naming the valid ones.
@@ -336,6 +360,108 @@ pub fn set_threshold(
     let after = get(&tx, &before.no)?;
     tx.commit()?;
     Ok((before, after))
+}
+
+/// What replacing the whole set changed, in the order of the new set (removed ones in the old
+/// order).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SetChanges {
+    pub added: Vec<Criterion>,
+    /// (before, after)
+    pub changed: Vec<(Criterion, Criterion)>,
+    pub removed: Vec<Criterion>,
+    pub unchanged: usize,
+}
+
+impl SetChanges {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+const DELETE_CRITERION: &str = "DELETE FROM criterion WHERE no = ?1";
+
+// Moves a criterion out of the way of the seq another one takes: UNIQUE (level, seq) is checked
+// row by row, so two criteria swapping places would collide. Seqs are ≥ 1, so -seq is free.
+const PARK_SEQ: &str = "UPDATE criterion SET seq = -seq WHERE no = ?1";
+
+const UPDATE_CRITERION: &str = "UPDATE criterion SET level = ?2, seq = ?3, name = ?4,
+        indicator_code = ?5, operator = ?6, threshold = ?7, threshold_ref = ?8, unit = ?9, note = ?10
+     WHERE no = ?1";
+
+const LAST_HISTORY_ID: &str = "SELECT coalesce(max(id), 0) FROM history";
+
+// The parking move is the first update of a criterion and keeps its row as it was; the history
+// row of the second update (from the parked seq) says nothing and is dropped.
+const DROP_PARKED_HISTORY: &str = "DELETE FROM history WHERE id > ?1 AND table_name = 'criterion'
+     AND action = 'update' AND json_extract(old_row, '$.seq') < 0";
+
+// No trigger records inserts (init loads the defaults, which are not a change): a criterion added
+// to a set is recorded here, the added row as old_row.
+const RECORD_INSERT: &str = "INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
+     SELECT 'criterion', 'insert', json_array(k.no),
+            json_object('no', k.no, 'level', k.level, 'seq', k.seq, 'name', k.name,
+                        'indicator_code', k.indicator_code, 'operator', k.operator, 'threshold', k.threshold,
+                        'threshold_ref', k.threshold_ref, 'unit', k.unit, 'note', k.note),
+            c.batch_id, c.reason
+     FROM criterion k, change_context c WHERE k.no = ?1 AND c.id = 1";
+
+fn update(conn: &Connection, sql: &str, c: &Criterion) -> Result<()> {
+    conn.prepare_cached(sql)?.execute(params![
+        c.no,
+        c.level,
+        c.seq,
+        c.name,
+        c.indicator_code,
+        c.operator,
+        c.threshold,
+        c.threshold_ref,
+        c.unit,
+        c.note
+    ])?;
+    Ok(())
+}
+
+/// Replace the whole set of criteria with `new` (already validated: unique numbers, unique seq
+/// per level, known indicators), inside the caller's transaction. Criteria are matched by number;
+/// every added, changed or removed one leaves a row in `history` with `reason`, an unchanged one
+/// is not written.
+pub fn replace_set(conn: &Connection, new: &[Criterion], reason: &str) -> Result<SetChanges> {
+    let old = all(conn)?;
+    let mut changes = SetChanges::default();
+    crate::model::history::set_change_context(conn, None, reason)?;
+    for o in &old {
+        if !new.iter().any(|n| n.no == o.no) {
+            conn.prepare_cached(DELETE_CRITERION)?.execute([&o.no])?;
+            changes.removed.push(o.clone());
+        }
+    }
+    let pairs: Vec<(&Criterion, &Criterion)> = new
+        .iter()
+        .filter_map(|n| old.iter().find(|o| o.no == n.no).map(|o| (o, n)))
+        .filter(|(o, n)| o != n)
+        .collect();
+    for (o, n) in &pairs {
+        if (o.level, o.seq) != (n.level, n.seq) {
+            conn.prepare_cached(PARK_SEQ)?.execute([&o.no])?;
+        }
+    }
+    let last: i64 = conn.query_row(LAST_HISTORY_ID, [], |r| r.get(0))?;
+    for (o, n) in pairs {
+        update(conn, UPDATE_CRITERION, n)?;
+        changes.changed.push((o.clone(), n.clone()));
+    }
+    conn.prepare_cached(DROP_PARKED_HISTORY)?.execute([last])?;
+    for n in new {
+        if !old.iter().any(|o| o.no == n.no) {
+            insert(conn, n)?;
+            conn.prepare_cached(RECORD_INSERT)?.execute([&n.no])?;
+            changes.added.push(n.clone());
+        }
+    }
+    changes.unchanged = new.len() - changes.added.len() - changes.changed.len();
+    crate::model::history::set_change_context(conn, None, "")?;
+    Ok(changes)
 }
 
 #[cfg(test)]
