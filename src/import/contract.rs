@@ -57,8 +57,13 @@ columns!(
         MEDICAL_OK = ("基本医疗保障", "medical_ok", false),
         HOUSING_SAFE = ("住房安全", "housing_safe", false),
         WATER_SAFE = ("饮水安全", "water_safe", false),
+        MONITORING_KIND = ("监测对象类别", "monitoring_kind", false),
     }
 );
+
+/// Other headers the national system (全国扶贫开发信息系统) writes for a contract column: (header,
+/// the column's Chinese name).
+pub const HEADER_SYNONYMS: &[(&str, &str)] = &[("脱贫属性", "脱贫状态"), ("脱贫标志", "脱贫状态")];
 
 columns!(
     /// Indicator values, long form (one value per row).
