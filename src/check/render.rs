@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::households::{HouseholdFinding, HouseholdReport};
+use super::households::{self, HouseholdFinding, HouseholdReport};
 use super::result::{RegionResult, Report};
 use crate::model::criteria::{Criterion, Operator};
 use crate::model::household;
@@ -306,10 +306,22 @@ fn household_summary(r: &HouseholdReport) -> Vec<String> {
         (Some(y), Some(v)) => format!("扶贫标准 {} 元（{y} 年）", number(v)),
         _ => "扶贫标准无数据（H1 无法判断）".to_string(),
     };
-    lines.push(format!(
-        "{line}；防返贫监测线 人均纯收入低于 {} 元",
-        number(r.monitoring_threshold)
-    ));
+    let monitoring = match (&r.monitoring_rule, r.monitoring_threshold) {
+        (Some(rule), Some(t)) => format!(
+            "防返贫监测线 人均纯收入低于 {} 元（{}）",
+            number(t),
+            households::rule_text(rule, r.poverty_line)
+        ),
+        _ => "防返贫监测线 无".to_string(),
+    };
+    let flagged = match r.flagged() {
+        0 => String::new(),
+        n => format!("；县标记的监测对象 {n} 户（不论收入）"),
+    };
+    lines.push(format!("{line}；{monitoring}{flagged}"));
+    for w in &r.warnings {
+        lines.push(format!("⚠ {w}"));
+    }
     if r.registers.is_empty() {
         lines.push(format!("{} 及以前没有建档立卡台账", r.period));
     }
@@ -325,7 +337,7 @@ fn household_summary(r: &HouseholdReport) -> Vec<String> {
     lines
 }
 
-const HOUSEHOLD_HEADER: [&str; 8] = [
+const HOUSEHOLD_HEADER: [&str; 9] = [
     "户编号",
     "村代码",
     "证件号码",
@@ -333,6 +345,7 @@ const HOUSEHOLD_HEADER: [&str; 8] = [
     "人均纯收入",
     "疑似错退",
     "防返贫监测",
+    "监测原因",
     "未达标项",
 ];
 
@@ -345,6 +358,10 @@ fn household_row(h: &HouseholdFinding) -> Vec<String> {
         number(h.income_per_capita),
         (if h.suspected_wrong_exit { "是" } else { "" }).to_string(),
         (if h.monitoring { "是" } else { "" }).to_string(),
+        h.monitoring_reason
+            .map(|m| m.chinese())
+            .unwrap_or_default()
+            .to_string(),
         standards_text(&h.failed),
     ]
 }

@@ -20,6 +20,8 @@ use clap::{Args, Subcommand};
 
 use tuopin::check::render::{bound_text, documents_differ_text, rule_text};
 use tuopin::model::criteria::{Criterion, CriterionLevel, DocumentedBound, SetChanges};
+use tuopin::model::monitoring::RuleKind;
+use tuopin::output::number::number;
 
 use super::{Context, Outcome};
 
@@ -243,7 +245,38 @@ fn list(conn: &rusqlite::Connection, out: &mut dyn Write, json: bool) -> Result<
     }
     writeln!(out)?;
     writeln!(out, "{BOUNDS_NOTE}")?;
+    monitoring_rules(conn, out)?;
     Ok(Outcome::Ok)
+}
+
+/// The 防返贫监测 lines per year, under the criteria: the other rule `check households` applies.
+fn monitoring_rules(conn: &rusqlite::Connection, out: &mut dyn Write) -> Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "防返贫监测线（已脱贫户人均纯收入低于此线即列入监测；check households --threshold 可临时改用其他值）"
+    )?;
+    let rules = tuopin::model::monitoring::all(conn)?;
+    if rules.is_empty() {
+        writeln!(out, "  没有监测线规则 (no monitoring rules)")?;
+    }
+    for r in &rules {
+        let rule = match r.kind {
+            RuleKind::Fixed => format!("{} {} 元", r.kind.chinese(), number(r.value)),
+            RuleKind::PovertyLineMultiple => format!("扶贫标准的 {} 倍", number(r.value)),
+        };
+        let note = r
+            .note
+            .as_deref()
+            .map(|n| format!("  （{n}）"))
+            .unwrap_or_default();
+        writeln!(out, "  {} 年起  {rule}{note}", r.year)?;
+    }
+    writeln!(
+        out,
+        "  县在“监测对象类别”中标记的户（脱贫不稳定户、边缘易致贫户、突发严重困难户）不论收入均列入。"
+    )?;
+    Ok(())
 }
 
 /// How to read the bounds, printed under the list.

@@ -5,6 +5,7 @@
 mod bounds;
 mod formats;
 mod households;
+mod monitoring;
 
 use crate::common::fixture::{self, Kind};
 use crate::common::*;
