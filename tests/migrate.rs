@@ -532,7 +532,7 @@ fn migration_3_makes_untouched_default_bounds_inclusive_and_leaves_edited_ones()
         .collect();
     assert_eq!(warned, ["C2", "C3"], "{text}");
     assert!(
-        text.contains("V1  贫困发生率  ≤ 2%（含本数）即“降至2%以下”"),
+        text.contains("V1  贫困发生率  ≤ 2% 即“降至2%以下”（含本数）"),
         "{text}"
     );
 }

@@ -36,13 +36,13 @@ pub fn rule_text(c: &Criterion) -> String {
     }
 }
 
-/// A rule with the documents' way of reading its bound: `≤ 2%（含本数）即“降至2%以下”` where a
+/// A rule with the documents' way of reading its bound: `≤ 2% 即“降至2%以下”（含本数）` where a
 /// national document words it, `≥ 50,000 元/年（含本数）`, `< 2%（不含本数）`, `= 是`.
 pub fn bound_text(c: &Criterion) -> String {
     let rule = rule_text(c);
     let words = inclusive_words(c.operator);
     match c.documented() {
-        Some(d) if !c.differs_from_documents() => format!("{rule}{words}即“{}”", d.wording),
+        Some(d) if !c.differs_from_documents() => format!("{rule} 即“{}”{words}", d.wording),
         _ => format!("{rule}{words}"),
     }
 }
@@ -59,12 +59,12 @@ fn inclusive_words(op: Operator) -> &'static str {
 pub fn documents_differ_text(c: &Criterion) -> Option<String> {
     let d = c.documented().filter(|_| c.differs_from_documents())?;
     Some(format!(
-        "与文件不同：{} 为 {} {}{}即“{}”，本库为 {} (differs from the documents)",
+        "与文件不同：{}为 {} {} 即“{}”{}，本库为 {} (differs from the documents)",
         d.source,
         d.operator.symbol(),
         figure::exact(d.threshold, &c.unit),
-        inclusive_words(d.operator),
         d.wording,
+        inclusive_words(d.operator),
         rule_text(c)
     ))
 }
