@@ -11,7 +11,8 @@
 --    criteria` says that it differs from the documents.
 -- 4. household_snapshot keeps what the national system's register says beside the base values:
 --    policy_support (已脱贫(享受政策) 1, 已脱贫(不再享受政策) 0, not stated NULL), category_as_written
---    (一般脱贫户, 低保特困供养贫困户 ... as the file wrote it; category holds the base category), and
+--    (一般脱贫户, 低保特困供养贫困户 ... as the file wrote it, NULL when that is the base category
+--    itself; category holds the base category), and
 --    monitoring_kind (监测对象类别, the county's flag). Its history triggers copy the new columns.
 -- 5. monitoring_rule: the 防返贫监测 income line per year, a fixed line or a multiple of that year's
 --    poverty line, replacing the one setting monitoring_income_threshold. A database that had the

@@ -64,6 +64,13 @@ impl HouseholdStatus {
     /// 已脱贫(不再享受政策) false, plain 已脱贫 (and 未脱贫, 返贫) unknown. Brackets full- or
     /// half-width, spaces anywhere, English codes in any case.
     pub fn parse_register(raw: &str) -> Option<(HouseholdStatus, Option<bool>)> {
+        // The common spellings without an allocation: a million-row register reads one per row.
+        if let Some(s) = HouseholdStatus::ALL
+            .into_iter()
+            .find(|s| s.chinese() == raw || s.code() == raw)
+        {
+            return Some((s, None));
+        }
         let t: String = normalize_width(raw)
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -106,6 +113,9 @@ pub const CATEGORY_SPELLINGS: &str = "一般贫困户 / 低保贫困户 / 特困
 /// (低保特困供养贫困户, 低保、特困供养脱贫户) counts as 特困供养, the stronger support; 一般 cannot be
 /// combined. The cell as written is kept beside the base category by the importer.
 pub fn parse_category(raw: &str) -> Option<&'static str> {
+    if let Some(c) = CATEGORIES.iter().find(|c| **c == raw) {
+        return Some(c);
+    }
     let t: String = normalize_width(raw)
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '、' | ',' | '/' | '+' | '与' | '和'))
@@ -155,6 +165,9 @@ pub const CAUSES: [&str; 12] = [
 /// 缺劳力, or a label followed by 致贫 (因病致贫). Numbering differs between systems, so only labels
 /// are read.
 pub fn parse_cause(raw: &str) -> Option<&'static str> {
+    if let Some(c) = CAUSES.iter().find(|c| **c == raw) {
+        return Some(c);
+    }
     let t: String = normalize_width(raw)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -210,6 +223,9 @@ impl MonitoringKind {
     /// A 监测对象类别 cell: Ok(None) when empty or 无/否 (not flagged), the kind by its Chinese name or
     /// code; anything else is the error sentence naming the accepted values.
     pub fn parse(raw: &str) -> Result<Option<MonitoringKind>, String> {
+        if raw.is_empty() {
+            return Ok(None);
+        }
         let t: String = normalize_width(raw)
             .chars()
             .filter(|c| !c.is_whitespace())

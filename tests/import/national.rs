@@ -53,6 +53,7 @@ fn stored(conn: &rusqlite::Connection) -> Vec<Stored> {
     v
 }
 
+/// `written` is what the file said when it is not the base category itself (else nothing is kept).
 fn row(
     id: &str,
     status: &str,
@@ -67,7 +68,7 @@ fn row(
         status.into(),
         policy,
         Some(category.into()),
-        Some(written.into()),
+        Some(written.to_string()).filter(|w| w != category),
         Some(cause.into()),
         kind.map(Into::into),
     )

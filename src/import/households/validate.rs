@@ -48,7 +48,8 @@ pub(crate) struct HouseholdRow<'a> {
     pub id_hash: Option<String>,
     pub id_masked: Option<String>,
     pub size: i64,
-    /// The base category (一般贫困户, 低保贫困户, 特困供养贫困户) and the cell as written (一般脱贫户 …).
+    /// The base category (一般贫困户, 低保贫困户, 特困供养贫困户) and the cell as written when it is not
+    /// the base category itself (一般脱贫户 …).
     pub category: Option<&'a str>,
     pub category_as_written: Option<&'a str>,
     /// The label (缺劳动力 is stored as 缺劳力).
@@ -161,8 +162,8 @@ pub(crate) fn validate_row<'a>(
             None
         }
     };
-    let category_as_written = Some(header.cell(record, CATEGORY)).filter(|s| !s.is_empty());
-    let category = category_as_written.and_then(|cat| {
+    let category_cell = Some(header.cell(record, CATEGORY)).filter(|s| !s.is_empty());
+    let category = category_cell.and_then(|cat| {
         let base = parse_category(cat);
         if base.is_none() {
             problems.add(
@@ -173,6 +174,9 @@ pub(crate) fn validate_row<'a>(
         }
         base
     });
+    // Kept only when it says more than the base category (一般脱贫户, 低保特困供养贫困户 ...): most
+    // rows of a register are the base category itself.
+    let category_as_written = category_cell.filter(|cat| Some(*cat) != category);
     let cause = Some(header.cell(record, CAUSE))
         .filter(|s| !s.is_empty())
         .and_then(|cause| {
