@@ -120,13 +120,12 @@ pub(super) fn import(
     let mut rows = Rows::new(csv);
     while let Some(line) = rows.advance(ctx, problems)? {
         let record = &rows.record;
-        let Checked { period, row } = validate_row(record, line, file_period, &rules, problems);
+        let Checked { period, id, row } = validate_row(record, line, file_period, &rules, problems);
         file_period = file_period.or(period);
 
         // Duplicates involving an invalid row: valid rows find each other through the database.
-        let id = header.cell(record, households::ID);
         let id_column = header.name(households::ID);
-        if !id.is_empty() {
+        if let Some(id) = id.as_deref() {
             if let Some(first) = invalid_ids.get(id) {
                 problems.add(
                     line,
@@ -221,11 +220,13 @@ fn write_row(
 ) -> Result<bool> {
     let conn = ctx.conn;
     let (period, county) = (row.period, row.county.as_str());
+    let id: &str = &row.id;
     let id_col = HOUSEHOLDS[households::ID].zh;
+    let village: &str = &row.village;
     let values = params![
         period,
-        row.id,
-        row.village,
+        id,
+        village,
         row.head_name,
         row.id_hash,
         row.id_masked,
@@ -252,7 +253,7 @@ fn write_row(
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == ErrorCode::ConstraintViolation =>
             {
-                conflict(conn, ctx, period, county, row.id, line, id_col, problems)?;
+                conflict(conn, ctx, period, county, id, line, id_col, problems)?;
                 Ok(false)
             }
             Err(e) => Err(e.into()),
@@ -262,10 +263,10 @@ fn write_row(
     let first_line: Option<i64> = {
         let inserted = conn
             .prepare_cached(INSERT_SEEN)?
-            .execute(params![row.id, line as i64])?;
+            .execute(params![id, line as i64])?;
         if inserted == 0 {
             conn.prepare_cached(SEEN_LINE)?
-                .query_row([row.id], |r| r.get(0))
+                .query_row([id], |r| r.get(0))
                 .optional()?
         } else {
             None
@@ -275,13 +276,13 @@ fn write_row(
         problems.add(
             line,
             Some(id_col),
-            format!("户编号 {:?} 在本文件中重复（第 {first} 行已出现）", row.id),
+            format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
         );
         return Ok(false);
     }
     let existing: Option<(i64, i64, Option<String>, String)> = conn
         .prepare_cached(EXISTING_SNAPSHOT_ROW)?
-        .query_row(params![period, row.id], |r| {
+        .query_row(params![period, id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
@@ -291,8 +292,7 @@ fn write_row(
                 line,
                 Some(id_col),
                 format!(
-                    "户编号 {:?} 已在县 {other_county} 的同期台账中（{file}），不能由本文件改写",
-                    row.id
+                    "户编号 {id:?} 已在县 {other_county} 的同期台账中（{file}），不能由本文件改写"
                 ),
             );
             return Ok(false);
