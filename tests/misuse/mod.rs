@@ -6,6 +6,7 @@
 
 mod batches;
 mod codes;
+mod markdown;
 mod messages;
 mod names;
 mod numbers;
