@@ -73,10 +73,11 @@ const FIND_SAME_FILE: &str = "SELECT id FROM import_batch
 // Whether a later live batch replaced or removed something batch ?1 wrote into table ?2 (the
 // history triggers keep the old row, naming its batch). A households batch is in force while its
 // county-months' register_snapshot rows are its own: every later import of the same county and
-// month rewrites that row.
+// month rewrites that row. (`+h.changed_by` keeps SQLite on the table_name index: a register's
+// history is a few rows per county and month, the later batches' history may be millions.)
 const SUPERSEDED: &str = "SELECT EXISTS (SELECT 1 FROM history h
      JOIN import_batch b ON b.id = h.changed_by AND b.undone_at IS NULL
-     WHERE h.table_name = ?2 AND h.changed_by > ?1 AND json_extract(h.old_row, '$.batch_id') = ?1)";
+     WHERE h.table_name = ?2 AND +h.changed_by > ?1 AND json_extract(h.old_row, '$.batch_id') = ?1)";
 
 /// Import one file. Problems in the data are reported in the summary (and nothing is written);
 /// an Err means the database or the environment failed.
