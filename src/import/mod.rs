@@ -7,13 +7,15 @@
 //! A file goes through `source` (digest, encoding from `encoding`, a bounded UTF-8 reader), then
 //! `header` (columns of the `contract` found by name) and the importer of its kind (`households`,
 //! `indicators`, `regions`, sharing `reader`), into a `summary`. `reference` loads the reference
-//! data of `init`; `undo` removes a batch.
+//! data of `init`; `undo` removes a batch; `moves` refuses a regions file or undo that would take
+//! villages with households into another county.
 
 pub mod contract;
 pub mod encoding;
 pub mod header;
 mod households;
 mod indicators;
+pub mod moves;
 pub mod problem;
 mod reader;
 pub mod reference;
