@@ -23,5 +23,6 @@ mod init;
 mod layers;
 mod migrate;
 mod privacy;
+mod readonly;
 mod report;
 mod synth;
