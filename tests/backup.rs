@@ -411,7 +411,10 @@ fn verify_reports_a_damaged_page_and_restore_replaces_the_file() {
     assert!(text.contains("数据库文件已损坏"), "{text}");
     assert!(text.contains("household_snapshot"), "{text}");
     assert!(text.contains("tuopin restore"), "{text}");
-    assert!(text.contains("ok    value_sources"), "the other checks still ran: {text}");
+    assert!(
+        text.contains("ok    value_sources"),
+        "the other checks still ran: {text}"
+    );
 
     let out = s.tuopin(&["verify", "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -421,7 +424,10 @@ fn verify_reports_a_damaged_page_and_restore_replaces_the_file() {
     assert_eq!(checks[0]["code"], "integrity");
     assert!(checks[0]["problems"].as_u64().unwrap() >= 1);
     assert!(
-        checks[0]["details"][0].as_str().unwrap().contains("数据库文件已损坏"),
+        checks[0]["details"][0]
+            .as_str()
+            .unwrap()
+            .contains("数据库文件已损坏"),
         "{}",
         checks[0]
     );

@@ -20,7 +20,14 @@ const READERS: &[&[&str]] = &[
     &["status"],
     &["status", "--json"],
     &["check", "villages", "--period", "2019-03"],
-    &["check", "households", "--county", "210922", "--period", "2019-03"],
+    &[
+        "check",
+        "households",
+        "--county",
+        "210922",
+        "--period",
+        "2019-03",
+    ],
     &["explain", "210922-T01-V01", "--period", "2019-03"],
     &["verify"],
 ];

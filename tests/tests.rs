@@ -16,6 +16,7 @@ mod check;
 mod concurrency;
 mod crash;
 mod demo;
+mod files;
 mod fuzz;
 mod hostile;
 mod import;
