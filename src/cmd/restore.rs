@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &RestoreArgs) -> Result<Out
     if let Some(aside) = &done.moved_aside {
         writeln!(
             out,
-            "  无法打开的原数据库文件已改名为 {} (unreadable file moved aside)",
+            "  无法打开或已损坏的原数据库文件已改名为 {} (unreadable file moved aside)",
             aside.display()
         )?;
     }
