@@ -25,7 +25,7 @@ pub struct FactsArgs {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     if let Some(code) = &args.region {
         tuopin::model::region::get(&conn, code)?;
     }
