@@ -53,6 +53,14 @@ impl Header {
             .unwrap_or("")
     }
 
+    /// Each contract column the file has, with its index in the file.
+    pub fn found(&self) -> impl Iterator<Item = (&'static Column, usize)> + '_ {
+        self.spec
+            .iter()
+            .zip(&self.index)
+            .filter_map(|(c, i)| i.map(|i| (c, i)))
+    }
+
     /// The header of spec column `s` as the file wrote it (or the Chinese name).
     pub fn name(&self, s: usize) -> &str {
         self.index[s]
