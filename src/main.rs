@@ -37,7 +37,7 @@ enum Command {
     Init(cmd::init::InitArgs),
     /// 显示数据库中有哪些数据 (what the database holds)
     Status(cmd::status::StatusArgs),
-    /// 输出只有标准表头的空白 CSV，用来开始填报 (empty CSV with the headers)
+    /// 输出只有标准表头的空白 CSV 或 Excel 工作簿，用来开始填报 (empty CSV or workbook with the headers)
     Template(cmd::template::TemplateArgs),
     /// 列出快报中的数据及其原文 (bulletin facts with their sentences)
     Facts(cmd::facts::FactsArgs),

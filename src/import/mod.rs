@@ -10,7 +10,8 @@
 //! their kinds), `layout` (the header found under title rows; total and note rows told apart),
 //! then `header` (columns of the `contract` found by name), `cells` (checks by cell kind) and the
 //! importer of its kind (`households`, `indicators`, `regions`, sharing `reader`), into a
-//! `summary`. `reference` loads the reference data of `init`; `undo` removes a batch.
+//! `summary`. `reference` loads the reference data of `init`; `undo` removes a batch; `template`
+//! writes the fill-in workbook of `tuopin template --xlsx`.
 
 mod cells;
 pub mod contract;
@@ -25,6 +26,7 @@ pub mod reference;
 mod regions;
 pub mod source;
 pub mod summary;
+pub mod template;
 pub mod undo;
 mod workbook;
 
