@@ -2,6 +2,8 @@
 
 mod batches;
 mod indicators_regions;
+mod templates;
+mod workbooks;
 
 use crate::common::*;
 use predicates::prelude::*;
