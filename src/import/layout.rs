@@ -287,19 +287,24 @@ pub(crate) fn role(record: &csv::StringRecord) -> RowRole {
     let Some(first) = filled.next() else {
         return RowRole::Blank;
     };
+    // Every word looked for is Chinese: the ASCII cells of a data row (periods, codes) are passed
+    // over without a look, so a million-row register pays next to nothing here.
     let squeezed = |c: &str| -> String { c.chars().filter(|ch| !ch.is_whitespace()).collect() };
-    let first_squeezed = squeezed(first);
-    if NOTE_STARTS.iter().any(|n| first_squeezed.starts_with(n)) {
+    if !first.is_ascii() && NOTE_STARTS.iter().any(|n| squeezed(first).starts_with(n)) {
         return RowRole::Note;
     }
     let is_total = |c: &str| {
+        if c.is_ascii() {
+            return false;
+        }
+        let c = squeezed(c);
         TOTAL_WORDS.iter().any(|w| {
-            c.ends_with(w) && c.chars().count() <= 8
+            (c.ends_with(w) && c.chars().count() <= 8)
                 || c.strip_prefix(w)
                     .is_some_and(|rest| rest.starts_with(AFTER_TOTAL))
         })
     };
-    if is_total(&first_squeezed) || filled.take(2).any(|c| is_total(&squeezed(c))) {
+    if is_total(first) || filled.take(2).any(is_total) {
         return RowRole::Total;
     }
     RowRole::Data
