@@ -61,6 +61,7 @@ pub struct FileArgs {
 const PROGRESS_BYTES: u64 = 5_000_000;
 
 pub fn run(ctx: &Context, out: &mut dyn Write, command: &ImportCommand) -> Result<Outcome> {
+    cap_address_space();
     let mut conn = tuopin::db::open(&ctx.db)?;
     let (kind, args) = match command {
         ImportCommand::Households(a) => (Kind::Households, a),
@@ -104,6 +105,35 @@ pub fn run(ctx: &Context, out: &mut dyn Write, command: &ImportCommand) -> Resul
     }
     Ok(outcome)
 }
+
+/// The most address space an import may use. A damaged or hostile .xls or .ods can make the
+/// workbook reader ask for tens of gigabytes at once (one cell at an impossible position makes the
+/// sheet that large); under the cap that request fails at once, nothing is written, instead of the
+/// import exhausting a shared machine. The largest real .xls sheet (65,536 × 256 cells) needs about
+/// 1 GiB; a CSV import stays near 100 MiB whatever its size.
+const ADDRESS_SPACE_CAP: u64 = 4 << 30;
+
+#[cfg(unix)]
+fn cap_address_space() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the struct they are given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_AS, &mut limit) != 0 {
+            return;
+        }
+        let cap = (ADDRESS_SPACE_CAP as libc::rlim_t).min(limit.rlim_max);
+        if limit.rlim_cur == libc::RLIM_INFINITY || limit.rlim_cur > cap {
+            limit.rlim_cur = cap;
+            libc::setrlimit(libc::RLIMIT_AS, &limit);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn cap_address_space() {}
 
 fn progress_bar(file: &Path) -> Option<indicatif::ProgressBar> {
     let size = std::fs::metadata(file).ok()?.len();

@@ -49,6 +49,7 @@ use crate::output::privacy::redact_ids;
 pub use reader::{Options, MAX_ERRORS};
 pub use summary::Summary;
 pub use undo::undo;
+pub use workbook::in_parser as reading_workbook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -38,21 +38,27 @@ impl Book {
                 format.name()
             ))
         };
-        let book = match format {
-            Format::Xlsx => Book::Xlsx(Box::new(
-                calamine::open_workbook(path).map_err(|e| fail(&e))?,
-            )),
-            Format::Xlsb => Book::Other(Box::new(Sheets::Xlsb(
-                calamine::open_workbook(path).map_err(|e| fail(&e))?,
-            ))),
-            Format::Xls => Book::Other(Box::new(Sheets::Xls(
-                calamine::open_workbook(path).map_err(|e| fail(&e))?,
-            ))),
-            Format::Ods => Book::Other(Box::new(Sheets::Ods(
-                calamine::open_workbook(path).map_err(|e| fail(&e))?,
-            ))),
-            Format::Csv => return Err(fail(&"不是工作簿").into()),
+        let open = || -> Result<Book, String> {
+            let e = |e: &dyn std::fmt::Display| e.to_string();
+            Ok(match format {
+                Format::Xlsx => {
+                    Book::Xlsx(Box::new(calamine::open_workbook(path).map_err(|x| e(&x))?))
+                }
+                Format::Xlsb => Book::Other(Box::new(Sheets::Xlsb(
+                    calamine::open_workbook(path).map_err(|x| e(&x))?,
+                ))),
+                Format::Xls => Book::Other(Box::new(Sheets::Xls(
+                    calamine::open_workbook(path).map_err(|x| e(&x))?,
+                ))),
+                Format::Ods => Book::Other(Box::new(Sheets::Ods(
+                    calamine::open_workbook(path).map_err(|x| e(&x))?,
+                ))),
+                Format::Csv => return Err("不是工作簿".to_string()),
+            })
         };
+        let book = guarded(open)
+            .unwrap_or_else(|| Err("文件结构损坏".to_string()))
+            .map_err(|e| fail(&e))?;
         Ok(book)
     }
 
@@ -77,11 +83,15 @@ impl Book {
         };
         match self {
             Book::Xlsx(book) => {
-                let cells = book.worksheet_cells_reader(name).map_err(|e| fail(&e))?;
+                let cells = guarded(|| book.worksheet_cells_reader(name))
+                    .ok_or_else(|| fail(&"文件结构损坏"))?
+                    .map_err(|e| fail(&e))?;
                 Ok(Box::new(XlsxRows::new(cells, bytes)))
             }
             Book::Other(book) => {
-                let range = book.worksheet_range(name).map_err(|e| fail(&e))?;
+                let range = guarded(|| book.worksheet_range(name))
+                    .ok_or_else(|| fail(&"文件结构损坏"))?
+                    .map_err(|e| fail(&e))?;
                 Ok(Box::new(RangeRows {
                     range,
                     next: 0,
@@ -90,6 +100,25 @@ impl Book {
             }
         }
     }
+}
+
+thread_local! {
+    static IN_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside calamine reading a workbook: a panic there is a damaged file, not
+/// a bug of tuopin, and the binary's panic hook stays quiet about it.
+pub fn in_parser() -> bool {
+    IN_PARSER.with(|p| p.get())
+}
+
+/// Run calamine on an untrusted file: a panic in it (a damaged or hostile workbook trips its
+/// arithmetic) is None, which the caller reports as a damaged file.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let was = IN_PARSER.with(|p| p.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    IN_PARSER.with(|p| p.set(was));
+    result
 }
 
 /// The sheet to import: `choice` by name (or, failing that, by number from 1); else the first
@@ -190,9 +219,8 @@ impl<'a> XlsxRows<'a> {
         if self.done {
             return Ok(None);
         }
-        let next = self
-            .cells
-            .next_cell_with_style_id()
+        let next = guarded(|| self.cells.next_cell_with_style_id())
+            .ok_or_else(|| Fatal("工作表读取失败：文件结构损坏 (unreadable sheet)".to_string()))?
             .map_err(|e| Fatal(format!("工作表读取失败：{e} (unreadable sheet)")))?;
         self.done = next.is_none();
         Ok(next)

@@ -501,3 +501,30 @@ fn county_scope_and_dry_run_name_workbook_cells() {
         0
     );
 }
+
+#[test]
+fn damaged_workbooks_fail_cleanly_and_quickly() {
+    let s = Scratch::new();
+    s.init();
+    // calamine panics on this one: a damaged file, not an internal error of tuopin.
+    copy_fixture(&s, "damaged.xls");
+    let out = import(&s, "households", "damaged.xls", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("damaged.xls: 无法读取 xls 工作簿"), "{err}");
+    assert!(!err.contains("内部错误"), "{err}");
+    // This one asks for 18 GB at once: under the import's address-space cap it fails at once.
+    copy_fixture(&s, "huge.xls");
+    let start = std::time::Instant::now();
+    let out = import(&s, "households", "huge.xls", &[]);
+    assert!(!out.status.success());
+    assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+    assert_eq!(
+        scalar::<i64>(
+            &s.open(),
+            "SELECT count(*) FROM import_batch WHERE kind = 'households'",
+            []
+        ),
+        0
+    );
+}
