@@ -130,7 +130,10 @@ fn import_unchecked(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| file.clone());
     let known = known_headers(conn, kind)?;
-    let known = |h: &str| known.iter().any(|k| *k == header_key(h));
+    let known = |h: &str| {
+        let key = header_key(h);
+        known.contains(&key)
+    };
 
     // A workbook is opened and its sheet chosen first: the sheet is part of what the batch read.
     let mut book = None;

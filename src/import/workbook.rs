@@ -162,13 +162,16 @@ pub(crate) fn choose_sheet(
             .into()),
         };
     }
-    let bytes = 0;
+    // A sheet that cannot be read is passed over here; if it is the one chosen in the end, its
+    // error is reported when it is read.
     for (name, visible) in &sheets {
         if !visible {
             continue;
         }
-        let rows = book.rows(name, file, bytes)?;
-        if Table::read(rows, known)?.recognised {
+        let Ok(rows) = book.rows(name, file, 0) else {
+            continue;
+        };
+        if Table::read(rows, known).is_ok_and(|t| t.recognised) {
             return Ok(name.clone());
         }
     }
