@@ -3,7 +3,7 @@
 //!
 //! Every importer addresses its columns the same way: by the index of the column in its contract
 //! list (`import::contract`, e.g. `contract::households::VILLAGE` in `HOUSEHOLDS`), through a
-//! `Header` made from the file's first row.
+//! `Header` made from the file's header row (found by `import::layout`, under any title rows).
 
 use crate::import::contract::Column;
 
