@@ -87,7 +87,15 @@ impl FileInfo {
 /// text file that is neither valid UTF-8 nor valid GB18030 is refused with the byte offset of the
 /// first bad sequence.
 pub fn inspect(path: &Path) -> Result<FileInfo> {
-    if let Some(format) = workbook_format(path)? {
+    // A workbook is read with seeks, so only a regular file can be one; a named pipe is looked at
+    // by the text pass alone (opening and reading it twice would lose its first bytes, or wait
+    // for a second writer that never comes).
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if let Some(format) = if regular {
+        workbook_format(path)?
+    } else {
+        None
+    } {
         let mut hasher = Sha256::new();
         let mut bytes = 0u64;
         for_each_chunk(path, |chunk| {
