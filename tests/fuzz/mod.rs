@@ -195,6 +195,7 @@ fn options() -> impl Strategy<Value = Options> {
             county,
             period,
             show_names,
+            ..Options::default()
         })
 }
 
