@@ -1,5 +1,6 @@
 //! Output primitives shared by every command: number formatting, figures with their unit and
-//! qualifier, terminal tables, spreadsheet-safe CSV, and the rules for personal data on screen.
+//! qualifier, terminal tables, spreadsheet-safe CSV, the colours of a criterion's state, and the
+//! rules for personal data on screen.
 //!
 //! This layer depends only on `model` (and crates): `check`, `import`, `chart` and `report` build on
 //! it, never the other way round.
@@ -7,5 +8,6 @@
 pub mod csv;
 pub mod figure;
 pub mod number;
+pub mod palette;
 pub mod privacy;
 pub mod table;
