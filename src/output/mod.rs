@@ -1,13 +1,15 @@
 //! Output primitives shared by every command: number formatting, figures with their unit and
-//! qualifier, terminal tables, spreadsheet-safe CSV, the colours of a criterion's state, and the
-//! rules for personal data on screen.
+//! qualifier, terminal tables, spreadsheet-safe CSV, Excel workbooks, files written whole or not at
+//! all, the colours of a criterion's state, and the rules for personal data on screen.
 //!
 //! This layer depends only on `model` (and crates): `check`, `import`, `chart` and `report` build on
 //! it, never the other way round.
 
 pub mod csv;
 pub mod figure;
+pub mod file;
 pub mod number;
 pub mod palette;
 pub mod privacy;
 pub mod table;
+pub mod xlsx;
