@@ -188,7 +188,7 @@ fn next_record(
     record: &mut csv::StringRecord,
 ) -> Result<bool> {
     let at = csv.position();
-    if at.record() % 8192 == 0 {
+    if at.record().is_multiple_of(8192) {
         (ctx.progress)(at.byte());
     }
     csv.read_record(record)

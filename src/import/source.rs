@@ -25,7 +25,7 @@ const CHUNK: usize = 1 << 16;
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 fn size_text(bytes: usize) -> String {
-    if bytes % (1 << 20) == 0 {
+    if bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
         format!("{bytes} 字节")
