@@ -15,6 +15,8 @@ pub struct AtomicFile {
     target: PathBuf,
     tmp: PathBuf,
     file: Option<BufWriter<File>>,
+    /// Renamed onto the target: nothing left to remove.
+    placed: bool,
 }
 
 /// Distinguishes the temporary files of one process (the report writes several at once).
@@ -44,6 +46,7 @@ impl AtomicFile {
             target: target.to_path_buf(),
             tmp,
             file: Some(BufWriter::new(file)),
+            placed: false,
         })
     }
 
@@ -63,6 +66,7 @@ impl AtomicFile {
             file.sync_all().with_context(context)?;
         }
         std::fs::rename(&self.tmp, &self.target).with_context(context)?;
+        self.placed = true;
         Ok(())
     }
 }
@@ -85,8 +89,9 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        // Not committed (an error, or a panic on the way): the partial file goes.
-        if self.file.take().is_some() {
+        // Not put in place (an error, a failed rename, a panic on the way): the temporary file goes.
+        if !self.placed {
+            drop(self.file.take());
             let _ = std::fs::remove_file(&self.tmp);
         }
     }
@@ -141,6 +146,16 @@ mod tests {
         drop(AtomicFile::create(&target).unwrap());
         assert_eq!(names(dir.path()), ["a.xlsx"]);
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept");
+    }
+
+    #[test]
+    fn a_failed_rename_removes_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("busy");
+        std::fs::create_dir(&target).unwrap();
+        let e = write(&target, b"x").unwrap_err();
+        assert!(format!("{e:#}").contains("busy"), "{e:#}");
+        assert_eq!(names(dir.path()), ["busy"]);
     }
 
     #[test]
