@@ -43,6 +43,7 @@ mod inputs;
 mod judge;
 pub mod register;
 pub mod render;
+mod render_xlsx;
 mod result;
 
 use asof::checked_county;

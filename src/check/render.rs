@@ -1,6 +1,6 @@
 //! Check results as users read them: a Chinese table with ✓ / ✗ / — per criterion, CSV for Excel
-//! (UTF-8 with a byte-order mark unless asked otherwise), Markdown, JSON (the stable contract), and
-//! the item-by-item explanation of one region.
+//! (UTF-8 with a byte-order mark unless asked otherwise), Markdown, JSON (the stable contract), an
+//! Excel workbook (laid out in `render_xlsx.rs`), and the item-by-item explanation of one region.
 
 use std::io::Write;
 
@@ -23,6 +23,15 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// An .xlsx workbook: bytes, not text.
+    Xlsx,
+}
+
+impl Format {
+    /// Whether the output is text a terminal can show.
+    pub fn is_text(self) -> bool {
+        self != Format::Xlsx
+    }
 }
 
 /// A criterion's rule: `< 2%`, `≥ 50,000 元/年`, `= 是`, `> 全省`.
@@ -36,7 +45,7 @@ pub fn rule_text(c: &Criterion) -> String {
     }
 }
 
-fn level_words(level: Level) -> (&'static str, &'static str, &'static str) {
+pub(super) fn level_words(level: Level) -> (&'static str, &'static str, &'static str) {
     match level {
         Level::County => ("县级退出核查", "县", "贫困县"),
         _ => ("村级退出核查", "村", "贫困村"),
@@ -52,7 +61,7 @@ fn yes_no(b: Option<bool>) -> &'static str {
 }
 
 /// The summary line above a table.
-fn summary(r: &Report) -> String {
+pub(super) fn summary(r: &Report) -> String {
     let (title, unit, _) = level_words(r.level);
     let (pass, fail, undetermined) = r.tally();
     format!(
@@ -193,6 +202,7 @@ pub fn report(out: &mut dyn Write, r: &Report, format: Format, bom: bool) -> Res
         Format::Csv => report_csv(out, r, bom),
         Format::Json => report_json(out, r),
         Format::Markdown => report_markdown(out, r),
+        Format::Xlsx => Ok(out.write_all(&super::render_xlsx::report(r)?)?),
     }
 }
 
@@ -254,7 +264,7 @@ pub fn explain_text(
     Ok(())
 }
 
-fn standards_text(codes: &[&str]) -> String {
+pub(super) fn standards_text(codes: &[&str]) -> String {
     codes
         .iter()
         .map(|code| format!("{code} {}", household::standard_name(code)))
@@ -323,6 +333,7 @@ pub fn households(
     bom: bool,
 ) -> Result<()> {
     match format {
+        Format::Xlsx => out.write_all(&super::render_xlsx::households(r)?)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, r)?;
             writeln!(out)?;

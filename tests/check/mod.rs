@@ -4,6 +4,7 @@
 
 mod formats;
 mod households;
+mod xlsx;
 
 use crate::common::fixture::{self, Kind};
 use crate::common::*;
