@@ -282,16 +282,57 @@ pub(crate) fn paint(
     })
 }
 
+/// The PNG of an RGB buffer: every row Sub-filtered, the whole image deflated at level 6 by
+/// miniz_oxide into one IDAT chunk. The png crate would deflate through flate2, whose backend is
+/// whichever the build's other crates select (the zip writer of the .xlsx and .docx output
+/// switches it to zlib-rs): calling miniz_oxide here keeps the same image the same bytes, whatever
+/// else is linked.
 fn encode(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    const BPP: usize = 3;
+    let stride = w as usize * BPP;
+    let mut filtered = Vec::with_capacity((stride + 1) * h as usize);
+    for row in rgb.chunks(stride.max(1)) {
+        filtered.push(1); // Sub: each byte minus the one a pixel to its left
+        filtered.extend_from_slice(&row[..BPP.min(row.len())]);
+        filtered.extend(
+            row.iter()
+                .skip(BPP)
+                .zip(row)
+                .map(|(b, left)| b.wrapping_sub(*left)),
+        );
+    }
+    let idat = miniz_oxide::deflate::compress_to_vec_zlib(&filtered, 6);
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Default);
+        // The image data is written as a raw chunk, not through write_image_data.
+        enc.validate_sequence(false);
         let mut writer = enc.write_header().context("PNG 编码失败")?;
-        writer.write_image_data(rgb).context("PNG 编码失败")?;
+        writer
+            .write_chunk(png::chunk::IDAT, &idat)
+            .context("PNG 编码失败")?;
         writer.finish().context("PNG 编码失败")?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_pngs_decode_to_the_same_pixels() {
+        let (w, h) = (5u32, 3u32);
+        let rgb: Vec<u8> = (0..w * h * 3).map(|i| (i * 37 % 251) as u8).collect();
+        let bytes = encode(&rgb, w, h).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (w, h));
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        assert_eq!(&buf[..info.buffer_size()], &rgb[..]);
+    }
 }
