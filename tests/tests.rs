@@ -24,4 +24,5 @@ mod layers;
 mod migrate;
 mod privacy;
 mod report;
+mod report_docx;
 mod synth;

@@ -1,24 +1,32 @@
-//! `tuopin report`: a bulletin-style summary of the exit checks for one month, in HTML and
-//! Markdown, embedding the charts of `chart all` by relative path.
+//! `tuopin report`: a bulletin-style summary of the exit checks for one month, in HTML, Markdown and
+//! Word (.docx), with the charts of `chart all`.
 //!
-//! The report is built once as plain data (`Doc`) and then written twice, so the two files always
-//! say the same thing. The HTML is self-contained apart from the PNGs (inline CSS, no scripts, no
-//! external fonts); nothing in either file depends on the clock, so the same database gives the same
-//! report.
+//! The report is built once as plain data (`Doc`, here) and then written in each format
+//! (`html.rs`, `markdown.rs`, `docx.rs`), so the files always say the same thing. The HTML and the
+//! Markdown link the PNGs beside them by relative path; the .docx embeds them. Nothing in any file
+//! depends on the clock, so the same database gives the same report. Each file is written whole or
+//! not at all (`output::file`).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rusqlite::Connection;
 
 use crate::chart::checks::{self, Drawn};
 use crate::chart::{Canvas, ChartKind};
 use crate::check::{self, render::rule_text, CriterionStatus, RegionResult, Verdict};
 use crate::model::period::Period;
-use crate::output::figure;
+use crate::model::region;
 use crate::output::number::number;
+use crate::output::{figure, file};
+
+mod docx;
+mod html;
+mod markdown;
+
+pub use html::render as render_html;
+pub use markdown::render as render_markdown;
 
 /// One county's part of the report.
 pub struct CountySection {
@@ -39,6 +47,8 @@ pub struct CountySection {
 
 pub struct Doc {
     pub period: Period,
+    /// Who issues it, as the bulletins' masthead names the office: 辽宁省脱贫攻坚领导小组办公室.
+    pub office: String,
     pub planned_exit_year: Option<i32>,
     pub counties_passing: usize,
     pub counties: Vec<CountySection>,
@@ -52,11 +62,41 @@ pub struct Doc {
     pub rules: Vec<String>,
 }
 
+/// The files of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Markdown,
+    Docx,
+}
+
+impl Format {
+    /// Every format, in the order they are written.
+    pub const ALL: [Format; 3] = [Format::Html, Format::Markdown, Format::Docx];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Markdown => "md",
+            Format::Docx => "docx",
+        }
+    }
+}
+
 /// Files written by `write`.
 pub struct Written {
-    pub html: PathBuf,
-    pub md: PathBuf,
+    /// The report's files, in the order of `Format::ALL`.
+    pub files: Vec<PathBuf>,
     pub charts: Vec<Drawn>,
+}
+
+/// The issuing office of the province's bulletins: its name and 脱贫攻坚领导小组办公室.
+fn office(conn: &Connection) -> Result<String> {
+    let code = region::province_code(conn)?;
+    let province = region::find(conn, &code)?
+        .map(|r| r.name)
+        .unwrap_or_default();
+    Ok(format!("{province}脱贫攻坚领导小组办公室"))
 }
 
 fn file_name(path: &Path) -> String {
@@ -156,6 +196,7 @@ pub fn build(
         .collect();
     let doc = Doc {
         period,
+        office: office(conn)?,
         planned_exit_year: year,
         counties_passing: sections
             .iter()
@@ -184,19 +225,31 @@ pub fn build(
     Ok((doc, drawn))
 }
 
-/// Build the report for `period` and write `report-<period>.html` and `.md` into `out`, beside the
-/// charts they embed.
-pub fn write(conn: &Connection, canvas: &Canvas, out: &Path, period: Period) -> Result<Written> {
+/// Build the report for `period` and write `report-<period>.<ext>` of each of `formats` into
+/// `out`, beside the charts.
+pub fn write(
+    conn: &Connection,
+    canvas: &Canvas,
+    out: &Path,
+    period: Period,
+    formats: &[Format],
+) -> Result<Written> {
     let (doc, charts) = build(conn, canvas, out, period)?;
-    let html = out.join(format!("report-{period}.html"));
-    let md = out.join(format!("report-{period}.md"));
-    std::fs::write(&html, render_html(&doc))
-        .with_context(|| format!("无法写入 {}", html.display()))?;
-    std::fs::write(&md, render_markdown(&doc))
-        .with_context(|| format!("无法写入 {}", md.display()))?;
-    Ok(Written { html, md, charts })
+    let mut files = Vec::new();
+    for format in Format::ALL.into_iter().filter(|f| formats.contains(f)) {
+        let path = out.join(format!("report-{period}.{}", format.extension()));
+        let bytes = match format {
+            Format::Html => html::render(&doc).into_bytes(),
+            Format::Markdown => markdown::render(&doc).into_bytes(),
+            Format::Docx => docx::render(&doc, out)?,
+        };
+        file::write(&path, &bytes)?;
+        files.push(path);
+    }
+    Ok(Written { files, charts })
 }
 
+/// The three sentences of the 概况 section.
 fn headline(doc: &Doc) -> Vec<String> {
     let plan = doc
         .planned_exit_year
@@ -219,200 +272,4 @@ fn headline(doc: &Doc) -> Vec<String> {
             doc.monitored
         ),
     ]
-}
-
-fn symbol(s: CriterionStatus) -> &'static str {
-    s.symbol()
-}
-
-/// Markdown: tables and images by relative path, readable in any viewer.
-pub fn render_markdown(doc: &Doc) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "# 脱贫攻坚退出核查报告（{}）\n", doc.period);
-    let _ = writeln!(
-        s,
-        "统计期 {} · 由 tuopin 根据各县导入的建档立卡台账和指标生成\n",
-        doc.period
-    );
-    let _ = writeln!(s, "## 概况\n");
-    for line in headline(doc) {
-        let _ = writeln!(s, "- {line}");
-    }
-    let _ = writeln!(s);
-    if let Some(chart) = &doc.overview_chart {
-        let _ = writeln!(s, "![计划退出贫困县达标情况]({chart})\n");
-    }
-    let _ = writeln!(s, "## 县级退出标准\n");
-    let mut header = "| 县 | 代码 |".to_string();
-    let mut rule = "|---|---|".to_string();
-    if let Some(first) = doc.counties.first() {
-        for (name, ..) in &first.criteria {
-            let no = name.split(' ').next().unwrap_or(name);
-            let _ = write!(header, " {no} |");
-            rule.push_str("---|");
-        }
-    }
-    let _ = writeln!(s, "{header} 结论 |\n{rule}---|");
-    for c in &doc.counties {
-        let mut row = format!("| {} | {} |", c.name, c.code);
-        for (_, status, ..) in &c.criteria {
-            let _ = write!(row, " {} |", symbol(*status));
-        }
-        let _ = writeln!(s, "{row} {} |", c.verdict.chinese());
-    }
-    let _ = writeln!(s, "\n✓ 达标　✗ 未达标　— 无数据\n");
-    for c in &doc.counties {
-        let _ = writeln!(s, "## {}（{}）：{}\n", c.name, c.code, c.verdict.chinese());
-        let _ = writeln!(s, "| 标准 | 结果 | 值 | 要求 |\n|---|---|---|---|");
-        for (name, status, value, rule) in &c.criteria {
-            let _ = writeln!(
-                s,
-                "| {name} | {} {} | {value} | {rule} |",
-                symbol(*status),
-                status.chinese()
-            );
-        }
-        let _ = writeln!(
-            s,
-            "\n建档立卡贫困村 {} 个，10 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。\n",
-            c.poor_villages, c.poor_villages_passing, c.suspected_wrong_exits, c.monitored
-        );
-        if !c.villages_not_passing.is_empty() {
-            let _ = writeln!(s, "未全部达标的贫困村：\n");
-            for (name, code, items) in &c.villages_not_passing {
-                let _ = writeln!(s, "- {name}（{code}）：{items}");
-            }
-            let _ = writeln!(s);
-        }
-        for (title, file) in &c.charts {
-            let _ = writeln!(s, "![{}{title}]({file})\n", c.name);
-        }
-    }
-    let _ = writeln!(s, "## 说明\n");
-    let _ = writeln!(s, "- 退出标准：{}", doc.rules.join("；"));
-    let _ = writeln!(
-        s,
-        "- 逐项依据（值、统计期、来源文件和行号或快报原文）：`tuopin explain 区划代码 --period {}`",
-        doc.period
-    );
-    for n in &doc.notes {
-        let _ = writeln!(s, "- 未生成的图表：{n}");
-    }
-    s
-}
-
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-const CSS: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC','WenQuanYi Micro Hei',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.6}
-h1{border-bottom:3px solid #b22222;padding-bottom:.3em}h2{margin-top:2em;border-left:5px solid #b22222;padding-left:.5em}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:center}th{background:#f3f3f3}
-td.pass{color:#1e7b45}td.fail{color:#c0392b;font-weight:bold}td.no_data{color:#888}
-img{max-width:100%;border:1px solid #eee;margin:.5em 0}.meta{color:#666}.verdict-pass{color:#1e7b45}.verdict-fail{color:#c0392b}.verdict-undetermined{color:#888}";
-
-/// HTML: one file with inline CSS; the charts beside it.
-pub fn render_html(doc: &Doc) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>脱贫攻坚退出核查报告（{p}）</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<h1>脱贫攻坚退出核查报告（{p}）</h1>\n<p class=\"meta\">统计期 {p} · 由 tuopin 根据各县导入的建档立卡台账和指标生成</p>\n<h2>概况</h2>\n<ul>\n",
-        p = doc.period
-    );
-    for line in headline(doc) {
-        let _ = writeln!(s, "<li>{}</li>", esc(&line));
-    }
-    s.push_str("</ul>\n");
-    if let Some(chart) = &doc.overview_chart {
-        let _ = writeln!(
-            s,
-            "<img src=\"{}\" alt=\"计划退出贫困县达标情况\">",
-            esc(chart)
-        );
-    }
-    s.push_str("<h2>县级退出标准</h2>\n<table>\n<tr><th>县</th><th>代码</th>");
-    if let Some(first) = doc.counties.first() {
-        for (name, ..) in &first.criteria {
-            let _ = write!(s, "<th>{}</th>", esc(name));
-        }
-    }
-    s.push_str("<th>结论</th></tr>\n");
-    for c in &doc.counties {
-        let _ = write!(s, "<tr><td>{}</td><td>{}</td>", esc(&c.name), esc(&c.code));
-        for (_, status, ..) in &c.criteria {
-            let _ = write!(
-                s,
-                "<td class=\"{}\">{}</td>",
-                status.code(),
-                symbol(*status)
-            );
-        }
-        let _ = writeln!(
-            s,
-            "<td class=\"verdict-{}\">{}</td></tr>",
-            c.verdict.code(),
-            c.verdict.chinese()
-        );
-    }
-    s.push_str("</table>\n<p class=\"meta\">✓ 达标　✗ 未达标　— 无数据</p>\n");
-    for c in &doc.counties {
-        let _ = writeln!(
-            s,
-            "<h2>{}（{}）：<span class=\"verdict-{}\">{}</span></h2>",
-            esc(&c.name),
-            esc(&c.code),
-            c.verdict.code(),
-            c.verdict.chinese()
-        );
-        s.push_str("<table>\n<tr><th>标准</th><th>结果</th><th>值</th><th>要求</th></tr>\n");
-        for (name, status, value, rule) in &c.criteria {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td class=\"{}\">{} {}</td><td>{}</td><td>{}</td></tr>",
-                esc(name),
-                status.code(),
-                symbol(*status),
-                status.chinese(),
-                esc(value),
-                esc(rule)
-            );
-        }
-        s.push_str("</table>\n");
-        let _ = writeln!(
-            s,
-            "<p>建档立卡贫困村 {} 个，10 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。</p>",
-            c.poor_villages, c.poor_villages_passing, c.suspected_wrong_exits, c.monitored
-        );
-        if !c.villages_not_passing.is_empty() {
-            s.push_str("<p>未全部达标的贫困村：</p>\n<ul>\n");
-            for (name, code, items) in &c.villages_not_passing {
-                let _ = writeln!(s, "<li>{}（{}）：{}</li>", esc(name), esc(code), esc(items));
-            }
-            s.push_str("</ul>\n");
-        }
-        for (title, file) in &c.charts {
-            let _ = writeln!(
-                s,
-                "<img src=\"{}\" alt=\"{}{}\">",
-                esc(file),
-                esc(&c.name),
-                esc(title)
-            );
-        }
-    }
-    s.push_str("<h2>说明</h2>\n<ul>\n");
-    let _ = writeln!(s, "<li>退出标准：{}</li>", esc(&doc.rules.join("；")));
-    let _ = writeln!(
-        s,
-        "<li>逐项依据（值、统计期、来源文件和行号或快报原文）：<code>tuopin explain 区划代码 --period {}</code></li>",
-        doc.period
-    );
-    for n in &doc.notes {
-        let _ = writeln!(s, "<li>未生成的图表：{}</li>", esc(n));
-    }
-    s.push_str("</ul>\n</body>\n</html>\n");
-    s
 }
