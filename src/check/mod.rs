@@ -41,6 +41,7 @@ mod evaluate;
 mod households;
 mod inputs;
 mod judge;
+mod labels;
 pub mod register;
 pub mod render;
 mod render_xlsx;

@@ -8,13 +8,14 @@ use anyhow::Result;
 
 use super::households::{HouseholdFinding, HouseholdReport};
 use super::result::{RegionResult, Report};
-use crate::model::criteria::Criterion;
-use crate::model::household;
 use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::number::number;
 use crate::output::table::write_columns;
 use crate::output::{csv, figure};
+
+pub use super::labels::rule_text;
+use super::labels::{level_words, standards_text, summary};
 
 /// The output formats of the check commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,41 +35,12 @@ impl Format {
     }
 }
 
-/// A criterion's rule: `< 2%`, `≥ 50,000 元/年`, `= 是`, `> 全省`.
-pub fn rule_text(c: &Criterion) -> String {
-    let op = c.operator.symbol();
-    match (c.threshold, c.threshold_ref.as_deref()) {
-        (Some(t), _) => format!("{op} {}", figure::exact(t, &c.unit)),
-        (None, Some("province")) => format!("{op} 全省"),
-        (None, Some(other)) => format!("{op} {other}"),
-        (None, None) => op.to_string(),
-    }
-}
-
-pub(super) fn level_words(level: Level) -> (&'static str, &'static str, &'static str) {
-    match level {
-        Level::County => ("县级退出核查", "县", "贫困县"),
-        _ => ("村级退出核查", "村", "贫困村"),
-    }
-}
-
 fn yes_no(b: Option<bool>) -> &'static str {
     match b {
         Some(true) => "是",
         Some(false) => "否",
         None => "",
     }
-}
-
-/// The summary line above a table.
-pub(super) fn summary(r: &Report) -> String {
-    let (title, unit, _) = level_words(r.level);
-    let (pass, fail, undetermined) = r.tally();
-    format!(
-        "{title}  统计期 {}  共 {} 个{unit}：达标 {pass}，未达标 {fail}，无法判定 {undetermined}",
-        r.period,
-        r.regions.len()
-    )
 }
 
 fn legend(r: &Report) -> String {
@@ -262,14 +234,6 @@ pub fn explain_text(
         writeln!(out, "    来源：{}", c.source)?;
     }
     Ok(())
-}
-
-pub(super) fn standards_text(codes: &[&str]) -> String {
-    codes
-        .iter()
-        .map(|code| format!("{code} {}", household::standard_name(code)))
-        .collect::<Vec<_>>()
-        .join("、")
 }
 
 fn household_summary(r: &HouseholdReport) -> Vec<String> {

@@ -11,7 +11,7 @@
 use anyhow::Result;
 
 use super::households::{HouseholdFinding, HouseholdReport};
-use super::render::{level_words, rule_text, standards_text, summary};
+use super::labels::{level_words, rule_text, standards_text, summary};
 use super::result::Report;
 use crate::model::household::STANDARDS;
 use crate::output::figure::{self, YES_NO};

@@ -19,7 +19,7 @@ use docx_rs::{
     TableCell, TableRow, VAlignType, WidthType,
 };
 
-use super::{headline, Doc};
+use super::doc::{headline, Doc};
 use crate::check::CriterionStatus;
 use crate::output::palette::Rgb;
 

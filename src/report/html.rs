@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{headline, Doc};
+use super::doc::{headline, Doc};
 
 fn esc(text: &str) -> String {
     text.replace('&', "&amp;")

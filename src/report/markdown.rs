@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{headline, Doc};
+use super::doc::{headline, Doc};
 
 /// Markdown: tables and images by relative path, readable in any viewer.
 pub fn render(doc: &Doc) -> String {

@@ -1,7 +1,7 @@
 //! `tuopin report`: a bulletin-style summary of the exit checks for one month, in HTML, Markdown and
 //! Word (.docx), with the charts of `chart all`.
 //!
-//! The report is built once as plain data (`Doc`, here) and then written in each format
+//! The report is built once as plain data (`Doc`, in `doc.rs`) and then written in each format
 //! (`html.rs`, `markdown.rs`, `docx.rs`), so the files always say the same thing. The HTML and the
 //! Markdown link the PNGs beside them by relative path; the .docx embeds them. Nothing in any file
 //! depends on the clock, so the same database gives the same report. Each file is written whole or
@@ -18,49 +18,17 @@ use crate::chart::{Canvas, ChartKind};
 use crate::check::{self, render::rule_text, CriterionStatus, RegionResult, Verdict};
 use crate::model::period::Period;
 use crate::model::region;
-use crate::output::number::number;
 use crate::output::{figure, file};
 
+mod doc;
 mod docx;
 mod html;
 mod markdown;
 
+pub use doc::{CountySection, Doc};
+
 pub use html::render as render_html;
 pub use markdown::render as render_markdown;
-
-/// One county's part of the report.
-pub struct CountySection {
-    pub code: String,
-    pub name: String,
-    pub verdict: Verdict,
-    /// (criterion no and name, status, value text, rule text)
-    pub criteria: Vec<(String, CriterionStatus, String, String)>,
-    pub poor_villages: usize,
-    pub poor_villages_passing: usize,
-    /// Poor villages not passing: (name, code, the criteria failed or without data).
-    pub villages_not_passing: Vec<(String, String, String)>,
-    pub suspected_wrong_exits: usize,
-    pub monitored: usize,
-    /// (kind title, file name relative to the report)
-    pub charts: Vec<(String, String)>,
-}
-
-pub struct Doc {
-    pub period: Period,
-    /// Who issues it, as the bulletins' masthead names the office: 辽宁省脱贫攻坚领导小组办公室.
-    pub office: String,
-    pub planned_exit_year: Option<i32>,
-    pub counties_passing: usize,
-    pub counties: Vec<CountySection>,
-    pub villages_total: usize,
-    pub villages_passing: usize,
-    pub suspected_wrong_exits: usize,
-    pub monitored: usize,
-    pub monitoring_threshold: f64,
-    pub overview_chart: Option<String>,
-    pub notes: Vec<String>,
-    pub rules: Vec<String>,
-}
 
 /// The files of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,29 +215,4 @@ pub fn write(
         files.push(path);
     }
     Ok(Written { files, charts })
-}
-
-/// The three sentences of the 概况 section.
-fn headline(doc: &Doc) -> Vec<String> {
-    let plan = doc
-        .planned_exit_year
-        .map(|y| format!("{y} 年计划退出的 "))
-        .unwrap_or_default();
-    vec![
-        format!(
-            "{plan}{} 个贫困县中，{} 个县 6 项退出标准全部达标。",
-            doc.counties.len(),
-            doc.counties_passing
-        ),
-        format!(
-            "这些县的 {} 个建档立卡贫困村中，{} 个村 10 项退出标准全部达标。",
-            doc.villages_total, doc.villages_passing
-        ),
-        format!(
-            "疑似错退户 {} 户；人均纯收入低于 {} 元的已脱贫户（防返贫监测）{} 户。",
-            doc.suspected_wrong_exits,
-            number(doc.monitoring_threshold),
-            doc.monitored
-        ),
-    ]
 }

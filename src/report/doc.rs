@@ -1,0 +1,64 @@
+//! The report as plain data: what every format of it says, built once by `report::build`.
+
+use crate::check::{CriterionStatus, Verdict};
+use crate::model::period::Period;
+use crate::output::number::number;
+
+/// One county's part of the report.
+pub struct CountySection {
+    pub code: String,
+    pub name: String,
+    pub verdict: Verdict,
+    /// (criterion no and name, status, value text, rule text)
+    pub criteria: Vec<(String, CriterionStatus, String, String)>,
+    pub poor_villages: usize,
+    pub poor_villages_passing: usize,
+    /// Poor villages not passing: (name, code, the criteria failed or without data).
+    pub villages_not_passing: Vec<(String, String, String)>,
+    pub suspected_wrong_exits: usize,
+    pub monitored: usize,
+    /// (kind title, file name relative to the report)
+    pub charts: Vec<(String, String)>,
+}
+
+pub struct Doc {
+    pub period: Period,
+    /// Who issues it, as the bulletins' masthead names the office: 辽宁省脱贫攻坚领导小组办公室.
+    pub office: String,
+    pub planned_exit_year: Option<i32>,
+    pub counties_passing: usize,
+    pub counties: Vec<CountySection>,
+    pub villages_total: usize,
+    pub villages_passing: usize,
+    pub suspected_wrong_exits: usize,
+    pub monitored: usize,
+    pub monitoring_threshold: f64,
+    pub overview_chart: Option<String>,
+    pub notes: Vec<String>,
+    pub rules: Vec<String>,
+}
+
+/// The three sentences of the 概况 section.
+pub fn headline(doc: &Doc) -> Vec<String> {
+    let plan = doc
+        .planned_exit_year
+        .map(|y| format!("{y} 年计划退出的 "))
+        .unwrap_or_default();
+    vec![
+        format!(
+            "{plan}{} 个贫困县中，{} 个县 6 项退出标准全部达标。",
+            doc.counties.len(),
+            doc.counties_passing
+        ),
+        format!(
+            "这些县的 {} 个建档立卡贫困村中，{} 个村 10 项退出标准全部达标。",
+            doc.villages_total, doc.villages_passing
+        ),
+        format!(
+            "疑似错退户 {} 户；人均纯收入低于 {} 元的已脱贫户（防返贫监测）{} 户。",
+            doc.suspected_wrong_exits,
+            number(doc.monitoring_threshold),
+            doc.monitored
+        ),
+    ]
+}
