@@ -148,6 +148,7 @@ impl Workbook {
             ws,
             row: 0,
             widths: Vec::new(),
+            code_columns: Vec::new(),
             table: true,
             columns: columns.len(),
         };
@@ -184,6 +185,7 @@ impl Workbook {
             ws,
             row: 0,
             widths: Vec::new(),
+            code_columns: Vec::new(),
             table: false,
             columns: 0,
         })
@@ -215,6 +217,8 @@ pub struct Sheet<'a> {
     ws: &'a mut Worksheet,
     row: u32,
     widths: Vec<usize>,
+    /// Columns holding codes: Excel is told once per column, at the end, not to flag them.
+    code_columns: Vec<u16>,
     table: bool,
     columns: usize,
 }
@@ -269,9 +273,9 @@ impl Sheet<'_> {
                     self.ws
                         .write_string_with_format(row, col, s.as_ref(), &format)
                         .map_err(xlsx_error)?;
-                    self.ws
-                        .ignore_error(row, col, IgnoreError::NumberStoredAsText)
-                        .map_err(xlsx_error)?;
+                    if !self.code_columns.contains(&col) {
+                        self.code_columns.push(col);
+                    }
                 }
                 Value::Number(v) => {
                     let shown = if v.fract() == 0.0 {
@@ -302,9 +306,15 @@ impl Sheet<'_> {
                 .set_column_width(col_num(i)?, (*w).clamp(6, MAX_WIDTH) as f64)
                 .map_err(xlsx_error)?;
         }
+        let last_row = self.row.max(1) - 1;
+        for &col in &self.code_columns {
+            self.ws
+                .ignore_error_range(0, col, last_row, col, IgnoreError::NumberStoredAsText)
+                .map_err(xlsx_error)?;
+        }
         if self.table && self.columns > 0 {
             self.ws
-                .autofilter(0, 0, self.row.max(1) - 1, col_num(self.columns - 1)?)
+                .autofilter(0, 0, last_row, col_num(self.columns - 1)?)
                 .map_err(xlsx_error)?;
         }
         Ok(())
