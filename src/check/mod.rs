@@ -41,8 +41,10 @@ mod evaluate;
 mod households;
 mod inputs;
 mod judge;
+mod labels;
 pub mod register;
 pub mod render;
+mod render_xlsx;
 mod result;
 
 use asof::checked_county;
