@@ -18,6 +18,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../schema.sql"),
     include_str!("../../migrations/0002-drop-identified-year.sql"),
     include_str!("../../migrations/0003-rules-as-documented.sql"),
+    include_str!("../../migrations/0004-reserved-bulletin-store.sql"),
+    include_str!("../../migrations/0005-national-export.sql"),
 ];
 
 /// The schema version this binary writes and understands.
