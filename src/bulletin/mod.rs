@@ -18,7 +18,9 @@ pub mod numbers;
 mod places;
 mod placewords;
 pub mod reference;
+pub mod render;
 pub mod split;
+pub mod store;
 mod time;
 
 use std::ops::Range;
@@ -94,6 +96,8 @@ pub enum RegionMatch {
         name: String,
         level: Level,
         parent_code: Option<String>,
+        /// The parent as it was read (another provisional place, when `parent_code` is None).
+        parent: Option<Box<RegionMatch>>,
     },
     /// No place could be read (no publisher either).
     Unknown,

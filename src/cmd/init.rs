@@ -30,7 +30,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &InitArgs) -> Result<Outcom
         Some(dir) => DataSource::Dir(dir.clone()),
         None => DataSource::Embedded,
     };
-    let loaded = tuopin::import::reference::init::init(&ctx.db, args.force, &source)?;
+    let loaded = tuopin::import::reference::init::init(
+        &ctx.db,
+        args.force,
+        &source,
+        &tuopin::bulletin::store::seed,
+    )?;
     writeln!(out, "已创建数据库 {} (database created)", ctx.db.display())?;
     writeln!(
         out,

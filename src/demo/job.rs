@@ -126,7 +126,12 @@ pub fn run(
     let data = data_dir(dir);
 
     on(Event::Begin(Stage::Init))?;
-    let loaded = reference::init::init(&db, false, &DataSource::Embedded)?;
+    let loaded = reference::init::init(
+        &db,
+        false,
+        &DataSource::Embedded,
+        &crate::bulletin::store::seed,
+    )?;
     on(Event::Initialised {
         db: &db,
         loaded: &loaded,

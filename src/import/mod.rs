@@ -18,6 +18,7 @@ pub mod problem;
 mod reader;
 pub mod reference;
 mod regions;
+pub mod review;
 pub mod source;
 pub mod summary;
 pub mod undo;

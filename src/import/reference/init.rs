@@ -5,14 +5,14 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use crate::db::{self, files, migrate};
-use crate::import::reference::{self, DataSource, Loaded};
+use crate::import::reference::{self, DataSource, Loaded, ReadSeed};
 
-/// Create the database at `path` and load the reference data.
+/// Create the database at `path` and load the reference data (the seed bulletins read by `seed`).
 ///
 /// The database is built in a temporary file beside `path` and renamed into place only when every
 /// data file has loaded, so a bad data file leaves nothing behind (and `--force` keeps the old
 /// database until the new one is complete).
-pub fn init(path: &Path, force: bool, source: &DataSource) -> Result<Loaded> {
+pub fn init(path: &Path, force: bool, source: &DataSource, seed: &ReadSeed) -> Result<Loaded> {
     if path.exists() {
         // A newer tuopin's database is never overwritten, not even with --force.
         // Read from the file header rather than opening it, so nothing is created beside it.
@@ -28,7 +28,7 @@ pub fn init(path: &Path, force: bool, source: &DataSource) -> Result<Loaded> {
     }
     let tmp = files::sibling(path, &format!("init-{}", std::process::id()));
     files::remove_with_companions(&tmp)?;
-    let result = build(&tmp, source);
+    let result = build(&tmp, source, seed);
     match result {
         Ok(loaded) => {
             if force {
@@ -46,9 +46,9 @@ pub fn init(path: &Path, force: bool, source: &DataSource) -> Result<Loaded> {
     }
 }
 
-fn build(tmp: &Path, source: &DataSource) -> Result<Loaded> {
+fn build(tmp: &Path, source: &DataSource, seed: &ReadSeed) -> Result<Loaded> {
     let mut conn = db::create(tmp)?;
-    let loaded = reference::load(&mut conn, source)?;
+    let loaded = reference::load(&mut conn, source, seed)?;
     // Fold the WAL back into the main file so the rename moves a complete database.
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     conn.close().map_err(|(_, e)| e)?;
