@@ -46,7 +46,15 @@ pub struct Doc {
     pub villages_passing: usize,
     pub suspected_wrong_exits: usize,
     pub monitored: usize,
-    pub monitoring_threshold: f64,
+    /// The 防返贫监测 line of the month (None: no rule for its year).
+    pub monitoring_threshold: Option<f64>,
+    /// Households on the list because the county flagged them.
+    pub flagged: usize,
+    /// The household check's warnings (a list longer than the guideline expects, no line).
+    pub monitoring_warnings: Vec<String>,
+    /// How many criteria the set has per level (the province's set: 10 and 6 by default).
+    pub village_criteria: usize,
+    pub county_criteria: usize,
     pub overview_chart: Option<String>,
     pub notes: Vec<String>,
     pub rules: Vec<String>,
@@ -169,6 +177,10 @@ pub fn build(
         suspected_wrong_exits: sections.iter().map(|s| s.suspected_wrong_exits).sum(),
         monitored: sections.iter().map(|s| s.monitored).sum(),
         monitoring_threshold: households.monitoring_threshold,
+        flagged: households.flagged(),
+        monitoring_warnings: households.warnings.clone(),
+        village_criteria: villages.rules.len(),
+        county_criteria: counties.rules.len(),
         counties: sections,
         overview_chart: drawn
             .iter()
@@ -204,20 +216,33 @@ fn headline(doc: &Doc) -> Vec<String> {
         .unwrap_or_default();
     vec![
         format!(
-            "{plan}{} 个贫困县中，{} 个县 6 项退出标准全部达标。",
+            "{plan}{} 个贫困县中，{} 个县 {} 项退出标准全部达标。",
             doc.counties.len(),
-            doc.counties_passing
+            doc.counties_passing,
+            doc.county_criteria
         ),
         format!(
-            "这些县的 {} 个建档立卡贫困村中，{} 个村 10 项退出标准全部达标。",
-            doc.villages_total, doc.villages_passing
+            "这些县的 {} 个建档立卡贫困村中，{} 个村 {} 项退出标准全部达标。",
+            doc.villages_total, doc.villages_passing, doc.village_criteria
         ),
-        format!(
-            "疑似错退户 {} 户；人均纯收入低于 {} 元的已脱贫户（防返贫监测）{} 户。",
-            doc.suspected_wrong_exits,
-            number(doc.monitoring_threshold),
-            doc.monitored
-        ),
+        match (doc.monitoring_threshold, doc.flagged) {
+            (Some(t), 0) => format!(
+                "疑似错退户 {} 户；人均纯收入低于 {} 元的已脱贫户（防返贫监测）{} 户。",
+                doc.suspected_wrong_exits,
+                number(t),
+                doc.monitored
+            ),
+            (Some(t), flagged) => format!(
+                "疑似错退户 {} 户；防返贫监测 {} 户：人均纯收入低于 {} 元的已脱贫户，及县标记的监测对象 {flagged} 户。",
+                doc.suspected_wrong_exits,
+                doc.monitored,
+                number(t)
+            ),
+            (None, flagged) => format!(
+                "疑似错退户 {} 户；本年没有防返贫监测线，防返贫监测 {} 户均为县标记的监测对象（{flagged} 户）。",
+                doc.suspected_wrong_exits, doc.monitored
+            ),
+        },
     ]
 }
 
@@ -274,8 +299,12 @@ pub fn render_markdown(doc: &Doc) -> String {
         }
         let _ = writeln!(
             s,
-            "\n建档立卡贫困村 {} 个，10 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。\n",
-            c.poor_villages, c.poor_villages_passing, c.suspected_wrong_exits, c.monitored
+            "\n建档立卡贫困村 {} 个，{} 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。\n",
+            c.poor_villages,
+            doc.village_criteria,
+            c.poor_villages_passing,
+            c.suspected_wrong_exits,
+            c.monitored
         );
         if !c.villages_not_passing.is_empty() {
             let _ = writeln!(s, "未全部达标的贫困村：\n");
@@ -295,6 +324,9 @@ pub fn render_markdown(doc: &Doc) -> String {
         "- 逐项依据（值、统计期、来源文件和行号或快报原文）：`tuopin explain 区划代码 --period {}`",
         doc.period
     );
+    for w in &doc.monitoring_warnings {
+        let _ = writeln!(s, "- 防返贫监测：{w}");
+    }
     for n in &doc.notes {
         let _ = writeln!(s, "- 未生成的图表：{n}");
     }
@@ -383,8 +415,12 @@ pub fn render_html(doc: &Doc) -> String {
         s.push_str("</table>\n");
         let _ = writeln!(
             s,
-            "<p>建档立卡贫困村 {} 个，10 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。</p>",
-            c.poor_villages, c.poor_villages_passing, c.suspected_wrong_exits, c.monitored
+            "<p>建档立卡贫困村 {} 个，{} 项全部达标 {} 个。疑似错退 {} 户，防返贫监测 {} 户。</p>",
+            c.poor_villages,
+            doc.village_criteria,
+            c.poor_villages_passing,
+            c.suspected_wrong_exits,
+            c.monitored
         );
         if !c.villages_not_passing.is_empty() {
             s.push_str("<p>未全部达标的贫困村：</p>\n<ul>\n");
@@ -410,6 +446,9 @@ pub fn render_html(doc: &Doc) -> String {
         "<li>逐项依据（值、统计期、来源文件和行号或快报原文）：<code>tuopin explain 区划代码 --period {}</code></li>",
         doc.period
     );
+    for w in &doc.monitoring_warnings {
+        let _ = writeln!(s, "<li>防返贫监测：{}</li>", esc(w));
+    }
     for n in &doc.notes {
         let _ = writeln!(s, "<li>未生成的图表：{}</li>", esc(n));
     }

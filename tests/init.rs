@@ -503,11 +503,11 @@ fn templates_print_the_contract_headers() {
     };
     assert_eq!(
         header(&["template", "households"]),
-        "统计期,户编号,村代码,户主姓名,证件号码,家庭人口,贫困户属性,主要致贫原因,脱贫状态,脱贫年度,人均纯收入,不愁吃穿,义务教育保障,基本医疗保障,住房安全,饮水安全"
+        "统计期,户编号,村代码,户主姓名,证件号码,家庭人口,贫困户属性,主要致贫原因,脱贫状态,脱贫年度,人均纯收入,不愁吃穿,义务教育保障,基本医疗保障,住房安全,饮水安全,监测对象类别"
     );
     assert_eq!(
         header(&["template", "households", "--english"]),
-        "period,household_id,village_code,head_name,id_number,size,category,cause,status,exit_year,income_per_capita,food_clothing_ok,education_ok,medical_ok,housing_safe,water_safe"
+        "period,household_id,village_code,head_name,id_number,size,category,cause,status,exit_year,income_per_capita,food_clothing_ok,education_ok,medical_ok,housing_safe,water_safe,monitoring_kind"
     );
     assert_eq!(
         header(&["template", "indicators"]),

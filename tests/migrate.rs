@@ -2,7 +2,8 @@
 //! data in it) is upgraded in place, each migration in a transaction, after a copy has been taken
 //! beside it. The mechanism is tested with a test-only migration 2 through
 //! `db::migrate::migrate_with`; the binary's own list (`db::migrate::MIGRATIONS`: migration 2 drops
-//! `household_snapshot.identified_year`) is tested on the same fixture.
+//! `household_snapshot.identified_year`, migration 3 makes the default bounds inclusive and adds the
+//! register's national-system columns and the monitoring rules) is tested on the same fixture.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -228,7 +229,8 @@ fn a_database_newer_than_the_migrations_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = v1_fixture(dir.path());
     let conn = Connection::open(&path).unwrap();
-    conn.pragma_update(None, "user_version", 3).unwrap();
+    conn.pragma_update(None, "user_version", db::migrate::SCHEMA_VERSION + 1)
+        .unwrap();
     let err = db::migrate::migrate_with(&conn, &[V1, V2]).unwrap_err();
     assert!(format!("{err}").contains("高于本程序支持的版本 2"), "{err}");
     drop(conn);
@@ -353,4 +355,184 @@ fn migration_2_drops_identified_year_and_history_still_records_the_rows() {
         assert!(row.get("identified_year").is_none(), "{row}");
         assert_eq!(row.as_object().unwrap().len(), 19, "{row}");
     }
+}
+
+/// The criteria of data/criteria.csv before migration 3, and the setting it replaces.
+const OLD_DEFAULTS: &str = "
+    INSERT INTO indicator (code, name, unit, value_type) VALUES
+        ('poverty_incidence', '贫困发生率', '%', 'percent'), ('wrong_exit_rate', '脱贫人口错退率', '%', 'percent'),
+        ('missed_rate', '贫困人口漏评率', '%', 'percent'), ('approval_rate', '群众认可度', '%', 'percent');
+    INSERT INTO criterion (no, level, seq, name, indicator_code, operator, threshold, unit) VALUES
+        ('V1', 'village', 1, '贫困发生率', 'poverty_incidence', '<', 2, '%'),
+        ('C1', 'county', 1, '综合贫困发生率', 'poverty_incidence', '<', 2, '%'),
+        ('C2', 'county', 2, '脱贫人口错退率', 'wrong_exit_rate', '<', 2, '%'),
+        ('C3', 'county', 3, '贫困人口漏评率', 'missed_rate', '<', 2, '%'),
+        ('C4', 'county', 4, '群众认可度', 'approval_rate', '>=', 90, '%');
+    INSERT INTO meta (key, value) VALUES ('monitoring_income_threshold', '4500'), ('max_value_age_months', '12');
+    UPDATE change_context SET reason = 'tuopin criteria set C2' WHERE id = 1;
+    UPDATE criterion SET threshold = 1.5 WHERE no = 'C2';
+    UPDATE criterion SET threshold = 2 WHERE no = 'C2';
+    UPDATE change_context SET reason = 'tuopin criteria set C3' WHERE id = 1;
+    UPDATE criterion SET threshold = 3 WHERE no = 'C3';
+    UPDATE change_context SET reason = '' WHERE id = 1;";
+
+#[test]
+fn migration_3_makes_untouched_default_bounds_inclusive_and_leaves_edited_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(OLD_DEFAULTS).unwrap();
+    let history_before: Vec<(i64, String)> = conn
+        .prepare("SELECT id, old_row FROM history ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(history_before.len(), 3);
+    let before = v1_data(&conn);
+    db::migrate::migrate_with(&conn, &db::migrate::MIGRATIONS[..3])
+        .unwrap()
+        .expect("a copy");
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 3);
+    // meta lost the setting it replaces; everything else is as it was.
+    let not_meta = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("meta:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(not_meta(&v1_data(&conn)), not_meta(&before));
+    let keys: Vec<String> = conn
+        .prepare("SELECT key FROM meta ORDER BY key")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(keys, ["id_salt", "max_value_age_months"]);
+
+    let rule = |no: &str| -> (String, f64) {
+        conn.query_row(
+            "SELECT operator, threshold FROM criterion WHERE no = ?1",
+            [no],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    assert_eq!(rule("V1"), ("<=".to_string(), 2.0));
+    assert_eq!(rule("C1"), ("<=".to_string(), 2.0));
+    // C2 holds the old value again, but was edited: the office's rule stays. So does C3's 3%.
+    assert_eq!(rule("C2"), ("<".to_string(), 2.0));
+    assert_eq!(rule("C3"), ("<".to_string(), 3.0));
+    assert_eq!(rule("C4"), (">=".to_string(), 90.0));
+
+    // The history kept its rows and ids, and records the two changes with the reason.
+    let history_after: Vec<(i64, String)> = conn
+        .prepare("SELECT id, old_row FROM history WHERE id <= ?1 ORDER BY id")
+        .unwrap()
+        .query_map([history_before.last().unwrap().0], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(history_after, history_before);
+    let migrated: Vec<(String, String, String)> = conn
+        .prepare(
+            "SELECT row_key, json_extract(old_row, '$.operator'), reason FROM history
+             WHERE reason LIKE 'migration 3%' ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(migrated.len(), 2, "{migrated:?}");
+    assert_eq!(migrated[0].0, "[\"C1\"]");
+    assert_eq!(migrated[1].0, "[\"V1\"]");
+    assert!(migrated.iter().all(|m| m.1 == "<"), "{migrated:?}");
+    assert!(migrated[0].2.contains("<= 2"), "{}", migrated[0].2);
+    // 'insert' is a history action now; the change context is cleared again.
+    conn.execute(
+        "INSERT INTO history (table_name, action, row_key, old_row) VALUES ('criterion', 'insert', '[\"X\"]', '{}')",
+        [],
+    )
+    .unwrap();
+    assert_eq!(
+        scalar::<String>(&conn, "SELECT coalesce(reason, '') FROM change_context", []),
+        ""
+    );
+
+    // The monitoring setting became the fixed line of 2019 and 2020.
+    let rules: Vec<(i64, String, f64)> = conn
+        .prepare("SELECT year, kind, value FROM monitoring_rule ORDER BY year")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        rules,
+        [
+            (2019, "fixed".to_string(), 4500.0),
+            (2020, "fixed".to_string(), 4500.0)
+        ]
+    );
+    // The register's new columns are empty for old rows, and the history triggers copy them.
+    assert_eq!(
+        scalar::<Option<i64>>(
+            &conn,
+            "SELECT policy_support FROM household_snapshot WHERE household_id = 'H1'",
+            []
+        ),
+        None
+    );
+    conn.execute(
+        "UPDATE household_snapshot SET policy_support = 1, category_as_written = '一般脱贫户', monitoring_kind = 'unstable' WHERE household_id = 'H1'",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "DELETE FROM household_snapshot WHERE household_id = 'H1'",
+        [],
+    )
+    .unwrap();
+    let deleted: serde_json::Value = serde_json::from_str(&scalar::<String>(
+        &conn,
+        "SELECT old_row FROM history WHERE table_name = 'household_snapshot' AND action = 'delete'",
+        [],
+    ))
+    .unwrap();
+    assert_eq!(deleted["policy_support"], 1);
+    assert_eq!(deleted["category_as_written"], "一般脱贫户");
+    assert_eq!(deleted["monitoring_kind"], "unstable");
+    assert_eq!(
+        scalar::<i64>(&conn, "SELECT count(*) FROM pragma_foreign_key_check", []),
+        0
+    );
+    drop(conn);
+
+    // `tuopin criteria` names the two rules that differ from the documents.
+    let out = assert_cmd::Command::cargo_bin("tuopin")
+        .unwrap()
+        .env_remove("TUOPIN_DB")
+        .arg("--db")
+        .arg(&path)
+        .arg("criteria")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let warned: Vec<&str> = text
+        .lines()
+        .zip(text.lines().skip(1))
+        .filter(|(_, next)| next.contains("与文件不同"))
+        .map(|(l, _)| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(warned, ["C2", "C3"], "{text}");
+    assert!(
+        text.contains("V1  贫困发生率  ≤ 2% 即“降至2%以下”（含本数）"),
+        "{text}"
+    );
 }

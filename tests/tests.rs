@@ -16,6 +16,7 @@ mod chart_render;
 mod check;
 mod concurrency;
 mod crash;
+mod criteria;
 mod demo;
 mod fuzz;
 mod hostile;

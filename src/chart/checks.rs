@@ -12,7 +12,7 @@ use rusqlite::{params, Connection};
 
 use super::canvas::{Canvas, ChartKind, Png};
 use super::counties::{CountiesData, CountyStatus};
-use super::criteria::{short_name, CriteriaGrid, GridCell, GridColumn, GridRow};
+use super::criteria::{short_name_of_indicator, CriteriaGrid, GridCell, GridColumn, GridRow};
 use super::incidence::{IncidenceData, Series};
 use crate::check::{self, CriterionResult, CriterionStatus, RegionResult, Report};
 use crate::model::period::Period;
@@ -230,7 +230,7 @@ pub fn criteria_grid(
         .iter()
         .map(|r| GridColumn {
             no: r.no.clone(),
-            short_name: short_name(&r.no)
+            short_name: short_name_of_indicator(&r.indicator_code)
                 .map(str::to_string)
                 .unwrap_or_else(|| r.name.clone()),
         })

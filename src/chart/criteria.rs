@@ -51,8 +51,27 @@ pub struct CriteriaGrid {
     pub source: String,
 }
 
-/// Short column heads for the default village criteria V1–V10 (docs/exit-standards.md), for
-/// loaders to use.
+/// Short column heads by the indicator a village criterion reads, whatever its number in the
+/// province's set: the ten defaults and the common provincial additions.
+pub fn short_name_of_indicator(indicator: &str) -> Option<&'static str> {
+    Some(match indicator {
+        "poverty_incidence" => "发生率",
+        "collective_income" => "集体收入",
+        "hardened_road" => "硬化路",
+        "safe_water_rate" => "安全饮水",
+        "electricity" => "通电",
+        "broadband" => "宽带",
+        "clinic" => "卫生室",
+        "culture_center" => "文化中心",
+        "safe_housing_rate" => "住房安全",
+        "leading_industry" => "主导产业",
+        "bus_service" => "客运班车",
+        "radio_tv" => "户户通",
+        _ => return None,
+    })
+}
+
+/// Short column heads for the default village criteria V1–V10 by number (docs/exit-standards.md).
 pub fn short_name(no: &str) -> Option<&'static str> {
     Some(match no {
         "V1" => "发生率",

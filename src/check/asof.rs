@@ -1,5 +1,5 @@
 //! What a check is run for: the month (the one asked for, else the latest with data), the age
-//! limit of the values it may use, the county it is limited to, and the default monitoring line.
+//! limit of the values it may use, and the county it is limited to.
 
 use anyhow::{bail, Result};
 use rusqlite::Connection;
@@ -9,8 +9,6 @@ use crate::model::region::{self, Level};
 
 /// Default for meta `max_value_age_months` when the database has none.
 pub const DEFAULT_MAX_AGE_MONTHS: i64 = 12;
-/// Default for meta `monitoring_income_threshold` (yuan per person and year) when the database has none.
-pub const DEFAULT_MONITORING_THRESHOLD: f64 = 5000.0;
 
 // The months that hold data the criteria use: register snapshots and values of the indicators the
 // criteria read (population is the incidence denominator). Bulletin facts about other indicators, such

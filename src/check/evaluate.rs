@@ -476,7 +476,11 @@ impl<'c> Checker<'c> {
             let more = if v.len() > 5 { " 等" } else { "" };
             format!("（{}{more}）", shown.join("、"))
         };
-        let mut text = format!("县内建档立卡贫困村 {total} 个，10 项全部达标 {} 个", p.pass);
+        let mut text = format!(
+            "县内建档立卡贫困村 {total} 个，{} 项全部达标 {} 个",
+            self.village_criteria.len(),
+            p.pass
+        );
         if !p.fail.is_empty() {
             text += &format!("，未达标 {} 个{}", p.fail.len(), list(&p.fail));
         }

@@ -1,10 +1,19 @@
 //! Households: suspected wrong exits (疑似错退) and the anti-return-to-poverty monitoring list
 //! (防返贫监测), from each county's register snapshot as of a month.
 //!
-//! Only 已脱贫 households are listed: 未脱贫 and 返贫 households are already supported. A standard
-//! that is not reported is listed as unknown, never as failed. H1 compares the per-capita income with
-//! the poverty line of the checked month's year (or the latest earlier year: the line was last set for
-//! 2020); income equal to the line fails ("above the line").
+//! 疑似错退 are 已脱贫 households failing a standard. A standard that is not reported is listed as
+//! unknown, never as failed. H1 compares the per-capita income with the poverty line of the checked
+//! month's year (or the latest earlier year: the line was last set for 2020); income equal to the
+//! line fails ("above the line").
+//!
+//! 防返贫监测 lists (a) 已脱贫 households whose income is below the monitoring line of the checked
+//! month's year (`model::monitoring`: a fixed line or a multiple of the poverty line; `--threshold`
+//! overrides it), and (b) every household the county flagged in 监测对象类别, whatever its income
+//! and status: the flag is the county's judgement (a 突发严重困难户 can have any income; a flagged
+//! 脱贫不稳定户 or 边缘易致贫户 above the line is listed too, its income shown beside the line). Each
+//! household says which rule listed it. A list above 5% of the registered population (the
+//! guideline's expected scale; 10% in deep-poverty areas) is warned about: it usually means a wrong
+//! line.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -12,11 +21,49 @@ use std::sync::OnceLock;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
-use super::asof::{checked_county, max_age_months, resolve_period, DEFAULT_MONITORING_THRESHOLD};
+use super::asof::{checked_county, max_age_months, resolve_period};
 use super::inputs::Sources;
 use super::register;
-use crate::model::household::{self, HouseholdStatus, Test, STANDARDS};
+use crate::model::household::{self, HouseholdStatus, MonitoringKind, Test, STANDARDS};
+use crate::model::monitoring::{
+    self, RuleKind, DEEP_POVERTY_SHARE_PERCENT, EXPECTED_SHARE_PERCENT,
+};
 use crate::model::period::Period;
+use crate::output::number::number;
+
+/// Why a household is on the monitoring list. Serialised as `income_below_line`,
+/// `flagged_unstable`, `flagged_marginal`, `flagged_sudden_hardship`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonitoringReason {
+    /// 已脱贫 with per-capita income below the monitoring line.
+    IncomeBelowLine,
+    /// Flagged by the county in 监测对象类别 (takes precedence: it is the county's own judgement).
+    Flagged(MonitoringKind),
+}
+
+impl MonitoringReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            MonitoringReason::IncomeBelowLine => "income_below_line",
+            MonitoringReason::Flagged(MonitoringKind::Unstable) => "flagged_unstable",
+            MonitoringReason::Flagged(MonitoringKind::Marginal) => "flagged_marginal",
+            MonitoringReason::Flagged(MonitoringKind::SuddenHardship) => "flagged_sudden_hardship",
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            MonitoringReason::IncomeBelowLine => "收入低于监测线",
+            MonitoringReason::Flagged(k) => k.chinese(),
+        }
+    }
+}
+
+impl serde::Serialize for MonitoringReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
 
 /// One household on the list. Names are never included; the ID number only masked.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -30,9 +77,17 @@ pub struct HouseholdFinding {
     pub unknown: Vec<&'static str>,
     /// 已脱贫 and failing a standard: 疑似错退.
     pub suspected_wrong_exit: bool,
-    /// 已脱贫 with income under the monitoring threshold: 防返贫监测.
+    /// On the 防返贫监测 list.
     pub monitoring: bool,
+    /// Which rule put it on the list (None when it is not on it).
+    pub monitoring_reason: Option<MonitoringReason>,
+    /// The county's 监测对象类别, if any.
+    pub monitoring_kind: Option<MonitoringKind>,
+    /// The income line it was compared with (None: no line for the year).
+    pub monitoring_line: Option<f64>,
     pub income_per_capita: f64,
+    /// Household size: the people the monitoring share counts.
+    pub size: i64,
     pub id_masked: Option<String>,
     /// Import file and line of the household's row.
     pub source: String,
@@ -46,6 +101,23 @@ pub struct RegisterUsed {
     pub file_name: String,
     /// False when the snapshot is older than the value-age limit (its households are not listed).
     pub used: bool,
+    /// People of all registered households of the snapshot (0 when not used).
+    pub registered_people: i64,
+    /// People of its households on the monitoring list.
+    pub monitored_people: i64,
+}
+
+/// The monitoring line the check used, and where it came from.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MonitoringLine {
+    /// `fixed`, `poverty_line_multiple`, or `override` (`--threshold`).
+    pub kind: &'static str,
+    /// The year of the rule (None for an override).
+    pub year: Option<i32>,
+    /// Yuan for a fixed line or an override, the factor for a multiple.
+    pub value: f64,
+    /// The line in yuan; None when a multiple has no poverty line to multiply.
+    pub line: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -55,9 +127,15 @@ pub struct HouseholdReport {
     /// The poverty line H1 compares with: (year, yuan); None when there is none for the year.
     pub poverty_line_year: Option<i32>,
     pub poverty_line: Option<f64>,
-    pub monitoring_threshold: f64,
+    /// The 防返贫监测 income line in yuan; None when no rule applies to the year.
+    pub monitoring_threshold: Option<f64>,
+    /// The rule behind it; None when there is none for the year (flagged households are still
+    /// listed).
+    pub monitoring_rule: Option<MonitoringLine>,
     pub registers: Vec<RegisterUsed>,
     pub households: Vec<HouseholdFinding>,
+    /// Things a reader should look at: a list larger than the guideline expects, no line.
+    pub warnings: Vec<String>,
 }
 
 impl HouseholdReport {
@@ -70,24 +148,33 @@ impl HouseholdReport {
     pub fn monitored(&self) -> usize {
         self.households.iter().filter(|h| h.monitoring).count()
     }
+    /// Households on the list because the county flagged them.
+    pub fn flagged(&self) -> usize {
+        self.households
+            .iter()
+            .filter(|h| matches!(h.monitoring_reason, Some(MonitoringReason::Flagged(_))))
+            .count()
+    }
 }
 
-// Exited households of one snapshot month failing a standard or under the monitoring threshold, in the
-// counties of the JSON array ?4. ?2 poverty line (NULL: H1 unknown), ?3 monitoring threshold. The
-// standards' columns and test come from model::household::STANDARDS, so it is built once, from
-// constants: the reported columns are 4.. in STANDARDS order, then id_masked, batch_id, line.
+// Households of one snapshot month that are exited and fail a standard or are under the
+// monitoring line, or that the county flagged, in the counties of the JSON array ?4. ?2 poverty
+// line (NULL: H1 unknown), ?3 monitoring line (NULL: none). The standards' columns and test come
+// from model::household::STANDARDS, so it is built once, from constants: the reported columns are
+// 4.. in STANDARDS order, then id_masked, batch_id, line, monitoring_kind, size, the county.
 fn household_findings() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
         format!(
             "SELECT h.household_id, h.village_code, h.status, h.income_per_capita,
                     {reported},
-                    h.id_masked, h.batch_id, h.line
+                    h.id_masked, h.batch_id, h.line, h.monitoring_kind, h.size, t.parent_code
              FROM household_snapshot h
              JOIN region v ON v.code = h.village_code
              JOIN region t ON t.code = v.parent_code
-             WHERE h.period = ?1 AND h.status = '{exited}'
-               AND ({fails} OR h.income_per_capita < ?3)
+             WHERE h.period = ?1
+               AND ((h.status = '{exited}' AND ({fails} OR h.income_per_capita < ?3))
+                    OR h.monitoring_kind IS NOT NULL)
                AND t.parent_code IN (SELECT value FROM json_each(?4))
              ORDER BY h.village_code, h.household_id",
             reported = household::reported_columns_sql("h"),
@@ -97,9 +184,41 @@ fn household_findings() -> &'static str {
     })
 }
 
-/// Exited households that fail a household standard (疑似错退) or whose income is under the
-/// monitoring threshold (防返贫监测; meta `monitoring_income_threshold` unless `threshold` is given),
-/// in each county's register snapshot as of `period` (None: the latest month with data).
+// The registered population of each county's snapshot of ?1, for the monitoring share.
+const REGISTERED_PEOPLE: &str = "SELECT t.parent_code, sum(h.size) FROM household_snapshot h
+     JOIN region v ON v.code = h.village_code
+     JOIN region t ON t.code = v.parent_code
+     WHERE h.period = ?1 AND t.parent_code IN (SELECT value FROM json_each(?2))
+     GROUP BY t.parent_code";
+
+/// The monitoring line for `period`: `threshold` when given, else the rule of the period's year.
+fn monitoring_line(
+    conn: &Connection,
+    period: Period,
+    threshold: Option<f64>,
+    poverty_line: Option<f64>,
+) -> Result<Option<MonitoringLine>> {
+    if let Some(t) = threshold {
+        return Ok(Some(MonitoringLine {
+            kind: "override",
+            year: None,
+            value: t,
+            line: Some(t),
+        }));
+    }
+    Ok(
+        monitoring::for_year(conn, period.year())?.map(|rule| MonitoringLine {
+            kind: rule.kind.code(),
+            year: Some(rule.year),
+            value: rule.value,
+            line: rule.line(poverty_line),
+        }),
+    )
+}
+
+/// Exited households that fail a household standard (疑似错退), and the 防返贫监测 list (income
+/// under the year's line, `threshold` overriding it, or flagged by the county), in each county's
+/// register snapshot as of `period` (None: the latest month with data).
 pub fn check_households(
     conn: &Connection,
     period: Option<Period>,
@@ -109,12 +228,9 @@ pub fn check_households(
     let county = checked_county(conn, county)?;
     let period = resolve_period(conn, period)?;
     let max_age = max_age_months(conn)?;
-    let monitoring_threshold = match threshold {
-        Some(t) => t,
-        None => crate::db::setting::<f64>(conn, "monitoring_income_threshold")?
-            .unwrap_or(DEFAULT_MONITORING_THRESHOLD),
-    };
     let line = register::poverty_line(conn, period.year())?;
+    let rule = monitoring_line(conn, period, threshold, line.map(|l| l.1))?;
+    let monitoring_threshold = rule.as_ref().and_then(|r| r.line);
     let sources = Sources::load(conn)?;
     let snapshots = register::latest_snapshots(conn, period, county)?;
     let mut registers: Vec<RegisterUsed> = snapshots
@@ -124,6 +240,8 @@ pub fn check_households(
             period: s.period,
             file_name: s.file_name.clone(),
             used: s.period.months_until(period) <= max_age,
+            registered_people: 0,
+            monitored_people: 0,
         })
         .collect();
     registers.sort_by(|a, b| a.county_code.cmp(&b.county_code));
@@ -133,9 +251,16 @@ pub fn check_households(
         by_period.entry(r.period).or_default().push(&r.county_code);
     }
     let mut households = Vec::new();
+    let mut people: HashMap<String, i64> = HashMap::new();
+    let mut monitored_people: HashMap<String, i64> = HashMap::new();
     let mut stmt = conn.prepare_cached(household_findings())?;
     for (snap_period, counties) in by_period {
         let counties = serde_json::to_string(&counties)?;
+        let mut sums = conn.prepare_cached(REGISTERED_PEOPLE)?;
+        let mut rows = sums.query(params![snap_period, counties])?;
+        while let Some(r) = rows.next()? {
+            people.insert(r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0));
+        }
         let mut rows = stmt.query(params![
             snap_period,
             line.map(|l| l.1),
@@ -144,6 +269,7 @@ pub fn check_households(
         ])?;
         while let Some(r) = rows.next()? {
             let income: f64 = r.get(3)?;
+            let status: HouseholdStatus = r.get(2)?;
             let mut failed = Vec::new();
             let mut unknown = Vec::new();
             let mut column = 4;
@@ -163,15 +289,31 @@ pub fn check_households(
             }
             let batch: i64 = r.get(column + 1)?;
             let line_no: i64 = r.get(column + 2)?;
+            let kind: Option<MonitoringKind> = r.get(column + 3)?;
+            let below = status == HouseholdStatus::Exited
+                && monitoring_threshold.is_some_and(|t| income < t);
+            let reason = match kind {
+                Some(k) => Some(MonitoringReason::Flagged(k)),
+                None if below => Some(MonitoringReason::IncomeBelowLine),
+                None => None,
+            };
+            let size: i64 = r.get(column + 4)?;
+            if reason.is_some() {
+                *monitored_people.entry(r.get(column + 5)?).or_default() += size;
+            }
             households.push(HouseholdFinding {
                 household_id: r.get(0)?,
                 village_code: r.get(1)?,
-                status: r.get(2)?,
-                suspected_wrong_exit: !failed.is_empty(),
-                monitoring: income < monitoring_threshold,
+                status,
+                suspected_wrong_exit: status == HouseholdStatus::Exited && !failed.is_empty(),
+                monitoring: reason.is_some(),
+                monitoring_reason: reason,
+                monitoring_kind: kind,
+                monitoring_line: monitoring_threshold,
                 failed,
                 unknown,
                 income_per_capita: income,
+                size,
                 id_masked: r.get(column)?,
                 source: sources.cite(Some((batch, line_no)), None),
             });
@@ -180,13 +322,93 @@ pub fn check_households(
     households.sort_by(|a, b| {
         (&a.village_code, &a.household_id).cmp(&(&b.village_code, &b.household_id))
     });
+    for r in registers.iter_mut().filter(|r| r.used) {
+        r.registered_people = people.get(&r.county_code).copied().unwrap_or(0);
+        r.monitored_people = monitored_people.get(&r.county_code).copied().unwrap_or(0);
+    }
+    let warnings = warnings(&registers, rule.as_ref(), period);
     Ok(HouseholdReport {
         period,
         kind: "households",
         poverty_line_year: line.map(|l| l.0),
         poverty_line: line.map(|l| l.1),
         monitoring_threshold,
+        monitoring_rule: rule,
         registers,
         households,
+        warnings,
     })
+}
+
+/// A list longer than the guideline expects (per county, and over all), or no line at all.
+fn warnings(
+    registers: &[RegisterUsed],
+    rule: Option<&MonitoringLine>,
+    period: Period,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    match rule {
+        None => out.push(format!(
+            "{} 年及以前没有防返贫监测线规则（data/monitoring.csv），只列出县标记的监测对象 (no monitoring line)",
+            period.year()
+        )),
+        Some(r) if r.line.is_none() => out.push(format!(
+            "{} 年的监测线为扶贫标准的 {} 倍，但没有该年的扶贫标准，只列出县标记的监测对象 (no poverty line)",
+            r.year.unwrap_or(period.year()),
+            number(r.value)
+        )),
+        Some(_) => {}
+    }
+    let used: Vec<&RegisterUsed> = registers.iter().filter(|r| r.used).collect();
+    let mut check = |name: String, monitored: i64, registered: i64| {
+        if registered <= 0 {
+            return;
+        }
+        let share = monitored as f64 * 100.0 / registered as f64;
+        if share > EXPECTED_SHARE_PERCENT {
+            out.push(format!(
+                "{name}防返贫监测 {} 人，占建档立卡人口 {} 人的 {}%，超过指导意见预期的约 {}%（深度贫困地区不超过 {}%）；监测线可能有误，请核对 (monitoring list larger than expected)",
+                number(monitored as f64),
+                number(registered as f64),
+                number((share * 10.0).round() / 10.0),
+                number(EXPECTED_SHARE_PERCENT),
+                number(DEEP_POVERTY_SHARE_PERCENT)
+            ));
+        }
+    };
+    for r in &used {
+        check(
+            format!("县 {}：", r.county_code),
+            r.monitored_people,
+            r.registered_people,
+        );
+    }
+    if used.len() > 1 {
+        check(
+            "合计：".to_string(),
+            used.iter().map(|r| r.monitored_people).sum(),
+            used.iter().map(|r| r.registered_people).sum(),
+        );
+    }
+    out
+}
+
+/// How the line was set, for the summary line of tables and reports: `2019 年规则：固定监测线
+/// 5,000 元`, `2020 年规则：扶贫标准 4,000 元 × 1.5`, `--threshold 6,000 元`.
+pub fn rule_text(rule: &MonitoringLine, poverty_line: Option<f64>) -> String {
+    match (rule.kind, rule.year) {
+        ("override", _) | (_, None) => format!("--threshold {} 元", number(rule.value)),
+        (kind, Some(year)) if kind == RuleKind::PovertyLineMultiple.code() => format!(
+            "{year} 年规则：扶贫标准{} × {}",
+            poverty_line
+                .map(|p| format!(" {} 元", number(p)))
+                .unwrap_or_default(),
+            number(rule.value)
+        ),
+        (_, Some(year)) => format!(
+            "{year} 年规则：{} {} 元",
+            RuleKind::Fixed.chinese(),
+            number(rule.value)
+        ),
+    }
 }

@@ -46,11 +46,11 @@ pub mod render;
 mod result;
 
 use asof::checked_county;
-pub use asof::{
-    latest_period, max_age_months, resolve_period, DEFAULT_MAX_AGE_MONTHS,
-    DEFAULT_MONITORING_THRESHOLD,
+pub use asof::{latest_period, max_age_months, resolve_period, DEFAULT_MAX_AGE_MONTHS};
+pub use households::{
+    check_households, HouseholdFinding, HouseholdReport, MonitoringLine, MonitoringReason,
+    RegisterUsed,
 };
-pub use households::{check_households, HouseholdFinding, HouseholdReport, RegisterUsed};
 pub use judge::{judge, Bounds};
 pub use result::{CriterionResult, CriterionStatus, RegionResult, Report, Scope, Verdict};
 

@@ -6,9 +6,9 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::households::{HouseholdFinding, HouseholdReport};
+use super::households::{self, HouseholdFinding, HouseholdReport};
 use super::result::{RegionResult, Report};
-use crate::model::criteria::Criterion;
+use crate::model::criteria::{Criterion, Operator};
 use crate::model::household;
 use crate::model::period::Period;
 use crate::model::region::Level;
@@ -34,6 +34,39 @@ pub fn rule_text(c: &Criterion) -> String {
         (None, Some(other)) => format!("{op} {other}"),
         (None, None) => op.to_string(),
     }
+}
+
+/// A rule with the documents' way of reading its bound: `≤ 2% 即“降至2%以下”（含本数）` where a
+/// national document words it, `≥ 50,000 元/年（含本数）`, `< 2%（不含本数）`, `= 是`.
+pub fn bound_text(c: &Criterion) -> String {
+    let rule = rule_text(c);
+    let words = inclusive_words(c.operator);
+    match c.documented() {
+        Some(d) if !c.differs_from_documents() => format!("{rule} 即“{}”{words}", d.wording),
+        _ => format!("{rule}{words}"),
+    }
+}
+
+fn inclusive_words(op: Operator) -> &'static str {
+    match op.inclusive() {
+        Some(true) => "（含本数）",
+        Some(false) => "（不含本数）",
+        None => "",
+    }
+}
+
+/// For a rule that differs from the bound a document states: what the document says.
+pub fn documents_differ_text(c: &Criterion) -> Option<String> {
+    let d = c.documented().filter(|_| c.differs_from_documents())?;
+    Some(format!(
+        "与文件不同：{}为 {} {} 即“{}”{}，本库为 {} (differs from the documents)",
+        d.source,
+        d.operator.symbol(),
+        figure::exact(d.threshold, &c.unit),
+        d.wording,
+        inclusive_words(d.operator),
+        rule_text(c)
+    ))
 }
 
 fn level_words(level: Level) -> (&'static str, &'static str, &'static str) {
@@ -273,10 +306,22 @@ fn household_summary(r: &HouseholdReport) -> Vec<String> {
         (Some(y), Some(v)) => format!("扶贫标准 {} 元（{y} 年）", number(v)),
         _ => "扶贫标准无数据（H1 无法判断）".to_string(),
     };
-    lines.push(format!(
-        "{line}；防返贫监测线 人均纯收入低于 {} 元",
-        number(r.monitoring_threshold)
-    ));
+    let monitoring = match (&r.monitoring_rule, r.monitoring_threshold) {
+        (Some(rule), Some(t)) => format!(
+            "防返贫监测线 人均纯收入低于 {} 元（{}）",
+            number(t),
+            households::rule_text(rule, r.poverty_line)
+        ),
+        _ => "防返贫监测线 无".to_string(),
+    };
+    let flagged = match r.flagged() {
+        0 => String::new(),
+        n => format!("；县标记的监测对象 {n} 户（不论收入）"),
+    };
+    lines.push(format!("{line}；{monitoring}{flagged}"));
+    for w in &r.warnings {
+        lines.push(format!("⚠ {w}"));
+    }
     if r.registers.is_empty() {
         lines.push(format!("{} 及以前没有建档立卡台账", r.period));
     }
@@ -292,7 +337,7 @@ fn household_summary(r: &HouseholdReport) -> Vec<String> {
     lines
 }
 
-const HOUSEHOLD_HEADER: [&str; 8] = [
+const HOUSEHOLD_HEADER: [&str; 9] = [
     "户编号",
     "村代码",
     "证件号码",
@@ -300,6 +345,7 @@ const HOUSEHOLD_HEADER: [&str; 8] = [
     "人均纯收入",
     "疑似错退",
     "防返贫监测",
+    "监测原因",
     "未达标项",
 ];
 
@@ -312,6 +358,10 @@ fn household_row(h: &HouseholdFinding) -> Vec<String> {
         number(h.income_per_capita),
         (if h.suspected_wrong_exit { "是" } else { "" }).to_string(),
         (if h.monitoring { "是" } else { "" }).to_string(),
+        h.monitoring_reason
+            .map(|m| m.chinese())
+            .unwrap_or_default()
+            .to_string(),
         standards_text(&h.failed),
     ]
 }

@@ -38,7 +38,7 @@ enum ChartCommand {
     Incidence(HouseholdsArgs),
     /// 一个县逐月的建档立卡户数，按未脱贫 / 返贫 / 已脱贫分色 (households per month)
     Households(HouseholdsArgs),
-    /// 一个县的贫困村 × 10 项贫困村退出标准，某一月 (villages × criteria)
+    /// 一个县的贫困村 × 各项贫困村退出标准（默认 10 项），某一月 (villages × criteria)
     Criteria(CriteriaArgs),
     /// 计划退出县并列：达标的县级标准项数与贫困发生率 (the planned-exit counties)
     Counties(PeriodArgs),

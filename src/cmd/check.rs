@@ -68,7 +68,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Subcommand)]
 enum What {
-    /// 逐村核查 10 项贫困村退出标准 (village criteria)
+    /// 逐村核查贫困村退出标准（默认 10 项，见 tuopin criteria） (village criteria)
     Villages {
         #[command(flatten)]
         common: Common,
@@ -76,7 +76,7 @@ enum What {
         #[arg(long)]
         only_poor: bool,
     },
-    /// 逐县核查 6 项贫困县退出标准 (county criteria)
+    /// 逐县核查贫困县退出标准（默认 6 项，见 tuopin criteria） (county criteria)
     Counties {
         #[command(flatten)]
         common: Common,
@@ -84,11 +84,11 @@ enum What {
         #[arg(long)]
         only_poor: bool,
     },
-    /// 疑似错退（已脱贫但未达“两不愁三保障”）与防返贫监测（收入低于监测线）的户 (household checks)
+    /// 疑似错退（已脱贫但未达“两不愁三保障”）与防返贫监测（收入低于该年监测线或县标记的监测对象）的户 (household checks)
     Households {
         #[command(flatten)]
         common: Common,
-        /// 监测线，元/人·年（默认：设置 monitoring_income_threshold，5,000）(monitoring line)
+        /// 本次使用的监测线，元/人·年（默认：该年的监测线规则，data/monitoring.csv）(monitoring line)
         #[arg(long, value_name = "YUAN")]
         threshold: Option<f64>,
     },
@@ -122,6 +122,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outco
                 *threshold,
             )?;
             render::households(out, &report, common.format.into(), !common.no_bom)?;
+            // Tables and Markdown carry the warnings in their summary, JSON in its field; CSV has
+            // no room for them.
+            if matches!(common.format, FormatArg::Csv) {
+                for w in &report.warnings {
+                    eprintln!("警告: {w}");
+                }
+            }
         }
     }
     Ok(Outcome::Ok)

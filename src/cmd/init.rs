@@ -39,11 +39,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &InitArgs) -> Result<Outcom
     writeln!(out, "已创建数据库 {} (database created)", ctx.db.display())?;
     writeln!(
         out,
-        "  区划 {} 个，指标 {} 项，退出标准 {} 项，扶贫标准 {} 年，快报 {} 期，快报事实 {} 条",
+        "  区划 {} 个，指标 {} 项，退出标准 {} 项，扶贫标准 {} 年，防返贫监测线 {} 年，快报 {} 期，快报事实 {} 条",
         loaded.regions,
         loaded.indicators,
         loaded.criteria,
         loaded.poverty_lines,
+        loaded.monitoring_rules,
         loaded.bulletins,
         loaded.facts
     )?;

@@ -17,6 +17,7 @@ use super::pragma::{user_version, BUSY_TIMEOUT};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../schema.sql"),
     include_str!("../../migrations/0002-drop-identified-year.sql"),
+    include_str!("../../migrations/0003-rules-as-documented.sql"),
     include_str!("../../migrations/0004-bulletin-store.sql"),
 ];
 

@@ -57,8 +57,13 @@ columns!(
         MEDICAL_OK = ("基本医疗保障", "medical_ok", false),
         HOUSING_SAFE = ("住房安全", "housing_safe", false),
         WATER_SAFE = ("饮水安全", "water_safe", false),
+        MONITORING_KIND = ("监测对象类别", "monitoring_kind", false),
     }
 );
+
+/// Other headers the national system (全国扶贫开发信息系统) writes for a contract column: (header,
+/// the column's Chinese name).
+pub const HEADER_SYNONYMS: &[(&str, &str)] = &[("脱贫属性", "脱贫状态"), ("脱贫标志", "脱贫状态")];
 
 columns!(
     /// Indicator values, long form (one value per row).
@@ -87,6 +92,23 @@ columns!(
         PARENT = ("上级代码", "parent_code", false),
         POOR = ("贫困标识", "poverty_registered", false),
         PLANNED = ("计划退出年度", "planned_exit_year", false),
+    }
+);
+
+columns!(
+    /// A set of exit criteria (`tuopin criteria export` / `load`): the columns of data/criteria.csv.
+    /// threshold and threshold_ref: exactly one of them per row.
+    CRITERIA, criteria {
+        NO = ("编号", "no", true),
+        LEVEL = ("级别", "level", true),
+        SEQ = ("序号", "seq", true),
+        NAME = ("名称", "name", true),
+        INDICATOR = ("指标", "indicator", true),
+        OPERATOR = ("运算符", "operator", true),
+        THRESHOLD = ("阈值", "threshold", false),
+        THRESHOLD_REF = ("阈值参照", "threshold_ref", false),
+        UNIT = ("单位", "unit", false),
+        NOTE = ("备注", "note", false),
     }
 );
 
@@ -128,6 +150,8 @@ pub const INDICATORS_WIDE_TEMPLATE: &[Column] = &[
     col("标准化卫生室及合格村医", "clinic", false),
     col("综合文化服务中心", "culture_center", false),
     col("主导产业或合作社", "leading_industry", false),
+    col("通客运班车", "bus_service", false),
+    col("广播电视户户通", "radio_tv", false),
     col("脱贫人口错退率", "wrong_exit_rate", false),
     col("贫困人口漏评率", "missed_rate", false),
     col("群众认可度", "approval_rate", false),

@@ -14,10 +14,15 @@ pub fn header_key(h: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Whether a header cell names `column` (its Chinese name or its English alias).
+/// Whether a header cell names `column` (its Chinese name, its English alias, or a name the national
+/// system uses for it: `contract::HEADER_SYNONYMS`).
 pub fn is_header_of(header: &str, column: &Column) -> bool {
     let key = header_key(header);
-    key == header_key(column.zh) || key == header_key(column.en)
+    key == header_key(column.zh)
+        || key == header_key(column.en)
+        || crate::import::contract::HEADER_SYNONYMS
+            .iter()
+            .any(|(other, zh)| *zh == column.zh && key == header_key(other))
 }
 
 /// Where each contract column sits in a file's header.

@@ -23,16 +23,16 @@ use validate::{validate_row, Checked, HouseholdRow, Rules};
 const INSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
         (period, household_id, village_code, head_name, id_hash, id_masked, size, category, cause, status,
          exit_year, income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe,
-         batch_id, line)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+         batch_id, line, category_as_written, policy_support, monitoring_kind)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 
 // Used when the county already has a snapshot for the month: the WHERE keeps identical rows (and
 // their provenance) untouched, so history records only real changes.
 const UPSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
         (period, household_id, village_code, head_name, id_hash, id_masked, size, category, cause, status,
          exit_year, income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe,
-         batch_id, line)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+         batch_id, line, category_as_written, policy_support, monitoring_kind)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
      ON CONFLICT (period, household_id) DO UPDATE SET
         village_code = excluded.village_code, head_name = excluded.head_name, id_hash = excluded.id_hash,
         id_masked = excluded.id_masked, size = excluded.size, category = excluded.category,
@@ -40,12 +40,16 @@ const UPSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
         income_per_capita = excluded.income_per_capita, food_clothing_ok = excluded.food_clothing_ok,
         education_ok = excluded.education_ok, medical_ok = excluded.medical_ok,
         housing_safe = excluded.housing_safe, water_safe = excluded.water_safe,
-        batch_id = excluded.batch_id, line = excluded.line
+        batch_id = excluded.batch_id, line = excluded.line,
+        category_as_written = excluded.category_as_written, policy_support = excluded.policy_support,
+        monitoring_kind = excluded.monitoring_kind
      WHERE (village_code, head_name, id_hash, id_masked, size, category, cause, status, exit_year,
-            income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe) IS NOT
+            income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe, water_safe,
+            category_as_written, policy_support, monitoring_kind) IS NOT
            (excluded.village_code, excluded.head_name, excluded.id_hash, excluded.id_masked, excluded.size, excluded.category, excluded.cause, excluded.status,
             excluded.exit_year, excluded.income_per_capita, excluded.food_clothing_ok, excluded.education_ok,
-            excluded.medical_ok, excluded.housing_safe, excluded.water_safe)";
+            excluded.medical_ok, excluded.housing_safe, excluded.water_safe,
+            excluded.category_as_written, excluded.policy_support, excluded.monitoring_kind)";
 
 const EXISTING_SNAPSHOT_ROW: &str =
     "SELECT s.batch_id, s.line, rc.county_code, b.file_name FROM household_snapshot s
@@ -242,6 +246,9 @@ fn write_row(
         row.flags[4],
         ctx.batch_id,
         line as i64,
+        row.category_as_written,
+        row.policy_support,
+        row.monitoring_kind,
     ];
     if !replacing {
         return match hot.insert_snapshot.execute(values) {

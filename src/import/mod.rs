@@ -7,9 +7,11 @@
 //! A file goes through `source` (digest, encoding from `encoding`, a bounded UTF-8 reader), then
 //! `header` (columns of the `contract` found by name) and the importer of its kind (`households`,
 //! `indicators`, `regions`, sharing `reader`), into a `summary`. `reference` loads the reference
-//! data of `init`; `undo` removes a batch.
+//! data of `init`; `undo` removes a batch; `criteria` reads and writes a whole set of exit criteria
+//! (not a batch: the set is replaced, its changes kept in history).
 
 pub mod contract;
+pub mod criteria;
 pub mod encoding;
 pub mod header;
 mod households;

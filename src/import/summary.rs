@@ -160,7 +160,7 @@ pub fn write_summary(
 }
 
 /// A file's warnings, its file-level error, every invalid row and the verdict on the file.
-fn write_problems(err: &mut dyn Write, s: &Summary) -> io::Result<()> {
+pub fn write_problems(err: &mut dyn Write, s: &Summary) -> io::Result<()> {
     for w in &s.warnings {
         writeln!(err, "警告: {w}")?;
     }

@@ -41,7 +41,10 @@ const HOUSEHOLD_SNAPSHOT: TableUndo = TableUndo {
             food_clothing_ok = json_extract(h.old_row, '$.food_clothing_ok'),
             education_ok = json_extract(h.old_row, '$.education_ok'), medical_ok = json_extract(h.old_row, '$.medical_ok'),
             housing_safe = json_extract(h.old_row, '$.housing_safe'), water_safe = json_extract(h.old_row, '$.water_safe'),
-            batch_id = json_extract(h.old_row, '$.batch_id'), line = json_extract(h.old_row, '$.line')
+            batch_id = json_extract(h.old_row, '$.batch_id'), line = json_extract(h.old_row, '$.line'),
+            category_as_written = json_extract(h.old_row, '$.category_as_written'),
+            policy_support = json_extract(h.old_row, '$.policy_support'),
+            monitoring_kind = json_extract(h.old_row, '$.monitoring_kind')
          FROM history h
          WHERE h.changed_by = ?1 AND h.table_name = 'household_snapshot' AND h.action = 'update'
            AND t.period = json_extract(h.old_row, '$.period') AND t.household_id = json_extract(h.old_row, '$.household_id')",
@@ -49,7 +52,7 @@ const HOUSEHOLD_SNAPSHOT: TableUndo = TableUndo {
     reinsert_deleted: "INSERT INTO household_snapshot
             (period, household_id, village_code, head_name, id_hash, id_masked, size, category, cause,
              status, exit_year, income_per_capita, food_clothing_ok, education_ok, medical_ok, housing_safe,
-             water_safe, batch_id, line)
+             water_safe, batch_id, line, category_as_written, policy_support, monitoring_kind)
          SELECT json_extract(old_row, '$.period'), json_extract(old_row, '$.household_id'),
             json_extract(old_row, '$.village_code'), json_extract(old_row, '$.head_name'),
             json_extract(old_row, '$.id_hash'), json_extract(old_row, '$.id_masked'), json_extract(old_row, '$.size'), json_extract(old_row, '$.category'),
@@ -57,7 +60,9 @@ const HOUSEHOLD_SNAPSHOT: TableUndo = TableUndo {
             json_extract(old_row, '$.exit_year'), json_extract(old_row, '$.income_per_capita'),
             json_extract(old_row, '$.food_clothing_ok'), json_extract(old_row, '$.education_ok'),
             json_extract(old_row, '$.medical_ok'), json_extract(old_row, '$.housing_safe'),
-            json_extract(old_row, '$.water_safe'), json_extract(old_row, '$.batch_id'), json_extract(old_row, '$.line')
+            json_extract(old_row, '$.water_safe'), json_extract(old_row, '$.batch_id'), json_extract(old_row, '$.line'),
+            json_extract(old_row, '$.category_as_written'), json_extract(old_row, '$.policy_support'),
+            json_extract(old_row, '$.monitoring_kind')
          FROM history WHERE changed_by = ?1 AND table_name = 'household_snapshot' AND action = 'delete' ORDER BY id",
 };
 

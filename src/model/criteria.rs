@@ -1,4 +1,6 @@
-//! The exit criteria (10 village, 6 county) as data: loaded from data/criteria.csv by `init`.
+//! The exit criteria as data: loaded from data/criteria.csv by `init`, changed one threshold at a
+//! time (`criteria set`) or as a whole set (`criteria load`), each change kept in `history`; and
+//! the bounds the national documents state, to show each rule beside the documents' wording.
 
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -43,6 +45,15 @@ impl CriterionLevel {
 
     pub fn from_code(code: &str) -> Option<CriterionLevel> {
         CriterionLevel::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// A level as a criteria file writes it: the code, 村/县, or 贫困村/贫困县.
+    pub fn read(raw: &str) -> Option<CriterionLevel> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "village" | "村" | "贫困村" | "村级" => Some(CriterionLevel::Village),
+            "county" | "县" | "贫困县" | "县级" => Some(CriterionLevel::County),
+            _ => None,
+        }
     }
 
     /// The level of the regions checked against it.
@@ -121,6 +132,31 @@ impl Operator {
         Operator::ALL.into_iter().find(|o| o.code() == code)
     }
 
+    /// Whether the threshold itself passes: true for `<=` and `>=` (以下, 以上: 含本数), false for
+    /// `<` and `>` (低于, 高于, 超过: 不含本数); None for `=` and `!=`, where the words do not apply.
+    pub fn inclusive(self) -> Option<bool> {
+        match self {
+            Operator::LessOrEqual | Operator::GreaterOrEqual => Some(true),
+            Operator::Less | Operator::Greater => Some(false),
+            Operator::Equal | Operator::NotEqual => None,
+        }
+    }
+
+    /// An operator as a person may write it in a criteria file: the code (`<=`), the symbol tables
+    /// print (`≤`), full-width forms (`＜＝`), or the Chinese words (`不高于`). None if it is none.
+    pub fn read(raw: &str) -> Option<Operator> {
+        let t = crate::model::cell::normalize_width(raw);
+        let t = t.trim();
+        Operator::ALL
+            .into_iter()
+            .find(|o| o.code() == t || o.symbol() == t || o.chinese() == t)
+            .or(match t {
+                "==" => Some(Operator::Equal),
+                "<>" => Some(Operator::NotEqual),
+                _ => None,
+            })
+    }
+
     /// An operator as data/criteria.csv writes it, or the error naming the valid ones.
     pub fn parse(code: &str) -> Result<Operator> {
         match Operator::from_code(code) {
@@ -134,6 +170,89 @@ impl Operator {
 }
 
 crate::model::stored_as_code!(Operator, "运算符");
+
+/// A bound as a national document words it, for the criterion of `level` on `indicator`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct DocumentedBound {
+    #[serde(skip)]
+    pub level: CriterionLevel,
+    #[serde(skip)]
+    pub indicator: &'static str,
+    pub operator: Operator,
+    pub threshold: f64,
+    /// The document's words, quoted.
+    pub wording: &'static str,
+    pub source: &'static str,
+}
+
+const EXIT_MECHANISM: &str = "《关于建立贫困退出机制的意见》（2016年4月）";
+const COUNTY_EVALUATION: &str = "国开办发〔2017〕56号《贫困县退出专项评估检查实施办法（试行）》";
+
+/// The bounds the national documents state (docs/exit-standards.md). 以下 includes the number
+/// (民法典 第1259条), and exit is vetoed only when a rate is 高于 2% or approval 低于 90%, so all
+/// five pass at the number itself. The other criteria are the provinces' to word.
+pub const DOCUMENTED: [DocumentedBound; 5] = [
+    DocumentedBound {
+        level: CriterionLevel::Village,
+        indicator: "poverty_incidence",
+        operator: Operator::LessOrEqual,
+        threshold: 2.0,
+        wording: "降至2%以下",
+        source: EXIT_MECHANISM,
+    },
+    DocumentedBound {
+        level: CriterionLevel::County,
+        indicator: "poverty_incidence",
+        operator: Operator::LessOrEqual,
+        threshold: 2.0,
+        wording: "降至2%以下",
+        source: EXIT_MECHANISM,
+    },
+    DocumentedBound {
+        level: CriterionLevel::County,
+        indicator: "wrong_exit_rate",
+        operator: Operator::LessOrEqual,
+        threshold: 2.0,
+        wording: "高于2%的，不得退出",
+        source: COUNTY_EVALUATION,
+    },
+    DocumentedBound {
+        level: CriterionLevel::County,
+        indicator: "missed_rate",
+        operator: Operator::LessOrEqual,
+        threshold: 2.0,
+        wording: "高于2%的，不得退出",
+        source: COUNTY_EVALUATION,
+    },
+    DocumentedBound {
+        level: CriterionLevel::County,
+        indicator: "approval_rate",
+        operator: Operator::GreaterOrEqual,
+        threshold: 90.0,
+        wording: "低于90%的，不得退出",
+        source: COUNTY_EVALUATION,
+    },
+];
+
+impl Criterion {
+    /// The bound a national document states for this criterion's level and indicator, if any.
+    pub fn documented(&self) -> Option<&'static DocumentedBound> {
+        DOCUMENTED
+            .iter()
+            .find(|d| d.level == self.level && d.indicator == self.indicator_code)
+    }
+
+    /// True when a document states the bound and this rule is another one (an edited `< 2`).
+    pub fn differs_from_documents(&self) -> bool {
+        self.documented().is_some_and(|d| {
+            d.operator != self.operator
+                || self.threshold_ref.is_some()
+                || self
+                    .threshold
+                    .is_none_or(|t| (t - d.threshold).abs() > 1e-9)
+        })
+    }
+}
 
 const SELECT_CRITERIA: &str =
     "SELECT no, level, seq, name, indicator_code, operator, threshold, threshold_ref, unit, note
@@ -243,6 +362,108 @@ pub fn set_threshold(
     Ok((before, after))
 }
 
+/// What replacing the whole set changed, in the order of the new set (removed ones in the old
+/// order).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SetChanges {
+    pub added: Vec<Criterion>,
+    /// (before, after)
+    pub changed: Vec<(Criterion, Criterion)>,
+    pub removed: Vec<Criterion>,
+    pub unchanged: usize,
+}
+
+impl SetChanges {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+const DELETE_CRITERION: &str = "DELETE FROM criterion WHERE no = ?1";
+
+// Moves a criterion out of the way of the seq another one takes: UNIQUE (level, seq) is checked
+// row by row, so two criteria swapping places would collide. Seqs are ≥ 1, so -seq is free.
+const PARK_SEQ: &str = "UPDATE criterion SET seq = -seq WHERE no = ?1";
+
+const UPDATE_CRITERION: &str = "UPDATE criterion SET level = ?2, seq = ?3, name = ?4,
+        indicator_code = ?5, operator = ?6, threshold = ?7, threshold_ref = ?8, unit = ?9, note = ?10
+     WHERE no = ?1";
+
+const LAST_HISTORY_ID: &str = "SELECT coalesce(max(id), 0) FROM history";
+
+// The parking move is the first update of a criterion and keeps its row as it was; the history
+// row of the second update (from the parked seq) says nothing and is dropped.
+const DROP_PARKED_HISTORY: &str = "DELETE FROM history WHERE id > ?1 AND table_name = 'criterion'
+     AND action = 'update' AND json_extract(old_row, '$.seq') < 0";
+
+// No trigger records inserts (init loads the defaults, which are not a change): a criterion added
+// to a set is recorded here, the added row as old_row.
+const RECORD_INSERT: &str = "INSERT INTO history (table_name, action, row_key, old_row, changed_by, reason)
+     SELECT 'criterion', 'insert', json_array(k.no),
+            json_object('no', k.no, 'level', k.level, 'seq', k.seq, 'name', k.name,
+                        'indicator_code', k.indicator_code, 'operator', k.operator, 'threshold', k.threshold,
+                        'threshold_ref', k.threshold_ref, 'unit', k.unit, 'note', k.note),
+            c.batch_id, c.reason
+     FROM criterion k, change_context c WHERE k.no = ?1 AND c.id = 1";
+
+fn update(conn: &Connection, sql: &str, c: &Criterion) -> Result<()> {
+    conn.prepare_cached(sql)?.execute(params![
+        c.no,
+        c.level,
+        c.seq,
+        c.name,
+        c.indicator_code,
+        c.operator,
+        c.threshold,
+        c.threshold_ref,
+        c.unit,
+        c.note
+    ])?;
+    Ok(())
+}
+
+/// Replace the whole set of criteria with `new` (already validated: unique numbers, unique seq
+/// per level, known indicators), inside the caller's transaction. Criteria are matched by number;
+/// every added, changed or removed one leaves a row in `history` with `reason`, an unchanged one
+/// is not written.
+pub fn replace_set(conn: &Connection, new: &[Criterion], reason: &str) -> Result<SetChanges> {
+    let old = all(conn)?;
+    let mut changes = SetChanges::default();
+    crate::model::history::set_change_context(conn, None, reason)?;
+    for o in &old {
+        if !new.iter().any(|n| n.no == o.no) {
+            conn.prepare_cached(DELETE_CRITERION)?.execute([&o.no])?;
+            changes.removed.push(o.clone());
+        }
+    }
+    let pairs: Vec<(&Criterion, &Criterion)> = new
+        .iter()
+        .filter_map(|n| old.iter().find(|o| o.no == n.no).map(|o| (o, n)))
+        .filter(|(o, n)| o != n)
+        .collect();
+    for (o, n) in &pairs {
+        if (o.level, o.seq) != (n.level, n.seq) {
+            conn.prepare_cached(PARK_SEQ)?.execute([&o.no])?;
+        }
+    }
+    let last: i64 = conn.query_row(LAST_HISTORY_ID, [], |r| r.get(0))?;
+    for (o, n) in pairs {
+        update(conn, UPDATE_CRITERION, n)?;
+        changes.changed.push((o.clone(), n.clone()));
+    }
+    conn.prepare_cached(DROP_PARKED_HISTORY)?.execute([last])?;
+    for n in new {
+        if !old.iter().any(|o| o.no == n.no) {
+            insert(conn, n)?;
+            conn.prepare_cached(RECORD_INSERT)?.execute([&n.no])?;
+            changes.added.push(n.clone());
+        }
+    }
+    changes.unchanged = new.len() - changes.added.len() - changes.changed.len();
+    crate::model::history::set_change_context(conn, None, "")?;
+    Ok(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +483,40 @@ mod tests {
             serde_json::to_value(Operator::NotEqual).unwrap(),
             serde_json::json!("!=")
         );
+    }
+
+    #[test]
+    fn the_documents_bounds_include_the_number_and_an_edit_is_noticed() {
+        assert_eq!(Operator::LessOrEqual.inclusive(), Some(true));
+        assert_eq!(Operator::Less.inclusive(), Some(false));
+        assert_eq!(Operator::Equal.inclusive(), None);
+        let mut v1 = Criterion {
+            no: "V1".into(),
+            level: CriterionLevel::Village,
+            seq: 1,
+            name: "贫困发生率".into(),
+            indicator_code: "poverty_incidence".into(),
+            operator: Operator::LessOrEqual,
+            threshold: Some(2.0),
+            threshold_ref: None,
+            unit: "%".into(),
+            note: None,
+        };
+        assert_eq!(v1.documented().map(|d| d.wording), Some("降至2%以下"));
+        assert!(!v1.differs_from_documents());
+        v1.operator = Operator::Less;
+        assert!(v1.differs_from_documents());
+        v1.operator = Operator::LessOrEqual;
+        v1.threshold = Some(3.0);
+        assert!(v1.differs_from_documents());
+        // A criterion no document words is never "different".
+        v1.indicator_code = "broadband".into();
+        assert_eq!(v1.documented(), None);
+        assert!(!v1.differs_from_documents());
+        // Every documented bound passes at the number itself.
+        assert!(DOCUMENTED
+            .iter()
+            .all(|d| d.operator.inclusive() == Some(true)));
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! Registered poor households (建档立卡户): their status, the attributes the register allows, and the
-//! household exit standards H1–H6 (一达标两不愁三保障).
+//! Registered poor households (建档立卡户): their status, the attributes the register allows (as the
+//! national system 全国扶贫开发信息系统 spells them), the county's monitoring flag, and the household
+//! exit standards H1–H6 (一达标两不愁三保障).
 //!
 //! The standards are defined once, here: the register counts (suspected wrong exits), the household
 //! check's SQL and its list of failed standards are all built from [`STANDARDS`].
+
+use crate::model::cell::normalize_width;
 
 /// A household's poverty status in a month's register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -53,10 +56,38 @@ impl HouseholdStatus {
 
     /// A register cell: the Chinese word or the English code, any case, surrounding spaces ignored.
     pub fn parse(raw: &str) -> Option<HouseholdStatus> {
-        let t = raw.trim().to_ascii_lowercase();
-        HouseholdStatus::ALL
+        HouseholdStatus::parse_register(raw).map(|(s, _)| s)
+    }
+
+    /// A 脱贫状态 (脱贫属性, 脱贫标志) cell as the national system writes it: the status, and for an
+    /// exited household whether it still receives policy support: 已脱贫(享受政策) true,
+    /// 已脱贫(不再享受政策) false, plain 已脱贫 (and 未脱贫, 返贫) unknown. Brackets full- or
+    /// half-width, spaces anywhere, English codes in any case.
+    pub fn parse_register(raw: &str) -> Option<(HouseholdStatus, Option<bool>)> {
+        // The common spellings without an allocation: a million-row register reads one per row.
+        if let Some(s) = HouseholdStatus::ALL
+            .into_iter()
+            .find(|s| s.chinese() == raw || s.code() == raw)
+        {
+            return Some((s, None));
+        }
+        let t: String = normalize_width(raw)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if let Some(s) = HouseholdStatus::ALL
             .into_iter()
             .find(|s| s.chinese() == t || s.code() == t)
+        {
+            return Some((s, None));
+        }
+        let support = match t.as_str() {
+            "已脱贫(享受政策)" => true,
+            "已脱贫(不再享受政策)" | "已脱贫(不享受政策)" => false,
+            _ => return None,
+        };
+        Some((HouseholdStatus::Exited, Some(support)))
     }
 
     /// Counted among the poor: 未脱贫 and 返贫 (the incidence numerator).
@@ -67,8 +98,52 @@ impl HouseholdStatus {
 
 crate::model::stored_as_code!(HouseholdStatus, "脱贫状态");
 
-/// 贫困户属性, as table `household_category` lists them.
+/// The spellings of 脱贫状态 an error message lists.
+pub const STATUS_SPELLINGS: &str =
+    "未脱贫 / 已脱贫 / 已脱贫(享受政策) / 已脱贫(不再享受政策) / 返贫";
+
+/// 贫困户属性, the base categories, as table `household_category` lists them.
 pub const CATEGORIES: [&str; 3] = ["一般贫困户", "低保贫困户", "特困供养贫困户"];
+
+/// The spellings of 贫困户属性 an error message lists.
+pub const CATEGORY_SPELLINGS: &str = "一般贫困户 / 低保贫困户 / 特困供养贫困户，脱贫后 一般脱贫户 / 低保脱贫户 / 特困供养脱贫户，及组合如 低保特困供养贫困户";
+
+/// A 贫困户属性 cell as the national system writes it, read as its base category: 一般, 低保 or
+/// 特困供养 (also its older name 五保), followed by 贫困户 or, after exit, 脱贫户. A combined form
+/// (低保特困供养贫困户, 低保、特困供养脱贫户) counts as 特困供养, the stronger support; 一般 cannot be
+/// combined. The cell as written is kept beside the base category by the importer.
+pub fn parse_category(raw: &str) -> Option<&'static str> {
+    if let Some(c) = CATEGORIES.iter().find(|c| **c == raw) {
+        return Some(c);
+    }
+    let t: String = normalize_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '、' | ',' | '/' | '+' | '与' | '和'))
+        .collect();
+    let mut rest = t
+        .strip_suffix("贫困户")
+        .or_else(|| t.strip_suffix("脱贫户"))?;
+    let (mut general, mut dibao, mut tekun) = (false, false, false);
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("特困供养") {
+            (tekun, rest) = (true, r);
+        } else if let Some(r) = rest.strip_prefix("五保") {
+            (tekun, rest) = (true, r);
+        } else if let Some(r) = rest.strip_prefix("低保") {
+            (dibao, rest) = (true, r);
+        } else if let Some(r) = rest.strip_prefix("一般") {
+            (general, rest) = (true, r);
+        } else {
+            return None;
+        }
+    }
+    match (general, dibao, tekun) {
+        (true, false, false) => Some(CATEGORIES[0]),
+        (false, true, false) => Some(CATEGORIES[1]),
+        (false, _, true) => Some(CATEGORIES[2]),
+        _ => None,
+    }
+}
 
 /// 致贫原因, as table `poverty_cause` lists them.
 pub const CAUSES: [&str; 12] = [
@@ -85,6 +160,96 @@ pub const CAUSES: [&str; 12] = [
     "自身发展动力不足",
     "其他",
 ];
+
+/// A 主要致贫原因 cell read as its label: the label itself, the national system's 缺劳动力 for
+/// 缺劳力, or a label followed by 致贫 (因病致贫). Numbering differs between systems, so only labels
+/// are read.
+pub fn parse_cause(raw: &str) -> Option<&'static str> {
+    if let Some(c) = CAUSES.iter().find(|c| **c == raw) {
+        return Some(c);
+    }
+    let t: String = normalize_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let t = t.strip_suffix("致贫").unwrap_or(&t);
+    let t = match t {
+        "缺劳动力" => "缺劳力",
+        other => other,
+    };
+    CAUSES.iter().copied().find(|c| *c == t)
+}
+
+/// 监测对象类别: a household the county put on the 防返贫监测 list, whatever its income.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonitoringKind {
+    /// 脱贫不稳定户: exited, at risk of returning to poverty.
+    Unstable,
+    /// 边缘易致贫户: just above the line, at risk of falling into it.
+    Marginal,
+    /// 突发严重困难户: hit by illness, disaster or an accident, at any income.
+    SuddenHardship,
+}
+
+impl MonitoringKind {
+    pub const ALL: [MonitoringKind; 3] = [
+        MonitoringKind::Unstable,
+        MonitoringKind::Marginal,
+        MonitoringKind::SuddenHardship,
+    ];
+
+    /// The code stored in the database (table `monitoring_kind`) and written to JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            MonitoringKind::Unstable => "unstable",
+            MonitoringKind::Marginal => "marginal",
+            MonitoringKind::SuddenHardship => "sudden_hardship",
+        }
+    }
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            MonitoringKind::Unstable => "脱贫不稳定户",
+            MonitoringKind::Marginal => "边缘易致贫户",
+            MonitoringKind::SuddenHardship => "突发严重困难户",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<MonitoringKind> {
+        MonitoringKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// A 监测对象类别 cell: Ok(None) when empty or 无/否 (not flagged), the kind by its Chinese name or
+    /// code; anything else is the error sentence naming the accepted values.
+    pub fn parse(raw: &str) -> Result<Option<MonitoringKind>, String> {
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let t: String = normalize_width(raw)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if matches!(t.as_str(), "" | "无" | "否" | "非监测对象") {
+            return Ok(None);
+        }
+        MonitoringKind::ALL
+            .into_iter()
+            .find(|k| k.chinese() == t || k.code() == t)
+            .map(Some)
+            .ok_or_else(|| {
+                let names: Vec<&str> = MonitoringKind::ALL.iter().map(|k| k.chinese()).collect();
+                format!(
+                    "{:?} 不是有效的监测对象类别（{}，或留空）",
+                    raw.trim(),
+                    names.join(" / ")
+                )
+            })
+    }
+}
+
+crate::model::stored_as_code!(MonitoringKind, "监测对象类别");
 
 /// How a household standard is judged from a register row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,9 +347,75 @@ mod tests {
 
     fn schema() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("../../schema.sql"))
-            .unwrap();
+        for sql in [
+            include_str!("../../schema.sql"),
+            include_str!("../../migrations/0002-drop-identified-year.sql"),
+            include_str!("../../migrations/0003-rules-as-documented.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
         conn
+    }
+
+    #[test]
+    fn the_national_systems_spellings() {
+        let read = HouseholdStatus::parse_register;
+        use HouseholdStatus::*;
+        assert_eq!(read("已脱贫(享受政策)"), Some((Exited, Some(true))));
+        assert_eq!(read("已脱贫（享受政策）"), Some((Exited, Some(true))));
+        assert_eq!(
+            read(" 已脱贫（不再享受政策） "),
+            Some((Exited, Some(false)))
+        );
+        assert_eq!(read("已脱贫(不再享受政策）"), Some((Exited, Some(false))));
+        assert_eq!(read("已脱贫"), Some((Exited, None)));
+        assert_eq!(read("返贫"), Some((Returned, None)));
+        assert_eq!(read("未脱贫"), Some((Poor, None)));
+        assert_eq!(read("已脱贫(享受)"), None);
+        assert_eq!(read("返贫(享受政策)"), None);
+
+        for (raw, base) in [
+            ("一般贫困户", "一般贫困户"),
+            ("一般脱贫户", "一般贫困户"),
+            ("低保脱贫户", "低保贫困户"),
+            ("特困供养脱贫户", "特困供养贫困户"),
+            ("五保贫困户", "特困供养贫困户"),
+            ("低保特困供养贫困户", "特困供养贫困户"),
+            ("低保、特困供养脱贫户", "特困供养贫困户"),
+            ("低保贫困户 ", "低保贫困户"),
+        ] {
+            assert_eq!(parse_category(raw), Some(base), "{raw}");
+        }
+        for raw in [
+            "普通户",
+            "贫困户",
+            "一般低保贫困户",
+            "低保户",
+            "特困贫困户",
+            "",
+        ] {
+            assert_eq!(parse_category(raw), None, "{raw}");
+        }
+
+        assert_eq!(parse_cause("缺劳动力"), Some("缺劳力"));
+        assert_eq!(parse_cause("因病致贫"), Some("因病"));
+        assert_eq!(parse_cause("缺劳力"), Some("缺劳力"));
+        assert_eq!(parse_cause("因懒"), None);
+
+        assert_eq!(
+            MonitoringKind::parse("边缘易致贫户"),
+            Ok(Some(MonitoringKind::Marginal))
+        );
+        assert_eq!(
+            MonitoringKind::parse("Sudden_Hardship"),
+            Ok(Some(MonitoringKind::SuddenHardship))
+        );
+        assert_eq!(MonitoringKind::parse(" "), Ok(None));
+        assert_eq!(MonitoringKind::parse("无"), Ok(None));
+        assert_eq!(
+            MonitoringKind::parse("重点户").unwrap_err(),
+            "\"重点户\" 不是有效的监测对象类别（脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户，或留空）"
+        );
     }
 
     #[test]
@@ -244,6 +475,18 @@ mod tests {
             sorted(&CATEGORIES)
         );
         assert_eq!(names("SELECT name FROM poverty_cause"), sorted(&CAUSES));
+        let kinds: Vec<&str> = MonitoringKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(names("SELECT code FROM monitoring_kind"), sorted(&kinds));
+        for k in MonitoringKind::ALL {
+            let name: String = conn
+                .query_row(
+                    "SELECT name FROM monitoring_kind WHERE code = ?1",
+                    [k],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(name, k.chinese());
+        }
         // The standards' columns are the register's.
         conn.prepare(&format!(
             "SELECT {} FROM household_snapshot h WHERE {}",

@@ -35,5 +35,6 @@ pub mod history;
 pub mod household;
 pub mod idcard;
 pub mod indicator;
+pub mod monitoring;
 pub mod period;
 pub mod region;

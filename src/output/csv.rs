@@ -51,6 +51,15 @@ pub fn neutralize(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// A cell read back from a CSV tuopin wrote (or Excel saved again): the `'` that `neutralize`
+/// put before a formula-like cell is taken off; any other cell is returned as it is.
+pub fn strip_neutralized(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if matches!(neutralize(rest), Cow::Owned(_)) => rest,
+        _ => cell,
+    }
+}
+
 /// UTF-8 byte order mark: Excel on a Chinese Windows reads a CSV file as GBK unless it starts
 /// with one.
 pub const UTF8_BOM: &str = "\u{feff}";
@@ -144,6 +153,15 @@ mod tests {
         assert!(!is_plain_number("-.5"));
         assert!(!is_plain_number("-1,"));
         assert!(!is_plain_number("-1.5.5"));
+    }
+
+    #[test]
+    fn a_neutralised_cell_reads_back_as_written() {
+        for cell in ["=", "=1+1", "-A1", "＝", "<=", "'quoted", "-1.5", "", "'"] {
+            assert_eq!(strip_neutralized(&neutralize(cell)), cell, "{cell:?}");
+        }
+        // A quote before something harmless is the cell's own.
+        assert_eq!(strip_neutralized("'abc"), "'abc");
     }
 
     #[test]

@@ -27,7 +27,8 @@ fn table_csv_and_markdown_show_the_same_verdicts() {
     // code, name, 贫困村, V1..V10, verdict
     let yi = row(YI);
     assert_eq!(yi.len(), 14, "{yi:?}");
-    assert_eq!(yi[3], "✗");
+    assert_eq!(yi[3], "✓"); // V1 at exactly 2%
+    assert_eq!(yi[4], "✗"); // V2
     assert_eq!(yi[13], "未达标");
     let bing = row(BING);
     assert_eq!(bing[8], "—"); // V6
@@ -50,7 +51,7 @@ fn table_csv_and_markdown_show_the_same_verdicts() {
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     let yi = rows.iter().find(|r| &r[1] == YI).unwrap();
     assert_eq!(&yi[verdict], "fail");
-    assert_eq!(&yi[v1], "未达标");
+    assert_eq!(&yi[v1], "达标");
     assert_eq!(&yi[v1 + 1], "2");
 
     let out = s

@@ -19,7 +19,8 @@ fn households_lists_suspected_wrong_exits_and_the_monitoring_list_with_masked_id
         ],
     );
     assert_eq!(r["period"], "2019-03");
-    // The 2019 poverty line 3,747 from data/poverty_lines.csv; monitoring line 5,000 from settings.
+    // The 2019 poverty line 3,747 from data/poverty_lines.csv; monitoring line 5,000 from
+    // data/monitoring.csv (2019: a fixed line).
     assert_eq!(r["poverty_line"], 3747.0);
     assert_eq!(r["monitoring_threshold"], 5000.0);
     let got: Vec<(String, String, Vec<String>, bool)> = r["households"]

@@ -9,7 +9,7 @@
 //! | village | poor? | population | poor people | what it tests |
 //! |---|---|---|---|---|
 //! | 三家子村 210922-T01-V01 | yes | 1,328 (第25期, loaded by init) | 3 + 2 = 5 → 0.3765% | passes all 10 |
-//! | 乙村 210922-T01-V02 | yes | 250 (2018-12) | 2 + 3 = 5 → exactly 2.0% | fails V1 (< 2%) |
+//! | 乙村 210922-T01-V02 | yes | 250 (2018-12) | 2 + 3 = 5 → exactly 2.0% | passes V1 (≤ 2%); V2 45,000 < 50,000 fails |
 //! | 丙村 210922-T02-V01 | yes | 400 | 2 → 0.5% | no broadband value: undetermined |
 //! | 丁村 210922-T02-V02 | no | 300 | 2 → 0.667% | not a poor village; V2 30,000 < 50,000; V9 2 of 3 reported |
 //!
@@ -72,7 +72,7 @@ pub const INDICATORS_2019_03: &str = "\
 2019-03,210922-T01-V01,culture_center,是,
 2019-03,210922-T01-V01,leading_industry,是,
 2018-12,210922-T01-V02,population,250,2018 年末
-2019-03,210922-T01-V02,collective_income,55000,
+2019-03,210922-T01-V02,collective_income,45000,
 2019-03,210922-T01-V02,hardened_road,是,
 2019-03,210922-T01-V02,safe_water_rate,100,
 2019-03,210922-T01-V02,electricity,是,

@@ -2,6 +2,7 @@
 
 mod batches;
 mod indicators_regions;
+mod national;
 
 use crate::common::*;
 use predicates::prelude::*;

@@ -212,8 +212,11 @@ pub(super) fn household_rows(
     villages: &[Village],
     p: Period,
 ) -> Vec<Vec<String>> {
+    // The generated counties flag no household for monitoring: the optional 监测对象类别 column is
+    // left out, so the files stay what they were.
     let mut rows = vec![crate::import::contract::HOUSEHOLDS
         .iter()
+        .filter(|c| c.en != "monitoring_kind")
         .map(|c| c.zh.to_string())
         .collect::<Vec<_>>()];
     let yes = |b: bool| if b { "是" } else { "否" }.to_string();

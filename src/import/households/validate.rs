@@ -4,12 +4,15 @@
 
 use crate::import::contract::households::{
     CATEGORY, CAUSE, EDUCATION_OK, EXIT_YEAR, FOOD_CLOTHING_OK, HEAD_NAME, HOUSING_SAFE, ID,
-    ID_NUMBER, INCOME, MEDICAL_OK, PERIOD, SIZE, STATUS, VILLAGE, WATER_SAFE,
+    ID_NUMBER, INCOME, MEDICAL_OK, MONITORING_KIND, PERIOD, SIZE, STATUS, VILLAGE, WATER_SAFE,
 };
 use crate::import::header::Header;
 use crate::import::reader::{check_scope, row_period, Options, Problems, RegionIndex};
 use crate::model::cell::{normalize_width, parse_bool, parse_integer, parse_number};
-use crate::model::household::{HouseholdStatus, CATEGORIES, CAUSES};
+use crate::model::household::{
+    parse_category, parse_cause, HouseholdStatus, MonitoringKind, CATEGORY_SPELLINGS, CAUSES,
+    STATUS_SPELLINGS,
+};
 use crate::model::idcard::{hash_id_number, mask_id_number, valid_id_number};
 use crate::model::period::Period;
 use crate::model::region::Level;
@@ -45,9 +48,17 @@ pub(crate) struct HouseholdRow<'a> {
     pub id_hash: Option<String>,
     pub id_masked: Option<String>,
     pub size: i64,
+    /// The base category (一般贫困户, 低保贫困户, 特困供养贫困户) and the cell as written when it is not
+    /// the base category itself (一般脱贫户 …).
     pub category: Option<&'a str>,
+    pub category_as_written: Option<&'a str>,
+    /// The label (缺劳动力 is stored as 缺劳力).
     pub cause: Option<&'a str>,
     pub status: HouseholdStatus,
+    /// 已脱贫(享受政策) true, 已脱贫(不再享受政策) false; None when the status does not say.
+    pub policy_support: Option<bool>,
+    /// 监测对象类别: the county's flag.
+    pub monitoring_kind: Option<MonitoringKind>,
     pub exit_year: Option<i64>,
     pub income: f64,
     /// 不愁吃穿, 义务教育保障, 基本医疗保障, 住房安全, 饮水安全; None when not reported.
@@ -151,28 +162,40 @@ pub(crate) fn validate_row<'a>(
             None
         }
     };
-    let category = Some(header.cell(record, CATEGORY)).filter(|s| !s.is_empty());
-    if let Some(cat) = category {
-        if !CATEGORIES.contains(&cat) {
+    let category_cell = Some(header.cell(record, CATEGORY)).filter(|s| !s.is_empty());
+    let category = category_cell.and_then(|cat| {
+        let base = parse_category(cat);
+        if base.is_none() {
             problems.add(
                 line,
                 Some(name(CATEGORY)),
-                format!("{cat:?} 不是有效的贫困户属性（{}）", CATEGORIES.join(" / ")),
+                format!("{cat:?} 不是有效的贫困户属性（{CATEGORY_SPELLINGS}）"),
             );
         }
-    }
-    let cause = Some(header.cell(record, CAUSE)).filter(|s| !s.is_empty());
-    if let Some(cause) = cause {
-        if !CAUSES.contains(&cause) {
-            problems.add(
-                line,
-                Some(name(CAUSE)),
-                format!("{cause:?} 不是标准的致贫原因（{}）", CAUSES.join(" ")),
-            );
-        }
-    }
+        base
+    });
+    // Kept only when it says more than the base category (一般脱贫户, 低保特困供养贫困户 ...): most
+    // rows of a register are the base category itself.
+    let category_as_written = category_cell.filter(|cat| Some(*cat) != category);
+    let cause = Some(header.cell(record, CAUSE))
+        .filter(|s| !s.is_empty())
+        .and_then(|cause| {
+            let label = parse_cause(cause);
+            if label.is_none() {
+                problems.add(
+                    line,
+                    Some(name(CAUSE)),
+                    format!(
+                        "{cause:?} 不是标准的致贫原因（{}；缺劳动力 即 缺劳力）",
+                        CAUSES.join(" ")
+                    ),
+                );
+            }
+            label
+        });
     let status_raw = header.cell(record, STATUS);
-    let status = HouseholdStatus::parse(status_raw);
+    let parsed_status = HouseholdStatus::parse_register(status_raw);
+    let (status, policy_support) = (parsed_status.map(|s| s.0), parsed_status.and_then(|s| s.1));
     if status.is_none() {
         if status_raw.is_empty() {
             problems.add(line, Some(name(STATUS)), "必填项为空");
@@ -180,7 +203,7 @@ pub(crate) fn validate_row<'a>(
             problems.add(
                 line,
                 Some(name(STATUS)),
-                format!("{status_raw:?} 不是有效的脱贫状态（未脱贫 / 已脱贫 / 返贫）"),
+                format!("{status_raw:?} 不是有效的脱贫状态（{STATUS_SPELLINGS}）"),
             );
         }
     }
@@ -254,6 +277,13 @@ pub(crate) fn validate_row<'a>(
             ),
         }
     }
+    let monitoring_kind = match MonitoringKind::parse(header.cell(record, MONITORING_KIND)) {
+        Ok(kind) => kind,
+        Err(why) => {
+            problems.add(line, Some(name(MONITORING_KIND)), why);
+            None
+        }
+    };
     let id_number = header.cell(record, ID_NUMBER);
     let (id_hash, id_masked) = if id_number.is_empty() {
         (None, None)
@@ -302,8 +332,11 @@ pub(crate) fn validate_row<'a>(
                 id_masked,
                 size,
                 category,
+                category_as_written,
                 cause,
                 status,
+                policy_support,
+                monitoring_kind,
                 exit_year,
                 income,
                 flags,
@@ -421,8 +454,8 @@ mod tests {
                 "f.csv:2: [户编号] 必填项为空",
                 "f.csv:2: [村代码] 代码 \"210922-T01\" 是乡镇级区划，不是村",
                 "f.csv:2: [家庭人口] \"0\" 应为 ≥ 1 的整数",
-                "f.csv:2: [贫困户属性] \"普通户\" 不是有效的贫困户属性（一般贫困户 / 低保贫困户 / 特困供养贫困户）",
-                "f.csv:2: [主要致贫原因] \"也许\" 不是标准的致贫原因（因病 因残 因学 因灾 缺土地 缺水 缺技术 缺劳力 缺资金 交通条件落后 自身发展动力不足 其他）",
+                "f.csv:2: [贫困户属性] \"普通户\" 不是有效的贫困户属性（一般贫困户 / 低保贫困户 / 特困供养贫困户，脱贫后 一般脱贫户 / 低保脱贫户 / 特困供养脱贫户，及组合如 低保特困供养贫困户）",
+                "f.csv:2: [主要致贫原因] \"也许\" 不是标准的致贫原因（因病 因残 因学 因灾 缺土地 缺水 缺技术 缺劳力 缺资金 交通条件落后 自身发展动力不足 其他；缺劳动力 即 缺劳力）",
                 "f.csv:2: [脱贫年度] 脱贫状态为已脱贫时，脱贫年度必填",
                 "f.csv:2: [人均纯收入] \"-5\" 为负数；人均纯收入应 ≥ 0",
                 "f.csv:2: [饮水安全] \"也许\" 不是是/否值（是/否、有/无、Y/N、1/0）",
@@ -504,7 +537,7 @@ mod tests {
         let (_, errors) = check(HEADER, &row, &Options::default(), None);
         assert_eq!(
             errors,
-            ["f.csv:2: [脱贫状态] \"李*\" 不是有效的脱贫状态（未脱贫 / 已脱贫 / 返贫）"]
+            ["f.csv:2: [脱贫状态] \"李*\" 不是有效的脱贫状态（未脱贫 / 已脱贫 / 已脱贫(享受政策) / 已脱贫(不再享受政策) / 返贫）"]
         );
     }
 }

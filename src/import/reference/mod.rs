@@ -1,5 +1,5 @@
-//! The reference data of `data/` (regions, indicator catalogue, criteria, poverty lines, bulletins
-//! and their facts), embedded in the binary at build time and loaded by `tuopin init`.
+//! The reference data of `data/` (regions, indicator catalogue, criteria, poverty lines, monitoring
+//! rules, bulletins and their facts), embedded in the binary at build time and loaded by `tuopin init`.
 //!
 //! The seed bulletins (`bulletins-2019-03.txt`) go the way every bulletin goes: the caller reads
 //! them as `bulletin add` does (`ReadSeed`: the extractor sits above this layer) and they are
@@ -24,6 +24,7 @@ use crate::model::bulletin::{self, Added, NewIssue};
 use crate::model::cell::{parse_bool, parse_integer, parse_number};
 use crate::model::criteria::{self, Criterion, CriterionLevel, Operator};
 use crate::model::indicator::{self, ValueType};
+use crate::model::monitoring::{self, MonitoringRule};
 use crate::model::region::{self, Level, Region, RegionSource};
 
 /// The files of data/, in load order, with the bytes compiled into the binary.
@@ -41,6 +42,10 @@ pub const FILES: &[(&str, &[u8])] = &[
     (
         "poverty_lines.csv",
         include_bytes!("../../../data/poverty_lines.csv"),
+    ),
+    (
+        "monitoring.csv",
+        include_bytes!("../../../data/monitoring.csv"),
     ),
     ("settings.csv", include_bytes!("../../../data/settings.csv")),
     ("facts.csv", include_bytes!("../../../data/facts.csv")),
@@ -84,6 +89,7 @@ pub struct Loaded {
     pub indicators: usize,
     pub criteria: usize,
     pub poverty_lines: usize,
+    pub monitoring_rules: usize,
     pub bulletins: usize,
     pub facts: usize,
 }
@@ -112,6 +118,7 @@ pub fn load(conn: &mut Connection, source: &DataSource, seed: &ReadSeed) -> Resu
     loader.regions()?;
     loader.criteria()?;
     loader.poverty_lines()?;
+    loader.monitoring()?;
     loader.settings()?;
     loader.facts()?;
     let loaded = loader.loaded;
@@ -458,6 +465,27 @@ impl Loader<'_> {
                     .map_err(|e| anyhow!("扶贫标准年份 {year} 重复或无效: {e}")),
             )?;
             self.loaded.poverty_lines += 1;
+        }
+        Ok(())
+    }
+
+    fn monitoring(&mut self) -> Result<()> {
+        let (table, _) = self.table("monitoring.csv")?;
+        for row in Self::rows(&table) {
+            let (year, kind, value) = MonitoringRule::parse(
+                row.integer("year")?,
+                row.required("kind")?,
+                row.number("value")?,
+            )
+            .map_err(|e| row.err("kind", e))?;
+            let rule = MonitoringRule {
+                year,
+                kind,
+                value,
+                note: row.optional("note")?.map(str::to_string),
+            };
+            row.context(monitoring::insert(self.conn, &rule))?;
+            self.loaded.monitoring_rules += 1;
         }
         Ok(())
     }
