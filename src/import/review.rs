@@ -530,7 +530,17 @@ impl Reader<'_> {
             .map(|c| self.cell(record, c).to_string())
             .collect();
         let text = |c: usize| Some(cells[c].clone()).filter(|t| !t.is_empty());
-        let indicator_code = match text(col::INDICATOR) {
+        // A column the file does not have keeps the proposal's field; an empty cell empties it.
+        let present: Vec<bool> = (0..REVIEW.len())
+            .map(|c| self.header.index[c].is_some())
+            .collect();
+        let kept = |c: usize| !present[c] && existing.is_some();
+        let indicator_cell = if kept(col::INDICATOR) {
+            existing.and_then(|p| p.indicator_code.clone())
+        } else {
+            text(col::INDICATOR)
+        };
+        let indicator_code = match indicator_cell {
             None => None,
             Some(code) => match indicator::find(self.conn, &code)? {
                 Some(ind) => Some(ind),
@@ -572,6 +582,7 @@ impl Reader<'_> {
             },
         };
         let qualifier = match Qualifier::from_text(&cells[col::QUALIFIER], high) {
+            _ if kept(col::QUALIFIER) && kept(col::HIGH) => existing.map(|p| p.qualifier),
             Ok(q) => Some(q),
             Err(e) => {
                 self.add(
@@ -591,7 +602,12 @@ impl Reader<'_> {
                 );
             }
         }
-        let region_code = match text(col::REGION) {
+        let region_cell = if kept(col::REGION) {
+            existing.and_then(|p| p.region_code.clone())
+        } else {
+            text(col::REGION)
+        };
+        let region_code = match region_cell {
             None => None,
             Some(code) => {
                 if region::find(self.conn, &code)?.is_none() {
@@ -604,7 +620,12 @@ impl Reader<'_> {
                 Some(code)
             }
         };
-        let period = match text(col::PERIOD) {
+        let period_cell = if kept(col::PERIOD) {
+            existing.and_then(|p| p.period.map(|x| x.to_string()))
+        } else {
+            text(col::PERIOD)
+        };
+        let period = match period_cell {
             None => None,
             Some(p) => match parse_period(&p) {
                 Ok(p) => Some(p),
@@ -628,11 +649,19 @@ impl Reader<'_> {
             value,
             qualifier,
             unit,
-            place: text(col::PLACE),
+            place: if kept(col::PLACE) {
+                existing.and_then(|p| p.place.clone())
+            } else {
+                text(col::PLACE)
+            },
             region_code,
             indicator_code: indicator_code.map(|i| i.code),
             period,
-            note: text(col::NOTE),
+            note: if kept(col::NOTE) {
+                existing.and_then(|p| p.note.clone())
+            } else {
+                text(col::NOTE)
+            },
             passage,
         }))
     }

@@ -144,6 +144,32 @@ const MOVE_PROPOSAL: &str = "UPDATE bulletin_proposal
 const OLD_PROPOSALS: &str =
     "SELECT id FROM bulletin_proposal WHERE bulletin_id = ?1 ORDER BY seq, id";
 
+/// The words just before a figure (up to 8 characters, within its line): with `lead_out`, how a
+/// corrected text is recognised to state the same figure.
+fn lead_in(text: &str, at: usize) -> &str {
+    let head = &text[..at];
+    let line_start = head.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let start = head[line_start..]
+        .char_indices()
+        .rev()
+        .nth(7)
+        .map(|(i, _)| line_start + i)
+        .unwrap_or(line_start);
+    &head[start..]
+}
+
+/// The words just after a figure (up to 8 characters, within its line).
+fn lead_out(text: &str, at: usize) -> &str {
+    let tail = &text[at..];
+    let line = &tail[..tail.find('\n').unwrap_or(tail.len())];
+    let end = line
+        .char_indices()
+        .nth(8)
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    &line[..end]
+}
+
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
@@ -178,6 +204,7 @@ pub fn add_issue(conn: &Connection, issue: &NewIssue, file_name: &str, by: &str)
     let id = match found {
         Some((id, Some(stored))) if stored == sha => return Ok(Added::Unchanged { id }),
         Some((id, _)) => {
+            let old_text = super::text(conn, id)?;
             conn.prepare_cached(UPDATE_ISSUE)?.execute(params![
                 id,
                 issue.issue_no,
@@ -190,7 +217,7 @@ pub fn add_issue(conn: &Connection, issue: &NewIssue, file_name: &str, by: &str)
                 by
             ])?;
             write_articles(conn, id, issue)?;
-            return replace_proposals(conn, id, issue);
+            return replace_proposals(conn, id, issue, old_text.as_deref());
         }
         None => {
             conn.prepare_cached(INSERT_ISSUE)?.execute(params![
@@ -274,7 +301,12 @@ fn insert_proposal(
 }
 
 /// A corrected text: keep the proposals it still has, withdraw the others, propose the new figures.
-fn replace_proposals(conn: &Connection, id: i64, issue: &NewIssue) -> Result<Added> {
+fn replace_proposals(
+    conn: &Connection,
+    id: i64,
+    issue: &NewIssue,
+    old_text: Option<&str>,
+) -> Result<Added> {
     let old_ids: Vec<i64> = conn
         .prepare_cached(OLD_PROPOSALS)?
         .query_map([id], |r| r.get(0))?
@@ -287,23 +319,46 @@ fn replace_proposals(conn: &Connection, id: i64, issue: &NewIssue) -> Result<Add
         // (seq, figure position, position of the sentence or of the passage the review kept)
         let place = match (&old.origin, &old.figure) {
             // The same figure in a sentence that still holds what the proposal cites, taken in
-            // order, so that two "50 亩" of one sentence keep their own reviews.
+            // order, so that two "50 亩" of one sentence keep their own reviews; else the same
+            // figure after the same words (a correction elsewhere in its sentence), citing the
+            // new sentence.
             (Origin::Extracted, Some(figure)) => {
-                let found = issue.proposals.iter().enumerate().find_map(|(i, p)| {
+                let same_figure = |i: usize, p: &NewProposal| {
+                    !claimed[i] && issue.text[p.figure_span.clone()] == *figure
+                };
+                let in_sentence = issue.proposals.iter().enumerate().find_map(|(i, p)| {
                     let sentence = &issue.text[p.sentence_span.clone()];
                     let at = sentence.find(old.sentence.as_str())?;
-                    (!claimed[i] && issue.text[p.figure_span.clone()] == *figure).then_some((i, at))
+                    same_figure(i, p).then_some((i, p.sentence_span.start + at, old.sentence.len()))
                 });
-                found.map(|(i, at)| {
-                    claimed[i] = true;
-                    let p = &issue.proposals[i];
-                    let start = p.sentence_span.start + at;
-                    (
-                        i as i64 + 1,
-                        Some(p.figure_span.clone()),
-                        start..start + old.sentence.len(),
-                    )
-                })
+                let context = old_text
+                    .zip(old.figure_span.clone())
+                    .map(|(t, f)| (lead_in(t, f.start), lead_out(t, f.end)));
+                let after_same_words = || {
+                    issue.proposals.iter().enumerate().find_map(|(i, p)| {
+                        let (before, after) = context?;
+                        let same = (!before.is_empty()
+                            && lead_in(&issue.text, p.figure_span.start) == before)
+                            || (!after.is_empty()
+                                && lead_out(&issue.text, p.figure_span.end) == after);
+                        (same && same_figure(i, p)).then_some((
+                            i,
+                            p.sentence_span.start,
+                            p.sentence_span.len(),
+                        ))
+                    })
+                };
+                in_sentence
+                    .or_else(after_same_words)
+                    .map(|(i, start, len)| {
+                        claimed[i] = true;
+                        let p = &issue.proposals[i];
+                        (
+                            i as i64 + 1,
+                            Some(p.figure_span.clone()),
+                            start..start + len,
+                        )
+                    })
             }
             // A fact the reviewer added (or one stored before texts were) stands by its sentence.
             _ => issue.text.find(&old.sentence).map(|at| {
