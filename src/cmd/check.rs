@@ -1,10 +1,15 @@
-//! `tuopin check villages|counties|households`: the exit-criteria checks as of a month.
+//! `tuopin check villages|counties|households|facts`: the exit-criteria checks as of a month, and
+//! the bulletins' accepted facts against the register and the imports.
 //!
 //! ```text
 //! tuopin check villages [--county CODE] [--period YYYY-MM] [--format table|csv|json|md] [--no-bom] [--only-poor]
 //! tuopin check counties [--county CODE] [--period YYYY-MM] [--format table|csv|json|md] [--no-bom] [--only-poor]
 //! tuopin check households [--county CODE] [--period YYYY-MM] [--format table|csv|json|md] [--no-bom] [--threshold YUAN]
+//! tuopin check facts [--county CODE] [--period YYYY-MM] [--format table|csv|json|md] [--no-bom]
 //! ```
+//!
+//! `check facts` compares each accepted fact as of its own month; `--period` keeps the facts of
+//! that month, `--county` those of the county and the regions under it.
 //!
 //! The default month is the latest one with data. The exit code is 0 whenever the check ran, even if
 //! regions fail or are undetermined: failing criteria are the answer, not an error. Scripts read the
@@ -92,6 +97,11 @@ enum What {
         #[arg(long, value_name = "YUAN")]
         threshold: Option<f64>,
     },
+    /// 快报数据与台账比对：已接受的快报数据与台账、导入值是否一致 (bulletin facts against the register)
+    Facts {
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> {
@@ -108,6 +118,10 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outco
                 check::check_counties(&conn, common.period, &scope)?
             };
             render::report(out, &report, common.format.into(), !common.no_bom)?;
+        }
+        What::Facts { common } => {
+            let report = check::check_facts(&conn, common.county.as_deref(), common.period)?;
+            check::facts::render::report(out, &report, common.format.into(), !common.no_bom)?;
         }
         What::Households { common, threshold } => {
             if let Some(t) = threshold {
