@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! tuopin facts [--region CODE] [--json] [--proposed] [--format table|csv|json] [--no-bom]
-//! tuopin facts accept [ID]... [--all]
+//! tuopin facts accept [ID...] [--all]
 //! tuopin facts reject ID...
 //! tuopin facts import FILE
 //! ```

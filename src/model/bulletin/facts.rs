@@ -183,7 +183,7 @@ pub fn accepted(
             unit: r.get(10)?,
             figure: r.get(11)?,
             sentence: r.get(12)?,
-            citation: super::citation(
+            citation: super::issue::citation(
                 r.get(13)?,
                 r.get(14)?,
                 &r.get::<_, String>(15)?,

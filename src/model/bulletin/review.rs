@@ -14,7 +14,8 @@ use std::ops::Range;
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{citation, quote_id, NewRegion};
+use super::issue::{citation, quote_id};
+use super::place::NewRegion;
 use crate::model::indicator::{self, Change, Indicator, NewValue, Qualifier, Source, ValueType};
 use crate::model::period::Period;
 use crate::model::region::{self, Level, Region};

@@ -13,11 +13,11 @@ use anyhow::{anyhow, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use super::issue_key;
+use super::issue::{issue_key, text as stored_text};
+use super::place::NewRegion;
 use super::review::{self, Origin, ProposalStatus};
 use crate::model::indicator::Qualifier;
 use crate::model::period::Period;
-use crate::model::region::Level;
 
 /// An issue to store, as the extractor read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,18 +59,6 @@ pub struct NewProposal {
     /// The catalogue's name, or the noun the text measures (a new indicator).
     pub indicator_name: String,
     pub period: Option<Period>,
-}
-
-/// A region acceptance creates: a township or village the tables lack (no code: a provisional one
-/// is given under its parent), or a county, city or province of the gazetteer (its code).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NewRegion {
-    pub code: Option<String>,
-    pub name: String,
-    pub level: Level,
-    /// None: under the entry before it (a province has no parent).
-    pub parent_code: Option<String>,
-    pub official: bool,
 }
 
 /// What adding an issue did.
@@ -204,7 +192,7 @@ pub fn add_issue(conn: &Connection, issue: &NewIssue, file_name: &str, by: &str)
     let id = match found {
         Some((id, Some(stored))) if stored == sha => return Ok(Added::Unchanged { id }),
         Some((id, _)) => {
-            let old_text = super::text(conn, id)?;
+            let old_text = stored_text(conn, id)?;
             conn.prepare_cached(UPDATE_ISSUE)?.execute(params![
                 id,
                 issue.issue_no,
