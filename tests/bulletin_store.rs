@@ -1,0 +1,785 @@
+//! `tuopin bulletin add`, the review (`facts --proposed`, `accept`, `reject`, `facts import`) and
+//! `tuopin check facts`, run as a user runs them: the binary on text files in a scratch folder,
+//! then the database, the review CSV and the JSON it wrote.
+
+use crate::common::fixture;
+use crate::common::*;
+use rusqlite::Connection;
+use serde_json::Value;
+
+/// A new issue after the seed: 第29期, about 三家子村 (in the region table) and 新华村 (not).
+const ISSUE_29: &str = "脱贫攻坚快报
+
+第 29 期（总第 217 期）
+
+辽宁省脱贫攻坚领导小组办公室
+
+2019 年 4 月 10 日
+
+彰武县章古台镇三家子村巩固脱贫成果
+
+截至 3 月底，三家子村建档立卡贫困户 175 户、383 人，全部稳定脱贫。章古台镇新华村建档立卡贫困户 90 户。
+
+报送：国务院扶贫开发领导小组办公室
+";
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\n{}\n{}",
+        out.status.code(),
+        stdout(out),
+        stderr(out)
+    );
+    stdout(out)
+}
+
+fn count(conn: &Connection, sql: &str) -> i64 {
+    scalar(conn, sql, [])
+}
+
+/// (id, status, value) of the proposal of issue `no` whose figure is `figure`.
+fn proposal(conn: &Connection, no: i64, figure: &str) -> (i64, String, f64) {
+    conn.query_row(
+        "SELECT p.id, p.status, p.value FROM bulletin_proposal p JOIN bulletin b ON b.id = p.bulletin_id
+         WHERE b.issue_no = ?1 AND p.figure = ?2",
+        rusqlite::params![no, figure],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .unwrap_or_else(|e| panic!("第{no}期 {figure}: {e}"))
+}
+
+#[test]
+fn adding_an_issue_again_changes_nothing_and_a_corrected_text_replaces_it_with_history() {
+    let s = Scratch::new();
+    s.init();
+    let file = s.write("第29期.txt", ISSUE_29);
+    let text = ok(&s.tuopin(&["bulletin", "add"]).arg(&file).output().unwrap());
+    assert!(text.contains("已添加，提取数据 3 条"), "{text}");
+    let conn = s.open();
+    let snapshot = |conn: &Connection| {
+        (
+            count(conn, "SELECT count(*) FROM bulletin"),
+            count(conn, "SELECT count(*) FROM bulletin_proposal"),
+            count(conn, "SELECT count(*) FROM history"),
+            count(conn, "SELECT total_changes()"),
+        )
+    };
+    let before = snapshot(&conn);
+    assert_eq!(before.0, 6);
+    // The text is stored whole, and each proposal's sentence is where it says it is.
+    let stored: String = scalar(&conn, "SELECT text FROM bulletin WHERE issue_no = 29", []);
+    assert!(stored.contains("章古台镇新华村建档立卡贫困户 90 户。"));
+    assert!(
+        !stored.contains("报送"),
+        "the distribution block is left out"
+    );
+    let mut st = conn
+        .prepare(
+            "SELECT sentence, sentence_start, sentence_end, figure, figure_start, figure_end
+             FROM bulletin_proposal p JOIN bulletin b ON b.id = p.bulletin_id WHERE b.issue_no = 29",
+        )
+        .unwrap();
+    let rows: Vec<(String, usize, usize, String, usize, usize)> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    drop(st);
+    assert_eq!(rows.len(), 3);
+    for (sentence, s0, s1, figure, f0, f1) in &rows {
+        assert_eq!(&stored[*s0..*s1], sentence);
+        assert_eq!(&stored[*f0..*f1], figure);
+    }
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM bulletin_article a JOIN bulletin b ON b.id = a.bulletin_id
+             WHERE b.issue_no = 29 AND a.title = '彰武县章古台镇三家子村巩固脱贫成果'"
+        ),
+        1
+    );
+    drop(conn);
+
+    // Again: nothing changes.
+    let text = ok(&s.tuopin(&["bulletin", "add"]).arg(&file).output().unwrap());
+    assert!(text.contains("未更改"), "{text}");
+    let conn = s.open();
+    assert_eq!(snapshot(&conn).0..=snapshot(&conn).2, before.0..=before.2);
+    let (people, _, _) = proposal(&conn, 29, "383 人");
+    let (wrong, _, _) = proposal(&conn, 29, "175 户");
+    drop(conn);
+    s.tuopin(&["facts", "reject", &people.to_string()])
+        .assert()
+        .success();
+    s.tuopin(&["facts", "accept", &wrong.to_string()])
+        .assert()
+        .success();
+
+    // A corrected text of the same issue replaces it; the old text stays in history, the review
+    // of the figure it still states is kept, the accepted figure it corrects is withdrawn.
+    let corrected = s.write("第29期-更正.txt", ISSUE_29.replace("175 户", "174 户"));
+    let text = ok(&s
+        .tuopin(&["bulletin", "add"])
+        .arg(&corrected)
+        .output()
+        .unwrap());
+    assert!(text.contains("已用更正的文本替换"), "{text}");
+    assert!(
+        text.contains("编号 ") && text.contains("已接受的数据已撤回"),
+        "{text}"
+    );
+    let conn = s.open();
+    assert_eq!(count(&conn, "SELECT count(*) FROM bulletin"), 6);
+    let stored: String = scalar(&conn, "SELECT text FROM bulletin WHERE issue_no = 29", []);
+    assert!(stored.contains("174 户") && !stored.contains("175 户"));
+    let old: String = scalar(
+        &conn,
+        "SELECT json_extract(old_row, '$.text') FROM history WHERE table_name = 'bulletin' AND action = 'update'",
+        [],
+    );
+    assert!(old.contains("175 户"), "{old}");
+    assert_eq!(
+        proposal(&conn, 29, "383 人"),
+        (people, "rejected".into(), 383.0)
+    );
+    let (new, status, value) = proposal(&conn, 29, "174 户");
+    assert!(new != wrong && status == "proposed" && value == 174.0);
+    assert_eq!(
+        count(
+            &conn,
+            &format!("SELECT count(*) FROM bulletin_proposal WHERE id = {wrong}")
+        ),
+        0
+    );
+    let deleted: String = scalar(
+        &conn,
+        "SELECT json_extract(old_row, '$.figure') FROM history
+         WHERE table_name = 'bulletin_proposal' AND action = 'delete'",
+        [],
+    );
+    assert_eq!(deleted, "175 户");
+}
+
+#[test]
+fn a_review_goes_through_the_csv_and_back() {
+    let s = Scratch::new();
+    s.init();
+    let file = s.write("第29期.txt", ISSUE_29);
+    ok(&s.tuopin(&["bulletin", "add"]).arg(&file).output().unwrap());
+    let out = s.tuopin(&["facts", "--proposed"]).output().unwrap();
+    let text = ok(&out);
+    assert!(text.contains("待审核") && text.contains("175 户"), "{text}");
+
+    let out = s
+        .tuopin(&["facts", "--proposed", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv_bytes = out.stdout.clone();
+    assert!(csv_bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+    let csv_text = String::from_utf8(csv_bytes[3..].to_vec()).unwrap();
+    let mut lines: Vec<String> = csv_text.lines().map(str::to_string).collect();
+    assert!(
+        lines[0].starts_with("编号,审核状态,期号,原文数字,数值"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), 4, "{csv_text}");
+    // The reviewer corrects 175 to 174 (as a typo) and accepts it, in Excel, saved as GBK.
+    let at = lines
+        .iter()
+        .position(|l| l.contains(",175 户,"))
+        .expect("175 row");
+    let row = lines[at]
+        .replacen(",175,", ",174,", 1)
+        .replacen("待审核", "已接受", 1);
+    lines[at] = row;
+    let edited = lines.join("\r\n") + "\r\n";
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&edited);
+    assert!(!bad);
+    let path = s.write("审核.csv", gbk.as_ref());
+    let text = ok(&s.tuopin(&["facts", "import"]).arg(&path).output().unwrap());
+    assert!(
+        text.contains("更正 1 条") && text.contains("接受 1 条"),
+        "{text}"
+    );
+    let conn = s.open();
+    let (_, status, value) = proposal(&conn, 29, "175 户");
+    assert_eq!((status.as_str(), value), ("accepted", 174.0));
+    let (people, ..) = proposal(&conn, 29, "383 人");
+    drop(conn);
+    // The other figure is accepted by id.
+    let text = ok(&s
+        .tuopin(&["facts", "accept", &people.to_string()])
+        .output()
+        .unwrap());
+    assert!(text.contains("已接受 1 条"), "{text}");
+
+    let out = s
+        .tuopin(&["facts", "--region", "210922-T01-V01", "--json"])
+        .output()
+        .unwrap();
+    let facts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let of_29: Vec<&Value> = facts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["issue_no"] == 29)
+        .collect();
+    assert_eq!(of_29.len(), 2, "{facts:#}");
+    assert_eq!(of_29[0]["indicator_code"], "registered_poor_households");
+    assert_eq!(of_29[0]["value"], 174.0);
+    assert_eq!(of_29[0]["period"], "2019-03");
+    assert!(of_29[0]["sentence"]
+        .as_str()
+        .unwrap()
+        .contains("三家子村建档立卡贫困户 175 户"));
+    let text = ok(&s
+        .tuopin(&["facts", "--region", "210922-T01-V01"])
+        .output()
+        .unwrap());
+    assert!(
+        text.contains("建档立卡贫困人口数 383 人  统计期 2019-03  第29期（总第217期，2019-04-10）"),
+        "{text}"
+    );
+    // Nothing of 三家子村 is left to review; 新华村 is.
+    let text = ok(&s.tuopin(&["facts", "--proposed"]).output().unwrap());
+    assert!(
+        text.contains("新华村（新）") && !text.contains("383 人"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_review_csv_with_a_bad_row_is_refused_whole() {
+    let s = Scratch::new();
+    s.init();
+    let file = s.write("第29期.txt", ISSUE_29);
+    ok(&s.tuopin(&["bulletin", "add"]).arg(&file).output().unwrap());
+    let conn = s.open();
+    let (a, ..) = proposal(&conn, 29, "175 户");
+    let (b, ..) = proposal(&conn, 29, "383 人");
+    let history = count(&conn, "SELECT count(*) FROM history");
+    drop(conn);
+    let path = s.write(
+        "审核.csv",
+        format!(
+            "编号,数值,单位,区划代码,统计期,审核状态\n{a},174,户,210922-T01-V01,2019-03,已接受\n{b},三百,人,210922-T01-V01,2019-13,已接受\n{a},1,户,,2019-03,\n999,1,户,210922-T01-V01,2019-03,\n"
+        ),
+    );
+    let out = s.tuopin(&["facts", "import"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    for want in [
+        "审核.csv:3: [数值]",
+        "审核.csv:3: [统计期]",
+        "审核.csv:4: [编号] 编号",
+        "审核.csv:5: [编号] 没有编号为 999",
+        "未做任何更改",
+    ] {
+        assert!(err.contains(want), "{want}\n{err}");
+    }
+    let conn = s.open();
+    assert_eq!(
+        proposal(&conn, 29, "175 户").1,
+        "proposed",
+        "line 2 was not applied"
+    );
+    assert_eq!(proposal(&conn, 29, "175 户").2, 175.0);
+    assert_eq!(count(&conn, "SELECT count(*) FROM history"), history);
+}
+
+#[test]
+fn accepting_a_place_the_tables_lack_creates_a_provisional_region() {
+    let s = Scratch::new();
+    s.init();
+    let file = s.write("第29期.txt", ISSUE_29);
+    // --accept takes the figures with a region and an indicator code, not 新华村.
+    let text = ok(&s
+        .tuopin(&["bulletin", "add", "--accept"])
+        .arg(&file)
+        .output()
+        .unwrap());
+    assert!(
+        text.contains("已接受 2 条") && text.contains("待审核 1 条"),
+        "{text}"
+    );
+    let conn = s.open();
+    let (id, status, _) = proposal(&conn, 29, "90 户");
+    assert_eq!(status, "proposed");
+    let region: Option<String> = scalar(
+        &conn,
+        "SELECT region_code FROM bulletin_proposal WHERE id = ?1",
+        [id],
+    );
+    assert_eq!(region, None);
+    drop(conn);
+    let out = s
+        .tuopin(&["facts", "--proposed", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["facts"][0]["place"], "新华村");
+    assert_eq!(json["facts"][0]["region_code"], Value::Null);
+
+    let text = ok(&s
+        .tuopin(&["facts", "accept", &id.to_string()])
+        .output()
+        .unwrap());
+    assert!(text.contains("新建区划 210922-T01-V02"), "{text}");
+    let conn = s.open();
+    let (name, level, parent, official): (String, String, String, bool) = conn
+        .query_row(
+            "SELECT name, level, parent_code, code_official FROM region WHERE code = '210922-T01-V02'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), level.as_str(), parent.as_str(), official),
+        ("新华村", "village", "210922-T01", false)
+    );
+    let value: f64 = scalar(
+        &conn,
+        "SELECT value FROM indicator_value WHERE region_code = '210922-T01-V02'
+         AND indicator_code = 'registered_poor_households' AND quote_id IS NOT NULL",
+        [],
+    );
+    assert_eq!(value, 90.0);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    drop(conn);
+    // The next issue naming it finds it in the table.
+    let next = s.write(
+        "第31期.txt",
+        ISSUE_29
+            .replace("第 29 期（总第 217 期）", "第 31 期（总第 219 期）")
+            .replace("90 户", "88 户"),
+    );
+    ok(&s.tuopin(&["bulletin", "add"]).arg(&next).output().unwrap());
+    let conn = s.open();
+    let code: String = scalar(
+        &conn,
+        "SELECT p.region_code FROM bulletin_proposal p JOIN bulletin b ON b.id = p.bulletin_id
+         WHERE b.issue_no = 31 AND p.figure = '88 户'",
+        [],
+    );
+    assert_eq!(code, "210922-T01-V02");
+    // Rejecting an accepted figure takes its value back out.
+    drop(conn);
+    ok(&s
+        .tuopin(&["facts", "reject", &id.to_string()])
+        .output()
+        .unwrap());
+    let conn = s.open();
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM indicator_value WHERE region_code = '210922-T01-V02'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn init_loads_the_seed_through_bulletin_add_and_its_review() {
+    let s = Scratch::new();
+    s.init();
+    let conn = s.open();
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM bulletin WHERE text IS NOT NULL AND sha256 IS NOT NULL"
+        ),
+        5
+    );
+    // Every figure of the seed was proposed and reviewed: data/facts.csv accepts its rows, the
+    // rest is rejected, nothing is left to review.
+    let accepted = count(
+        &conn,
+        "SELECT count(*) FROM bulletin_proposal WHERE status = 'accepted'",
+    );
+    assert_eq!(accepted as usize, data_rows("facts.csv"));
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM bulletin_proposal WHERE status = 'proposed'"
+        ),
+        0
+    );
+    assert!(
+        count(
+            &conn,
+            "SELECT count(*) FROM bulletin_proposal WHERE status = 'rejected' AND origin = 'extracted'"
+        ) > 0
+    );
+    // Two facts state no number (整村脱贫, 摘帽): the review added them from their sentences.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM bulletin_proposal WHERE origin = 'reviewer'"
+        ),
+        2
+    );
+    // Each accepted fact cites a passage of its issue at the place it says, and is a value.
+    let mut st = conn
+        .prepare(
+            "SELECT p.sentence, p.sentence_start, p.sentence_end, b.text, v.value, p.value
+             FROM bulletin_proposal p JOIN bulletin b ON b.id = p.bulletin_id
+             JOIN indicator_value v ON v.region_code = p.region_code
+              AND v.indicator_code = p.indicator_code AND v.period = p.period AND v.quote_id = p.quote_id
+             WHERE p.status = 'accepted'",
+        )
+        .unwrap();
+    let rows: Vec<(String, usize, usize, String, f64, f64)> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    drop(st);
+    assert_eq!(rows.len(), accepted as usize);
+    for (sentence, a, b, text, stored, value) in &rows {
+        assert_eq!(&text[*a..*b], sentence);
+        assert_eq!(stored, value);
+    }
+    // The review's corrections: 第26期's 4,350 is the standard before July, dated by the issue.
+    let (value, period): (f64, String) = conn
+        .query_row(
+            "SELECT value, period FROM bulletin_proposal WHERE figure = '4350元'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((value, period.as_str()), (4350.0, "2019-03"));
+    drop(conn);
+    // Adding the seed again changes nothing.
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bulletins-2019-03.txt");
+    let text = ok(&s.tuopin(&["bulletin", "add"]).arg(&seed).output().unwrap());
+    assert_eq!(text.matches("未更改").count(), 5, "{text}");
+    let text = ok(&s.tuopin(&["facts", "--proposed"]).output().unwrap());
+    assert!(text.contains("没有待审核"), "{text}");
+}
+
+/// `tuopin bulletin add --accept` of a text without masthead, for the fixture's 彰武县.
+const ZHANGWU: &str = "彰武县巩固脱贫成果
+
+截至 2019 年 3 月底，章古台镇乙村建档立卡贫困户 6 户、18 人，村集体经济收入 4 万余元。东镇丙村村集体经济收入不超过 5 万元。全县户籍人口 5000 人。
+";
+
+const JSON_KEYS: [&str; 11] = [
+    "region_code",
+    "place",
+    "indicator_code",
+    "period",
+    "bulletin_value",
+    "qualifier",
+    "register_value",
+    "register_period",
+    "status",
+    "bulletin_source",
+    "register_source",
+];
+
+fn check_facts_json(s: &Scratch, args: &[&str]) -> Vec<Value> {
+    let out = s
+        .tuopin(&[&["check", "facts", "--format", "json"], args].concat())
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["facts"]);
+    let rows = json["facts"].as_array().unwrap().clone();
+    for r in &rows {
+        let mut keys: Vec<&str> = r.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        let mut want = JSON_KEYS.to_vec();
+        keys.sort();
+        want.sort();
+        assert_eq!(keys, want, "{r}");
+    }
+    rows
+}
+
+fn row<'a>(rows: &'a [Value], region: &str, indicator: &str, period: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| {
+            r["region_code"] == region && r["indicator_code"] == indicator && r["period"] == period
+        })
+        .unwrap_or_else(|| panic!("{region} {indicator} {period} not in {rows:#?}"))
+}
+
+#[test]
+fn check_facts_agrees_disagrees_or_has_no_data_citing_both_sources() {
+    let s = Scratch::new();
+    fixture::standard(&s);
+    let file = s.write("彰武县.txt", ZHANGWU);
+    let text = ok(&s
+        .tuopin(&[
+            "bulletin",
+            "add",
+            "--accept",
+            "--date",
+            "2019-04-02",
+            "--office",
+            "彰武县扶贫办",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap());
+    assert!(text.contains("已接受 5 条"), "{text}");
+    let rows = check_facts_json(&s, &[]);
+
+    // 乙村: 6 households, 18 people in the 2019-03 register (any status): agree.
+    let r = row(
+        &rows,
+        "210922-T01-V02",
+        "registered_poor_households",
+        "2019-03",
+    );
+    assert_eq!(
+        (
+            &r["status"],
+            &r["bulletin_value"],
+            &r["register_value"],
+            &r["register_period"]
+        ),
+        (
+            &Value::from("agree"),
+            &Value::from(6),
+            &Value::from(6),
+            &Value::from("2019-03")
+        )
+    );
+    assert_eq!(r["place"], "乙村");
+    assert_eq!(r["qualifier"], "exact");
+    assert!(r["register_source"]
+        .as_str()
+        .unwrap()
+        .starts_with("households-2019-03.csv（2019-03 台账）"));
+    assert!(r["bulletin_source"].as_str().unwrap().starts_with(
+        "彰武县扶贫办（2019-04-02）：“截至 2019 年 3 月底，章古台镇乙村建档立卡贫困户 6 户、18 人"
+    ));
+    assert_eq!(
+        row(
+            &rows,
+            "210922-T01-V02",
+            "registered_poor_population",
+            "2019-03"
+        )["register_value"],
+        18
+    );
+    // A bound: "4 万余元" agrees with the imported 45,000; "不超过 5 万元" does not with 51,000.
+    let r = row(&rows, "210922-T01-V02", "collective_income", "2019-03");
+    assert_eq!(
+        (&r["status"], &r["qualifier"]),
+        (&Value::from("agree"), &Value::from("at_least"))
+    );
+    assert_eq!(r["register_value"], 45000);
+    let line = fixture::line_of(
+        fixture::INDICATORS_2019_03,
+        "2019-03,210922-T01-V02,collective_income",
+    );
+    assert_eq!(
+        r["register_source"],
+        format!("indicators-2019-03.csv 第{line}行")
+    );
+    let r = row(&rows, "210922-T02-V01", "collective_income", "2019-04");
+    assert_eq!(
+        (&r["status"], &r["qualifier"]),
+        (&Value::from("disagree"), &Value::from("at_most"))
+    );
+    assert_eq!(
+        (&r["register_value"], &r["register_period"]),
+        (&Value::from(51000), &Value::from("2019-03"))
+    );
+    // 户籍人口 of the county: agree.
+    assert_eq!(
+        row(&rows, "210922", "population", "2019-04")["status"],
+        "agree"
+    );
+    // The seed's 三家子村 against the fixture's register (8 households, 26 people): disagree; its
+    // 2018-12 exit has no register at or before 2018-12: no data.
+    let r = row(
+        &rows,
+        "210922-T01-V01",
+        "registered_poor_households",
+        "2019-03",
+    );
+    assert_eq!(
+        (&r["status"], &r["register_value"]),
+        (&Value::from("disagree"), &Value::from(8))
+    );
+    assert!(r["bulletin_source"]
+        .as_str()
+        .unwrap()
+        .starts_with("第25期（总第213期，2019-03-27）：“其中，建档立卡贫困户 174 户、382 人"));
+    let r = row(&rows, "210922-T01-V01", "exited_poor_households", "2018-12");
+    assert_eq!(r["status"], "no_data");
+    assert_eq!(
+        (&r["register_value"], &r["register_source"]),
+        (&Value::Null, &Value::Null)
+    );
+    // Facts the register and imports do not give are not compared.
+    assert!(!rows.iter().any(|r| r["indicator_code"] == "farmland_area"));
+
+    // --county and --period narrow it; the table names the difference.
+    let rows = check_facts_json(&s, &["--county", "210922", "--period", "2019-04"]);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let text = ok(&s
+        .tuopin(&["check", "facts", "--county", "210922"])
+        .output()
+        .unwrap());
+    assert!(text.contains("快报数据与台账比对"), "{text}");
+    assert!(text.contains("不一致") && text.contains("+1,000"), "{text}");
+    assert!(
+        text.contains("丙村") && text.contains("≤ 50,000 元/年"),
+        "{text}"
+    );
+    let out = s
+        .tuopin(&["check", "facts", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.stdout.starts_with(b"\xEF\xBB\xBF"));
+    let md = ok(&s
+        .tuopin(&["check", "facts", "--format", "md"])
+        .output()
+        .unwrap());
+    assert!(md.contains("| 编号 | 区划代码 |"), "{md}");
+    // A county code that is not a county is refused.
+    s.tuopin(&["check", "facts", "--county", "210922-T01"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn the_demo_bulletin_disagrees_once_and_the_report_shows_it() {
+    let s = Scratch::new();
+    let out = s
+        .tuopin(&[
+            "demo",
+            "--out",
+            "d",
+            "--villages",
+            "6",
+            "--households",
+            "300",
+            "--months",
+            "2019-11..2019-12",
+            "--seed",
+            "7",
+        ])
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    assert!(text.contains("bulletin add --accept"), "{text}");
+    let out = assert_cmd::Command::cargo_bin("tuopin")
+        .unwrap()
+        .current_dir(s.dir.path())
+        .env_remove("TUOPIN_DB")
+        .arg("--db")
+        .arg(s.path("d/tuopin.db"))
+        .args(["check", "facts", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json["facts"].as_array().unwrap();
+    let wrong: Vec<&Value> = rows.iter().filter(|r| r["status"] == "disagree").collect();
+    assert_eq!(wrong.len(), 1, "{rows:#?}");
+    let w = wrong[0];
+    assert_eq!(w["indicator_code"], "registered_poor_households");
+    assert_eq!(
+        w["bulletin_value"].as_f64().unwrap() - w["register_value"].as_f64().unwrap(),
+        tuopin::demo::generate::DISCREPANCY as f64
+    );
+    assert!(w["bulletin_source"]
+        .as_str()
+        .unwrap()
+        .starts_with("第30期（总第242期，2019-12-28）"));
+    // The county's own figures agree with its register.
+    let county = row(rows, "211321", "registered_poor_households", "2019-12");
+    assert_eq!(
+        (&county["status"], &county["register_value"]),
+        (&Value::from("agree"), &Value::from(300))
+    );
+    let md = std::fs::read_to_string(s.path("d/report-2019-12.md")).unwrap();
+    let section = md
+        .split("## 快报数据与台账比对")
+        .nth(1)
+        .expect("the section");
+    assert!(section.contains(w["place"].as_str().unwrap()), "{section}");
+    assert!(section.contains("-3"), "{section}");
+    let html = std::fs::read_to_string(s.path("d/report-2019-12.html")).unwrap();
+    assert!(html.contains("<h2>快报数据与台账比对</h2>"));
+}
+
+#[test]
+fn facts_stored_before_migration_4_become_accepted_proposals() {
+    let s = Scratch::new();
+    let path = s.db();
+    {
+        let conn = Connection::open(&path).unwrap();
+        tuopin::db::migrate::migrate_with(&conn, &tuopin::db::migrate::MIGRATIONS[..3]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO region (code, name, level, parent_code) VALUES ('21', '辽宁省', 'province', NULL),
+                 ('2112', '铁岭市', 'city', '21');
+             INSERT INTO indicator (code, name, unit, value_type) VALUES ('dibao_standard', '农村低保标准', '元/年', 'yuan');
+             INSERT INTO indicator_level (indicator_code, level) VALUES ('dibao_standard', 'city');
+             INSERT INTO bulletin (id, issue_no, total_no, date, title, publisher)
+                 VALUES (7, 26, 214, '2019-03-29', '铁岭市做实做细社会救助', '辽宁省脱贫攻坚领导小组办公室');
+             INSERT INTO bulletin_quote (id, bulletin_id, sentence) VALUES (3, 7, '将由4350元提高到4770元');
+             INSERT INTO indicator_value (region_code, indicator_code, period, value, quote_id)
+                 VALUES ('2112', 'dibao_standard', '2019-07', 4770, 3);
+             INSERT INTO meta (key, value) VALUES ('id_salt', lower(hex(randomblob(32))));",
+        )
+        .unwrap();
+    }
+    let text = ok(&s.tuopin(&["facts"]).output().unwrap());
+    assert!(
+        text.contains("铁岭市（2112） 农村低保标准 4,770 元/年  统计期 2019-07  第26期（总第214期，2019-03-29）"),
+        "{text}"
+    );
+    let conn = s.open();
+    let (status, origin, key): (String, String, String) = conn
+        .query_row(
+            "SELECT p.status, p.origin, b.issue_key FROM bulletin_proposal p JOIN bulletin b ON b.id = p.bulletin_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), origin.as_str(), key.as_str()),
+        (
+            "accepted",
+            "migrated",
+            "辽宁省脱贫攻坚领导小组办公室|总第214期"
+        )
+    );
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    assert_eq!(
+        scalar::<i64>(&conn, "PRAGMA user_version", []),
+        tuopin::db::migrate::SCHEMA_VERSION
+    );
+}
