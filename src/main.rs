@@ -119,10 +119,9 @@ fn main() -> ExitCode {
         // The reader went away (`tuopin facts | head`): not an error of ours.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!(
-                "错误: {}",
-                tuopin::output::privacy::redact_ids(&format!("{e:#}"))
-            );
+            let text = format!("{e:#}");
+            let text = tuopin::output::sqlite_text::translate(&text);
+            eprintln!("错误: {}", tuopin::output::privacy::redact_ids(&text));
             ExitCode::from(2)
         }
     }

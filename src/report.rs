@@ -250,8 +250,10 @@ fn symbol(s: CriterionStatus) -> &'static str {
     s.symbol()
 }
 
-/// Markdown: tables and images by relative path, readable in any viewer.
+/// Markdown: tables and images by relative path, readable in any viewer. Names from the database
+/// (regions, criteria) are escaped: data, never markup, and one line each.
 pub fn render_markdown(doc: &Doc) -> String {
+    use crate::output::markdown::text as md;
     let mut s = String::new();
     let _ = writeln!(s, "# 脱贫攻坚退出核查报告（{}）\n", doc.period);
     let _ = writeln!(
@@ -273,13 +275,13 @@ pub fn render_markdown(doc: &Doc) -> String {
     if let Some(first) = doc.counties.first() {
         for (name, ..) in &first.criteria {
             let no = name.split(' ').next().unwrap_or(name);
-            let _ = write!(header, " {no} |");
+            let _ = write!(header, " {} |", md(no));
             rule.push_str("---|");
         }
     }
     let _ = writeln!(s, "{header} 结论 |\n{rule}---|");
     for c in &doc.counties {
-        let mut row = format!("| {} | {} |", c.name, c.code);
+        let mut row = format!("| {} | {} |", md(&c.name), md(&c.code));
         for (_, status, ..) in &c.criteria {
             let _ = write!(row, " {} |", symbol(*status));
         }
@@ -287,12 +289,19 @@ pub fn render_markdown(doc: &Doc) -> String {
     }
     let _ = writeln!(s, "\n✓ 达标　✗ 未达标　— 无数据\n");
     for c in &doc.counties {
-        let _ = writeln!(s, "## {}（{}）：{}\n", c.name, c.code, c.verdict.chinese());
+        let _ = writeln!(
+            s,
+            "## {}（{}）：{}\n",
+            md(&c.name),
+            md(&c.code),
+            c.verdict.chinese()
+        );
         let _ = writeln!(s, "| 标准 | 结果 | 值 | 要求 |\n|---|---|---|---|");
         for (name, status, value, rule) in &c.criteria {
             let _ = writeln!(
                 s,
-                "| {name} | {} {} | {value} | {rule} |",
+                "| {} | {} {} | {value} | {rule} |",
+                md(name),
                 symbol(*status),
                 status.chinese()
             );
@@ -309,12 +318,12 @@ pub fn render_markdown(doc: &Doc) -> String {
         if !c.villages_not_passing.is_empty() {
             let _ = writeln!(s, "未全部达标的贫困村：\n");
             for (name, code, items) in &c.villages_not_passing {
-                let _ = writeln!(s, "- {name}（{code}）：{items}");
+                let _ = writeln!(s, "- {}（{}）：{items}", md(name), md(code));
             }
             let _ = writeln!(s);
         }
         for (title, file) in &c.charts {
-            let _ = writeln!(s, "![{}{title}]({file})\n", c.name);
+            let _ = writeln!(s, "![{}{title}]({file})\n", md(&c.name));
         }
     }
     let _ = writeln!(s, "## 说明\n");

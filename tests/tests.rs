@@ -25,6 +25,7 @@ mod import;
 mod init;
 mod layers;
 mod migrate;
+mod misuse;
 mod privacy;
 mod report;
 mod synth;

@@ -143,15 +143,26 @@ pub fn report_table(out: &mut dyn Write, r: &Report) -> Result<()> {
     Ok(())
 }
 
+/// Text from the database in a Markdown line or table cell: names are data, never markup.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::output::markdown::text(s).into_owned()
+}
+
+/// The legend with the criteria's names escaped (their rules are tuopin's own text).
+fn legend_markdown(r: &Report) -> String {
+    let rules: Vec<String> = r
+        .rules
+        .iter()
+        .map(|c| format!("{} {} {}", md_cell(&c.no), md_cell(&c.name), rule_text(c)))
+        .collect();
+    format!("标准：{}", rules.join("；"))
 }
 
 /// A Markdown table, for reports.
 pub fn report_markdown(out: &mut dyn Write, r: &Report) -> Result<()> {
     writeln!(out, "**{}**", summary(r))?;
     writeln!(out)?;
-    writeln!(out, "{}", legend(r))?;
+    writeln!(out, "{}", legend_markdown(r))?;
     writeln!(out)?;
     let h = header(r);
     writeln!(
@@ -406,8 +417,9 @@ pub fn households(
             }
         }
         Format::Markdown => {
+            // The lines name the registers' files, which county offices named.
             for l in household_summary(r) {
-                writeln!(out, "{l}  ")?;
+                writeln!(out, "{}  ", md_cell(&l))?;
             }
             writeln!(out)?;
             writeln!(out, "| {} |", HOUSEHOLD_HEADER.join(" | "))?;

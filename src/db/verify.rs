@@ -275,21 +275,25 @@ fn id_hashes(conn: &Connection) -> Result<Finding> {
     Ok(c)
 }
 
-/// Prefilter for the ID-number scan, so that SQLite skips most values: at least 18 characters,
-/// and 17 ASCII digits in a row or any full-width digit.
-const ID_PREFILTER: &str = "(length({col}) >= 18 AND ({col} GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*' OR {col} GLOB '*[０-９]*'))";
+/// Prefilter for the ID-number scan, so that SQLite skips most values: text of at least 18
+/// characters with 17 ASCII digits in a row or any full-width digit, or a number of 18 digits (an ID
+/// number typed into a numeric column is stored as one).
+const ID_PREFILTER: &str = "(CASE typeof({col})
+     WHEN 'text' THEN length({col}) >= 18 AND ({col} GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]*' OR {col} GLOB '*[０-９]*')
+     WHEN 'integer' THEN abs({col}) >= 100000000000000000
+     WHEN 'real' THEN abs({col}) >= 1e17
+     ELSE 0 END)";
 
-/// Every text column of every table, scanned for a resident ID number in clear: one pass per
-/// table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.
+/// Every column of every table (numeric ones too), scanned for a resident ID number in clear: one
+/// pass per table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.
 fn clear_ids(conn: &Connection) -> Result<Finding> {
     let mut c = Finding::new(
         "clear_ids",
-        "数据库中没有明文身份证号码（所有表的所有文本列）",
+        "数据库中没有明文身份证号码（所有表的所有列，数值列也查）",
     );
     let mut stmt = conn.prepare(
         "SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'
-           AND (upper(p.type) LIKE '%TEXT%' OR p.type = '')
          ORDER BY m.name, p.cid",
     )?;
     let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -318,10 +322,17 @@ fn clear_ids(conn: &Connection) -> Result<Finding> {
         let mut found = vec![0u64; columns.len()];
         while let Some(row) = rows.next()? {
             for (i, n) in found.iter_mut().enumerate() {
-                if let rusqlite::types::ValueRef::Text(bytes) = row.get_ref(i)? {
-                    if crate::output::privacy::contains_id_number(&String::from_utf8_lossy(bytes)) {
-                        *n += 1;
+                use crate::output::privacy::{contains_id_number, real_may_be_id_number};
+                let clear = match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Text(bytes) => {
+                        contains_id_number(&String::from_utf8_lossy(bytes))
                     }
+                    rusqlite::types::ValueRef::Integer(v) => contains_id_number(&v.to_string()),
+                    rusqlite::types::ValueRef::Real(v) => real_may_be_id_number(v),
+                    _ => false,
+                };
+                if clear {
+                    *n += 1;
                 }
             }
         }

@@ -11,8 +11,8 @@ use crate::import::contract::{
 };
 use crate::import::header::is_header_of;
 use crate::import::reader::{
-    check_scope, csv_fatal, read_header, row_period, warn_unknown_columns, Context, Fatal,
-    Problems, RegionIndex, Rows,
+    check_scope, code_cell, csv_fatal, read_header, refuse_id_number, row_period,
+    warn_unknown_columns, Context, Fatal, Problems, RegionIndex, Rows,
 };
 use crate::model::indicator::{self, Change, Indicator, NewValue, Qualifier, Source};
 
@@ -98,6 +98,22 @@ pub(super) fn import(
     while let Some(line) = rows.advance(ctx, problems)? {
         let record = &rows.record;
         let name = |s: usize| header.name(s);
+        // An ID number in any cell (a value column too) is refused first, masked.
+        for s in [PERIOD, REGION, INDICATOR, VALUE, NOTE] {
+            if long || s == PERIOD || s == REGION {
+                refuse_id_number(header.cell(record, s), name(s), line, problems);
+            }
+        }
+        if !long {
+            for (i, _) in &wide {
+                let cell = record.get(*i).unwrap_or("");
+                refuse_id_number(cell, &header.names[*i], line, problems);
+            }
+            if let Some(i) = wide_note {
+                let cell = record.get(i).unwrap_or("");
+                refuse_id_number(cell, &header.names[i], line, problems);
+            }
+        }
 
         let period = row_period(
             header.cell(record, PERIOD),
@@ -106,12 +122,15 @@ pub(super) fn import(
             line,
             problems,
         );
-        let code = header.cell(record, REGION);
-        let region = if code.is_empty() {
-            problems.add(line, Some(name(REGION)), "必填项为空");
-            None
-        } else {
-            match regions.get(code) {
+        // Region codes are compared in their normal form (full width, invisible characters).
+        let code = code_cell(header.cell(record, REGION), name(REGION), line, problems);
+        let region = match code.as_deref() {
+            None => None,
+            Some("") => {
+                problems.add(line, Some(name(REGION)), "必填项为空");
+                None
+            }
+            Some(code) => match regions.get(code) {
                 None => {
                     problems.add(
                         line,
@@ -124,18 +143,22 @@ pub(super) fn import(
                     check_scope(ctx.opts, county, code, line, name(REGION), problems);
                     Some(level)
                 }
-            }
+            },
         };
+        let code = code.unwrap_or_default();
 
         // (indicator, cell, column header) triples of this row.
         let mut cells: Vec<(Option<Indicator>, &str, String, String)> = Vec::new();
         let note = if long {
-            let ind_name = header.cell(record, INDICATOR);
-            let ind = if ind_name.is_empty() {
-                problems.add(line, Some(name(INDICATOR)), "必填项为空");
-                None
-            } else {
-                match indicator::find(ctx.conn, ind_name)? {
+            let ind_cell = header.cell(record, INDICATOR);
+            let ind_name = code_cell(ind_cell, name(INDICATOR), line, problems);
+            let ind = match ind_name.as_deref() {
+                None => None,
+                Some("") => {
+                    problems.add(line, Some(name(INDICATOR)), "必填项为空");
+                    None
+                }
+                Some(ind_name) => match indicator::find(ctx.conn, ind_name)? {
                     None => {
                         problems.add(
                             line,
@@ -156,7 +179,7 @@ pub(super) fn import(
                         None
                     }
                     Some(ind) => Some(ind),
-                }
+                },
             };
             let value = header.cell(record, VALUE);
             if value.is_empty() {
@@ -188,20 +211,6 @@ pub(super) fn import(
                 .filter(|s| !s.is_empty())
         };
 
-        if note.is_some_and(crate::output::privacy::contains_id_number) {
-            let column = if long {
-                name(NOTE).to_string()
-            } else {
-                wide_note
-                    .map(|i| header.names[i].clone())
-                    .unwrap_or_default()
-            };
-            problems.add(
-                line,
-                Some(&column),
-                "含有身份证号码；备注中不能写证件号码 (ID number in a clear-text column)",
-            );
-        }
         let mut values = Vec::new();
         for (ind, cell, column, indicator_column) in cells {
             let Some(ind) = ind else { continue };
@@ -248,7 +257,7 @@ pub(super) fn import(
             let change = indicator::put_value(
                 ctx.conn,
                 &NewValue {
-                    region_code: code,
+                    region_code: &code,
                     indicator_code: &ind.code,
                     period,
                     value,

@@ -2,7 +2,8 @@
 //!
 //! Every file is validated whole: all invalid rows are collected (line as the spreadsheet shows it,
 //! column header, value, reason), and a file with any invalid row writes nothing. A byte-identical
-//! re-import is recognised by its SHA-256 and changes nothing.
+//! re-import is recognised by its SHA-256 and changes nothing, as long as what that earlier import
+//! wrote is still in force: after a correction replaced it, the original is a correction again.
 //!
 //! A file goes through `source` (digest, encoding from `encoding`, a bounded UTF-8 reader), then
 //! `header` (columns of the `contract` found by name) and the importer of its kind (`households`,
@@ -55,10 +56,31 @@ impl Kind {
             Kind::Regions => "regions",
         }
     }
+
+    /// The table whose rows say whether a batch of this kind is still in force (see `SUPERSEDED`).
+    fn in_force_table(self) -> &'static str {
+        match self {
+            Kind::Households => "register_snapshot",
+            Kind::Indicators => "indicator_value",
+            Kind::Regions => "region",
+        }
+    }
 }
 
-const FIND_SAME_FILE: &str =
-    "SELECT id FROM import_batch WHERE sha256 = ?1 AND kind = ?2 AND undone_at IS NULL ORDER BY id LIMIT 1";
+// The latest live import of the same bytes as the same kind, and for the same --period if one is
+// given (a file without 统计期 is a different month's data under another --period).
+const FIND_SAME_FILE: &str = "SELECT id FROM import_batch
+     WHERE sha256 = ?1 AND kind = ?2 AND undone_at IS NULL AND (?3 IS NULL OR period = ?3)
+     ORDER BY id DESC LIMIT 1";
+
+// Whether a later live batch replaced or removed something batch ?1 wrote into table ?2 (the
+// history triggers keep the old row, naming its batch). A households batch is in force while its
+// county-months' register_snapshot rows are its own: every later import of the same county and
+// month rewrites that row. (`+h.changed_by` keeps SQLite on the table_name index: a register's
+// history is a few rows per county and month, the later batches' history may be millions.)
+const SUPERSEDED: &str = "SELECT EXISTS (SELECT 1 FROM history h
+     JOIN import_batch b ON b.id = h.changed_by AND b.undone_at IS NULL
+     WHERE h.table_name = ?2 AND +h.changed_by > ?1 AND json_extract(h.old_row, '$.batch_id') = ?1)";
 
 /// Import one file. Problems in the data are reported in the summary (and nothing is written);
 /// an Err means the database or the environment failed.
@@ -101,6 +123,10 @@ fn import_unchecked(
             _ => return Err(anyhow!("--county {county}: 不是已知的县级区划代码")),
         }
     }
+    if let Some(p) = opts.period {
+        p.check_reporting(crate::model::period::Period::current())
+            .map_err(|e| anyhow!("--period {p}: {e}"))?;
+    }
     let info = match source::inspect(path) {
         Ok(info) => info,
         Err(e) => {
@@ -117,16 +143,24 @@ fn import_unchecked(
     // IMMEDIATE: take the write lock now, so a concurrent importer waits (busy timeout) here
     // rather than failing half-way.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(id) = tx
+    let period = opts.period.map(|p| p.to_string());
+    let same: Option<i64> = tx
         .query_row(
             FIND_SAME_FILE,
-            rusqlite::params![info.sha256, kind.code()],
+            rusqlite::params![info.sha256, kind.code(), period],
             |r| r.get(0),
         )
-        .optional()?
-    {
-        summary.same_as_batch = Some(id);
-        return Ok(summary);
+        .optional()?;
+    if let Some(id) = same {
+        let superseded: bool = tx.query_row(
+            SUPERSEDED,
+            rusqlite::params![id, kind.in_force_table()],
+            |r| r.get(0),
+        )?;
+        if !superseded {
+            summary.same_as_batch = Some(id);
+            return Ok(summary);
+        }
     }
     let batch_id = batch::create(
         &tx,
@@ -135,7 +169,7 @@ fn import_unchecked(
             file_name: &file_name,
             sha256: &info.sha256,
             scope: opts.county.as_deref(),
-            period: opts.period.map(|p| p.to_string()).as_deref(),
+            period: period.as_deref(),
         },
     )?;
     crate::model::history::set_change_context(

@@ -38,6 +38,9 @@ pub(crate) struct Problems<'a> {
     file: &'a str,
     pub summary: &'a mut Summary,
     row_has_error: bool,
+    /// Columns of the current row refused for holding an ID number: no further message quotes
+    /// them.
+    refused: Vec<String>,
     /// `--show-names`: quoted cells that look like names are shown in full.
     show_names: bool,
 }
@@ -48,12 +51,16 @@ impl<'a> Problems<'a> {
             file,
             summary,
             row_has_error: false,
+            refused: Vec::new(),
             show_names,
         }
     }
 
     /// Record one problem at a line and column.
     pub fn add(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
+        if column.is_some_and(|c| self.refused.iter().any(|r| r == c)) {
+            return;
+        }
         if !self.row_has_error {
             self.summary.invalid += 1;
             self.row_has_error = true;
@@ -80,6 +87,7 @@ impl<'a> Problems<'a> {
     /// Start a new row: its problems are counted as one invalid row.
     pub fn next_row(&mut self) {
         self.row_has_error = false;
+        self.refused.clear();
     }
 
     pub fn row_failed(&self) -> bool {
@@ -88,6 +96,48 @@ impl<'a> Problems<'a> {
 
     pub fn any(&self) -> bool {
         self.summary.invalid > 0
+    }
+}
+
+/// Refuse a resident ID number in any column but 证件号码, the numeric ones included (typed into
+/// 人均纯收入 or an indicator value, it would be stored as a figure and printed with most of its
+/// digits). The message shows it masked; later problems of the same cell are not listed. Returns
+/// whether the cell was refused.
+pub(crate) fn refuse_id_number(
+    cell: &str,
+    column: &str,
+    line: u64,
+    problems: &mut Problems,
+) -> bool {
+    let Some(id) = crate::output::privacy::find_id_number(cell) else {
+        return false;
+    };
+    problems.add(
+        line,
+        Some(column),
+        format!(
+            "含有身份证号码 {}；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)",
+            crate::model::idcard::mask_id_number(&id)
+        ),
+    );
+    problems.refused.push(column.to_string());
+    true
+}
+
+/// A code or identifier cell (户编号, 村代码, 区划代码, 上级代码, 指标) in its normal form
+/// (`model::code`); a line break or control character in it is a problem, and None.
+pub(crate) fn code_cell<'c>(
+    cell: &'c str,
+    column: &str,
+    line: u64,
+    problems: &mut Problems,
+) -> Option<Cow<'c, str>> {
+    match crate::model::code::normalize_code(cell) {
+        Ok(code) => Some(code),
+        Err(e) => {
+            problems.add(line, Some(column), e.message());
+            None
+        }
     }
 }
 
@@ -172,13 +222,37 @@ pub(crate) fn read_header(
             problems.add(1, Some(c.zh), format!("缺少必需的列 {}（{}）", c.zh, c.en));
         }
         return Err(Fatal(format!(
-            "{}:1: 缺少必需的列: {}",
+            "{}:1: 缺少必需的列: {}{}",
             ctx.file,
-            missing.iter().map(|c| c.zh).collect::<Vec<_>>().join("、")
+            missing.iter().map(|c| c.zh).collect::<Vec<_>>().join("、"),
+            separator_hint(&raw, spec)
         ))
         .into());
     }
     Ok((header, unknown))
+}
+
+/// When a header's columns are found only by splitting it at a semicolon or a tab, the file was
+/// saved with that separator (Excel's CSV in some locales, "Unicode text"): say so.
+fn separator_hint(raw: &csv::StringRecord, spec: &[Column]) -> &'static str {
+    let known = |cells: &mut dyn Iterator<Item = &str>| {
+        cells
+            .filter(|h| {
+                spec.iter()
+                    .any(|c| crate::import::header::is_header_of(h, c))
+            })
+            .count()
+    };
+    let by_comma = known(&mut raw.iter());
+    for (sep, hint) in [
+        (';', "；文件似乎用分号（;）分隔，而不是逗号：请在 Excel 中另存为“CSV（逗号分隔）”(semicolon-separated file?)"),
+        ('\t', "；文件似乎用制表符（Tab）分隔，而不是逗号：请在 Excel 中另存为“CSV（逗号分隔）”(tab-separated file?)"),
+    ] {
+        if known(&mut raw.iter().flat_map(|f| f.split(sep))) > by_comma {
+            return hint;
+        }
+    }
+    ""
 }
 
 /// Pull the next record; a malformed CSV record is a file-level problem.
@@ -204,6 +278,12 @@ pub(crate) fn csv_fatal(file: &str, e: &csv::Error) -> Fatal {
             .and_then(|inner| inner.downcast_ref::<source::RecordTooLong>())
         {
             return Fatal(format!("{file}:{}: {long}", long.line));
+        }
+        if let Some(open) = io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<source::UnclosedQuote>())
+        {
+            return Fatal(format!("{file}:{}: {open}", open.line));
         }
         return Fatal(format!("{file}: 读取失败: {io}"));
     }
@@ -296,6 +376,10 @@ pub(crate) fn row_period(
     }
     match cell.parse::<Period>() {
         Ok(p) => {
+            if let Err(e) = p.check_reporting(Period::current()) {
+                problems.add(line, Some(column), e);
+                return None;
+            }
             if let Some(want) = opts.period {
                 if want != p {
                     problems.add(

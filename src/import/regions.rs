@@ -8,7 +8,9 @@ use rusqlite::params;
 
 use crate::import::contract::regions::{CODE, LEVEL, NAME, PARENT, PLANNED, POOR};
 use crate::import::contract::REGIONS;
-use crate::import::reader::{read_header, warn_unknown_columns, Context, Problems, Rows};
+use crate::import::reader::{
+    code_cell, read_header, refuse_id_number, warn_unknown_columns, Context, Problems, Rows,
+};
 use crate::model::cell::{parse_bool, parse_integer};
 use crate::model::region::{self, Level};
 
@@ -52,6 +54,9 @@ pub(super) fn import(
     while let Some(line) = reader.advance(ctx, problems)? {
         let record = &reader.record;
         let name = |s: usize| header.name(s);
+        for s in [CODE, NAME, LEVEL, PARENT, POOR, PLANNED] {
+            refuse_id_number(header.cell(record, s), name(s), line, problems);
+        }
         let required = |s: usize, problems: &mut Problems| {
             let v = header.cell(record, s);
             if v.is_empty() {
@@ -59,13 +64,22 @@ pub(super) fn import(
             }
             v.to_string()
         };
-        let code = required(CODE, problems);
+        // Codes are compared and stored in their normal form (full width, invisible characters).
+        let code = code_cell(header.cell(record, CODE), name(CODE), line, problems);
+        if code.as_deref() == Some("") {
+            problems.add(line, Some(name(CODE)), "必填项为空");
+        }
+        let code = code.map(|c| c.into_owned()).unwrap_or_default();
         let region_name = required(NAME, problems);
-        if crate::output::privacy::contains_id_number(&region_name) {
+        // A name is one line of text: a line break would break every table that shows it.
+        if region_name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+        {
             problems.add(
                 line,
                 Some(name(NAME)),
-                "含有身份证号码 (ID number in a clear-text column)",
+                "名称中含有换行或其他控制字符 (control character in a name)",
             );
         }
         let level_raw = required(LEVEL, problems);
@@ -80,7 +94,9 @@ pub(super) fn import(
                 }
             }
         };
-        let parent = Some(header.cell(record, PARENT).to_string()).filter(|s| !s.is_empty());
+        let parent = code_cell(header.cell(record, PARENT), name(PARENT), line, problems)
+            .map(|p| p.into_owned())
+            .filter(|s| !s.is_empty());
         let poor_raw = header.cell(record, POOR);
         let poor = if poor_raw.is_empty() {
             None

@@ -198,6 +198,26 @@ impl fmt::Display for RecordTooLong {
 
 impl std::error::Error for RecordTooLong {}
 
+/// The file ended inside a quoted cell: the error a `RecordLimit` reader returns at the end (inside
+/// an `io::Error` of kind InvalidData), instead of a last record holding the rest of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnclosedQuote {
+    /// The line the record with the open quote starts on.
+    pub line: u64,
+}
+
+impl fmt::Display for UnclosedQuote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "从第 {} 行开始的引号没有闭合，文件其余部分都成了一个单元格；请检查该行的双引号 (unclosed quote)",
+            self.line
+        )
+    }
+}
+
+impl std::error::Error for UnclosedQuote {}
+
 /// Where a CSV reader is within a record, as far as record boundaries go. Mirrors csv-core with the
 /// settings tuopin reads with (comma, double quote, `""` as an escaped quote, no escape character).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,6 +295,14 @@ impl<R: Read> Read for RecordLimit<R> {
             return Err(self.too_long());
         }
         let n = self.inner.read(buf)?;
+        if n == 0 && self.state == Place::Quoted && !buf.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                UnclosedQuote {
+                    line: self.record_line,
+                },
+            ));
+        }
         let data = &buf[..n];
         // Whole runs of cell text are skipped with memchr; only field and record boundaries are
         // looked at one by one.
@@ -441,6 +469,13 @@ mod tests {
         let unclosed = format!("h\n\"{}", "row,1\n".repeat(100));
         let err = read_limited(&unclosed, 64).unwrap_err().to_string();
         assert!(err.contains("从第 2 行开始"), "{err}");
+        // Within the limit, the end of the file inside the quote is the error.
+        let err = read_limited("h\nx,\"a\nb\n", 64).unwrap_err();
+        let open = err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<UnclosedQuote>())
+            .cloned();
+        assert_eq!(open, Some(UnclosedQuote { line: 2 }));
     }
 
     #[test]

@@ -239,13 +239,18 @@ impl MonitoringKind {
             .find(|k| k.chinese() == t || k.code() == t)
             .map(Some)
             .ok_or_else(|| {
-                let names: Vec<&str> = MonitoringKind::ALL.iter().map(|k| k.chinese()).collect();
                 format!(
                     "{:?} 不是有效的监测对象类别（{}，或留空）",
                     raw.trim(),
-                    names.join(" / ")
+                    MonitoringKind::accepted()
                 )
             })
+    }
+
+    /// The spellings `parse` accepts, for messages: 脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户.
+    pub fn accepted() -> String {
+        let names: Vec<&str> = MonitoringKind::ALL.iter().map(|k| k.chinese()).collect();
+        names.join(" / ")
     }
 }
 

@@ -37,38 +37,39 @@ impl ValueType {
         }
     }
 
-    /// Read a cell as this type; the error is a Chinese sentence for the user.
+    /// Read a cell as this type; the error is a Chinese sentence for the user (quoting the cell:
+    /// the reason why a number is not one, such as a decimal comma, included).
     pub fn parse(self, raw: &str) -> Result<f64, String> {
-        use crate::model::cell::{parse_bool, parse_integer, parse_number};
+        use crate::model::cell::{parse_bool, read_integer, read_number};
         let shown = raw.trim();
         match self {
             ValueType::Boolean => parse_bool(raw)
                 .map(|b| if b { 1.0 } else { 0.0 })
                 .ok_or_else(|| format!("{shown:?} 不是是/否值（是/否、有/无、Y/N、1/0）")),
-            ValueType::Count => match parse_integer(raw) {
-                Some(v) if v >= 0 => Ok(v as f64),
-                Some(_) => Err(format!("{shown:?} 为负数；应为 ≥ 0 的整数")),
-                None => Err(format!("{shown:?} 不是整数")),
+            ValueType::Count => match read_integer(raw) {
+                Ok(v) if v >= 0 => Ok(v as f64),
+                Ok(_) => Err(format!("{shown:?} 为负数；应为 ≥ 0 的整数")),
+                Err(e) => Err(format!("{shown:?} {}", e.explain("不是整数"))),
             },
-            ValueType::Number | ValueType::Yuan => match parse_number(raw) {
-                Some(v) if v >= 0.0 => Ok(v),
-                Some(_) => Err(format!("{shown:?} 为负数；应 ≥ 0")),
-                None => Err(format!("{shown:?} 不是数字")),
+            ValueType::Number | ValueType::Yuan => match read_number(raw) {
+                Ok(v) if v >= 0.0 => Ok(v),
+                Ok(_) => Err(format!("{shown:?} 为负数；应 ≥ 0")),
+                Err(e) => Err(format!("{shown:?} {}", e.explain("不是数字"))),
             },
             ValueType::Percent => {
                 let t = raw.trim().trim_end_matches(['%', '％']);
-                match parse_number(t) {
-                    Some(v) if (0.0..=100.0).contains(&v) => Ok(v),
-                    Some(_) => Err(format!("{shown:?} 超出百分比范围 0–100")),
-                    None => Err(format!("{shown:?} 不是百分比数字")),
+                match read_number(t) {
+                    Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+                    Ok(_) => Err(format!("{shown:?} 超出百分比范围 0–100")),
+                    Err(e) => Err(format!("{shown:?} {}", e.explain("不是百分比数字"))),
                 }
             }
             ValueType::PercentChange => {
                 let t = raw.trim().trim_end_matches(['%', '％']);
-                match parse_number(t) {
-                    Some(v) if (-100.0..=1000.0).contains(&v) => Ok(v),
-                    Some(_) => Err(format!("{shown:?} 超出增幅范围 -100–1000")),
-                    None => Err(format!("{shown:?} 不是百分比数字")),
+                match read_number(t) {
+                    Ok(v) if (-100.0..=1000.0).contains(&v) => Ok(v),
+                    Ok(_) => Err(format!("{shown:?} 超出增幅范围 -100–1000")),
+                    Err(e) => Err(format!("{shown:?} {}", e.explain("不是百分比数字"))),
                 }
             }
         }
@@ -141,9 +142,11 @@ pub fn catalogue(conn: &Connection) -> Result<Vec<Indicator>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// An indicator by its code or its Chinese name (as CSV headers and long-form rows may name it).
+/// An indicator by its code or its Chinese name (as CSV headers and long-form rows may name it),
+/// compared in the normal form of codes (`model::code`: full width, invisible characters).
 pub fn find(conn: &Connection, code_or_name: &str) -> Result<Option<Indicator>> {
-    let key = code_or_name.trim();
+    let normal = crate::model::code::normalize_code(code_or_name);
+    let key = normal.as_deref().unwrap_or(code_or_name).trim();
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT_INDICATOR} WHERE i.code = lower(?1) OR i.name = ?1"
     ))?;

@@ -30,6 +30,7 @@ pub(crate) use stored_as_code;
 
 pub mod bulletin;
 pub mod cell;
+pub mod code;
 pub mod criteria;
 pub mod history;
 pub mod household;

@@ -57,16 +57,48 @@ impl Period {
         (self.index()..=to.index()).filter_map(Period::from_index)
     }
 
-    /// The current month by the local clock.
+    /// The current month: by the local clock, or `TUOPIN_TODAY` (`YYYY-MM` or `YYYY-MM-DD`) when
+    /// it is set, so that tests (and a re-run of an old month's job) can pin it. The one place
+    /// tuopin reads the clock for a month; read once per process.
     pub fn current() -> Period {
-        use chrono::Datelike;
-        let today = chrono::Local::now().date_naive();
-        Period {
-            year: today.year(),
-            month: today.month(),
+        static TODAY: std::sync::OnceLock<Period> = std::sync::OnceLock::new();
+        *TODAY.get_or_init(|| {
+            let pinned = std::env::var("TUOPIN_TODAY").ok().and_then(|v| {
+                let v = v.trim();
+                v.get(..7).unwrap_or(v).parse::<Period>().ok()
+            });
+            pinned.unwrap_or_else(|| {
+                use chrono::Datelike;
+                let today = chrono::Local::now().date_naive();
+                Period {
+                    year: today.year(),
+                    month: today.month(),
+                }
+            })
+        })
+    }
+
+    /// Whether this can be the month of data a county office sends, `today` being the current
+    /// month: not later than it (a typo such as 2091-03 would become every check's default month),
+    /// and not before `FIRST_REPORTING_YEAR`. The error is the sentence users read.
+    pub fn check_reporting(self, today: Period) -> Result<(), String> {
+        if self > today {
+            return Err(format!(
+                "统计期 {self} 晚于本月 {today}；不能导入未来月份的数据 (period in the future)"
+            ));
         }
+        if self.year < FIRST_REPORTING_YEAR {
+            return Err(format!(
+                "统计期 {self} 早于 {FIRST_REPORTING_YEAR} 年；建档立卡始于 2014 年，没有更早的统计期 (period before {FIRST_REPORTING_YEAR})"
+            ));
+        }
+        Ok(())
     }
 }
+
+/// The earliest year of a reporting month. 建档立卡 (the register) began in 2014; the year before
+/// is allowed for the baseline figures some counties report.
+pub const FIRST_REPORTING_YEAR: i32 = 2013;
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -160,6 +192,18 @@ mod tests {
         ] {
             assert!(s.parse::<Period>().is_err(), "{s}");
         }
+    }
+
+    #[test]
+    fn reporting_months_lie_between_2013_and_today() {
+        let today = Period::new(2019, 6).unwrap();
+        for ok in ["2013-01", "2019-03", "2019-06"] {
+            assert_eq!(ok.parse::<Period>().unwrap().check_reporting(today), Ok(()));
+        }
+        let future = "2019-07".parse::<Period>().unwrap().check_reporting(today);
+        assert!(future.unwrap_err().contains("晚于本月 2019-06"));
+        let early = "2012-12".parse::<Period>().unwrap().check_reporting(today);
+        assert!(early.unwrap_err().contains("(period before 2013)"));
     }
 
     #[test]

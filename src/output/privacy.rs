@@ -201,14 +201,19 @@ pub fn redact_ids(text: &str) -> Cow<'_, str> {
 /// that household numbers and hashes are not mistaken for ID numbers; used to refuse such values
 /// on import and by `tuopin verify`.
 pub fn contains_id_number(text: &str) -> bool {
-    // Fast path for the import's every row: too few digits (ASCII or full-width) to hold one.
+    find_id_number(text).is_some()
+}
+
+/// The first real resident ID number in `text` (as `contains_id_number` finds it), in ASCII.
+pub fn find_id_number(text: &str) -> Option<String> {
+    // Fast path for the import's every cell: too few digits (ASCII or full-width) to hold one.
     if text.len() < 18 || text.chars().filter(|c| id_digit(*c)).count() < 17 {
-        return false;
+        return None;
     }
     let normalized = normalize_width(text);
     let b = normalized.as_bytes();
     if b.len() < 18 {
-        return false;
+        return None;
     }
     let mut i = 0;
     while i + 18 <= b.len() {
@@ -218,14 +223,67 @@ pub fn contains_id_number(text: &str) -> bool {
             if boundary_after {
                 if let Ok(candidate) = std::str::from_utf8(&b[i..i + 18]) {
                     if valid_id_number(candidate) && plausible_birth_date(candidate) {
-                        return true;
+                        return Some(candidate.to_ascii_uppercase());
                     }
                 }
             }
         }
         i += 1;
     }
+    None
+}
+
+/// Whether a number stored as a floating-point figure may be a resident ID number typed into a
+/// numeric column: 18 digits whose region part and birth date are plausible. A double keeps only
+/// about 16 significant digits, so the check digit cannot be checked; `tuopin verify` reports such
+/// values as it reports ID numbers in text.
+pub fn real_may_be_id_number(v: f64) -> bool {
+    if !(1.0e17..1.0e18).contains(&v.abs()) || v.fract() != 0.0 {
+        return false;
+    }
+    let digits = format!("{:.0}", v.abs());
+    digits.len() == 18 && !digits.starts_with('0') && plausible_birth_date(&digits)
+}
+
+/// Whether a cell value may be personal data: any letter of a script other than Latin (Han,
+/// Uyghur, Tibetan...), or two Latin letters in a row (`Zhang Wei`), in a value of two characters
+/// or more. Digits, signs, separators, codes with single letters (`25,00`, `1e300`,
+/// `210922-T01-V01`, `H001`) and single characters (`三`) name nobody.
+pub fn may_be_personal(value: &str) -> bool {
+    // One character names nobody (and describing it would show it anyway).
+    if value.chars().nth(1).is_none() {
+        return false;
+    }
+    let mut latin_run = 0;
+    for c in value.chars() {
+        if c.is_ascii_alphabetic() {
+            latin_run += 1;
+            if latin_run >= 2 {
+                return true;
+            }
+        } else {
+            latin_run = 0;
+            if c.is_alphabetic() {
+                return true;
+            }
+        }
+    }
     false
+}
+
+/// A bad cell value of a household row as an error message may quote it: in quotes (`{:?}`, ID
+/// numbers masked) when it cannot be personal data or when `show` (`--show-names`); otherwise only
+/// its length and first character, which say what went wrong without naming anyone (a head's name
+/// typed into 主要致贫原因 that does not look like a name, 户主5, 买买提江, Zhang Wei).
+pub fn quote_cell(value: &str, show: bool) -> String {
+    if show || !may_be_personal(value) {
+        return format!("{:?}", redact_ids(value));
+    }
+    let first = value.chars().next().unwrap_or(' ');
+    format!(
+        "值（{} 个字符，首字“{first}”，未显示：可能是个人信息）",
+        value.chars().count()
+    )
 }
 
 fn plausible_birth_date(id: &str) -> bool {
@@ -315,6 +373,43 @@ mod tests {
             mask_quoted_names("\"x\\\"y\" 与 \"张三\""),
             "\"x\\\"y\" 与 \"张*\""
         );
+    }
+
+    #[test]
+    fn cells_that_may_be_personal_are_described_not_quoted() {
+        for personal in ["户主5", "买买提江", "次仁多吉", "Zhang Wei", "也许", "李四"]
+        {
+            assert!(may_be_personal(personal), "{personal}");
+            let q = quote_cell(personal, false);
+            assert!(!q.contains(personal), "{q}");
+            let first = personal.chars().next().unwrap();
+            assert!(q.contains(&format!("首字“{first}”")), "{q}");
+            assert_eq!(quote_cell(personal, true), format!("{personal:?}"));
+        }
+        assert!(quote_cell("买买提江", false).contains("4 个字符"));
+        for code in [
+            "25,00",
+            "1e300",
+            "210922-T01-V01",
+            "-5",
+            "H001",
+            "",
+            "3.5.1",
+            "三",
+        ] {
+            assert!(!may_be_personal(code), "{code}");
+            assert_eq!(quote_cell(code, false), format!("{code:?}"));
+        }
+        assert_eq!(quote_cell(ID, false), "\"1101**********002X\"");
+    }
+
+    #[test]
+    fn floats_that_may_be_id_numbers() {
+        assert_eq!(find_id_number(&format!("x {ID}")).as_deref(), Some(ID));
+        assert!(real_may_be_id_number(110105194912310021.0));
+        assert!(!real_may_be_id_number(110105999912310021.0)); // no such birth date
+        assert!(!real_may_be_id_number(3000.0));
+        assert!(!real_may_be_id_number(1.0e17 + 0.5e17 * 0.3));
     }
 
     #[test]

@@ -9,10 +9,10 @@ use anyhow::Result;
 
 use super::{FactComparison, FactStatus, FactsReport};
 use crate::check::render::Format;
-use crate::output::csv;
 use crate::output::figure::figure;
 use crate::output::number::{number, plain};
 use crate::output::table::write_columns;
+use crate::output::{csv, markdown};
 
 fn summary(r: &FactsReport) -> String {
     let (agree, disagree, no_data) = r.tally();
@@ -127,10 +127,6 @@ pub fn table(out: &mut dyn Write, r: &FactsReport) -> Result<()> {
     Ok(())
 }
 
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
 /// A Markdown table with both sources in their columns.
 pub fn markdown(out: &mut dyn Write, r: &FactsReport) -> Result<()> {
     writeln!(out, "**{}**", summary(r))?;
@@ -144,7 +140,10 @@ pub fn markdown(out: &mut dyn Write, r: &FactsReport) -> Result<()> {
         let mut cells = row(i, c);
         cells.push(c.bulletin_source.clone());
         cells.push(register_source_text(c));
-        let cells: Vec<String> = cells.iter().map(|s| md_cell(s)).collect();
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|s| markdown::text(s).into_owned())
+            .collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())

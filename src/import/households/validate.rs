@@ -6,9 +6,14 @@ use crate::import::contract::households::{
     CATEGORY, CAUSE, EDUCATION_OK, EXIT_YEAR, FOOD_CLOTHING_OK, HEAD_NAME, HOUSING_SAFE, ID,
     ID_NUMBER, INCOME, MEDICAL_OK, MONITORING_KIND, PERIOD, SIZE, STATUS, VILLAGE, WATER_SAFE,
 };
+use std::borrow::Cow;
+
+use crate::import::contract::HOUSEHOLDS;
 use crate::import::header::Header;
-use crate::import::reader::{check_scope, row_period, Options, Problems, RegionIndex};
-use crate::model::cell::{normalize_width, parse_bool, parse_integer, parse_number};
+use crate::import::reader::{
+    check_scope, code_cell, refuse_id_number, row_period, Options, Problems, RegionIndex,
+};
+use crate::model::cell::{normalize_width, parse_bool, read_integer, read_number, NumberError};
 use crate::model::household::{
     parse_category, parse_cause, HouseholdStatus, MonitoringKind, CATEGORY_SPELLINGS, CAUSES,
     STATUS_SPELLINGS,
@@ -16,7 +21,7 @@ use crate::model::household::{
 use crate::model::idcard::{hash_id_number, mask_id_number, valid_id_number};
 use crate::model::period::Period;
 use crate::model::region::Level;
-use crate::output::privacy::contains_id_number;
+use crate::output::privacy::quote_cell;
 
 /// The five yes/no household standards, in the order of `HouseholdRow::flags`.
 const FLAGS: [usize; 5] = [
@@ -42,8 +47,9 @@ pub(crate) struct HouseholdRow<'a> {
     pub period: Period,
     /// The county of the row's village.
     pub county: String,
-    pub id: &'a str,
-    pub village: &'a str,
+    /// 户编号 and 村代码 in their normal form (`model::code`).
+    pub id: Cow<'a, str>,
+    pub village: Cow<'a, str>,
     pub head_name: Option<&'a str>,
     pub id_hash: Option<String>,
     pub id_masked: Option<String>,
@@ -71,6 +77,9 @@ pub(crate) struct Checked<'a> {
     /// The row's period when its cell (or --period) gave a valid one, even if the row is invalid
     /// otherwise: a file's period is that of its first row.
     pub period: Option<Period>,
+    /// The row's 户编号 in its normal form, when it has one, even if the row is invalid otherwise
+    /// (duplicates of invalid rows are found with it).
+    pub id: Option<Cow<'a, str>>,
     /// The row, when it has no problem (and its village lies in a county).
     pub row: Option<HouseholdRow<'a>>,
 }
@@ -86,6 +95,8 @@ pub(crate) fn validate_row<'a>(
 ) -> Checked<'a> {
     let header = rules.header;
     let name = |s: usize| header.name(s);
+    // A bad value of a free-text or numeric cell is quoted only if it cannot be personal data.
+    let show = rules.opts.show_names;
     if record.len() > header.names.len()
         && record
             .iter()
@@ -101,6 +112,10 @@ pub(crate) fn validate_row<'a>(
                 header.names.len()
             ),
         );
+    }
+    // An ID number anywhere but in 证件号码 (numeric columns too) is refused first, masked.
+    for s in (0..HOUSEHOLDS.len()).filter(|s| *s != ID_NUMBER) {
+        refuse_id_number(header.cell(record, s), name(s), line, problems);
     }
     // Period: one per file.
     let period = row_period(
@@ -119,46 +134,53 @@ pub(crate) fn validate_row<'a>(
             );
         }
     }
-    let id = header.cell(record, ID);
-    if id.is_empty() {
+    // Codes are compared in their normal form: "U1" with a zero-width space is U1.
+    let id = code_cell(header.cell(record, ID), name(ID), line, problems);
+    if id.as_deref() == Some("") {
         problems.add(line, Some(name(ID)), "必填项为空");
     }
     // Village: known, a village, inside --county.
-    let village = header.cell(record, VILLAGE);
+    let village = code_cell(header.cell(record, VILLAGE), name(VILLAGE), line, problems);
     let mut county: Option<String> = None;
-    if village.is_empty() {
-        problems.add(line, Some(name(VILLAGE)), "必填项为空");
-    } else {
-        match rules.regions.get(village) {
+    match village.as_deref() {
+        None => {}
+        Some("") => problems.add(line, Some(name(VILLAGE)), "必填项为空"),
+        Some(code) => match rules.regions.get(code) {
             None => problems.add(
                 line,
                 Some(name(VILLAGE)),
-                format!("村代码 {village:?} 不在区划表中"),
+                format!("村代码 {code:?} 不在区划表中"),
             ),
             Some((level, _)) if level != Level::Village => problems.add(
                 line,
                 Some(name(VILLAGE)),
-                format!("代码 {village:?} 是{}级区划，不是村", level.chinese()),
+                format!("代码 {code:?} 是{}级区划，不是村", level.chinese()),
             ),
             Some((_, cty)) => {
-                check_scope(rules.opts, cty, village, line, name(VILLAGE), problems);
+                check_scope(rules.opts, cty, code, line, name(VILLAGE), problems);
                 county = cty.map(str::to_string);
             }
-        }
+        },
     }
     let size = header.cell(record, SIZE);
-    let size = match parse_integer(size) {
-        Some(n) if n >= 1 => Some(n),
-        Some(_) => {
-            problems.add(line, Some(name(SIZE)), format!("{size:?} 应为 ≥ 1 的整数"));
+    let size = match read_integer(size) {
+        Ok(n) if n >= 1 => Some(n),
+        Ok(_) => {
+            let q = quote_cell(size, show);
+            problems.add(line, Some(name(SIZE)), format!("{q} 应为 ≥ 1 的整数"));
             None
         }
-        None if size.is_empty() => {
+        Err(NumberError::Empty) => {
             problems.add(line, Some(name(SIZE)), "必填项为空");
             None
         }
-        None => {
-            problems.add(line, Some(name(SIZE)), format!("{size:?} 不是整数"));
+        Err(e) => {
+            let q = quote_cell(size, show);
+            problems.add(
+                line,
+                Some(name(SIZE)),
+                format!("{q} {}", e.explain("不是整数")),
+            );
             None
         }
     };
@@ -169,7 +191,10 @@ pub(crate) fn validate_row<'a>(
             problems.add(
                 line,
                 Some(name(CATEGORY)),
-                format!("{cat:?} 不是有效的贫困户属性（{CATEGORY_SPELLINGS}）"),
+                format!(
+                    "{} 不是有效的贫困户属性（{CATEGORY_SPELLINGS}）",
+                    quote_cell(cat, show)
+                ),
             );
         }
         base
@@ -186,7 +211,8 @@ pub(crate) fn validate_row<'a>(
                     line,
                     Some(name(CAUSE)),
                     format!(
-                        "{cause:?} 不是标准的致贫原因（{}；缺劳动力 即 缺劳力）",
+                        "{} 不是标准的致贫原因（{}；缺劳动力 即 缺劳力）",
+                        quote_cell(cause, show),
                         CAUSES.join(" ")
                     ),
                 );
@@ -203,7 +229,10 @@ pub(crate) fn validate_row<'a>(
             problems.add(
                 line,
                 Some(name(STATUS)),
-                format!("{status_raw:?} 不是有效的脱贫状态（{STATUS_SPELLINGS}）"),
+                format!(
+                    "{} 不是有效的脱贫状态（{STATUS_SPELLINGS}）",
+                    quote_cell(status_raw, show)
+                ),
             );
         }
     }
@@ -219,8 +248,8 @@ pub(crate) fn validate_row<'a>(
         None
     } else {
         let trimmed = normalize_width(exit_raw);
-        match parse_integer(trimmed.trim_end_matches('年')) {
-            Some(y) if (2000..=2100).contains(&y) => {
+        match read_integer(trimmed.trim_end_matches('年')) {
+            Ok(y) if (2000..=2100).contains(&y) => {
                 if let Some(p) = period {
                     if y > p.year() as i64 {
                         problems.add(
@@ -236,16 +265,16 @@ pub(crate) fn validate_row<'a>(
                 problems.add(
                     line,
                     Some(name(EXIT_YEAR)),
-                    format!("{exit_raw:?} 不是有效年份"),
+                    format!("{} 不是有效年份", quote_cell(exit_raw, show)),
                 );
                 None
             }
         }
     };
     let income_raw = header.cell(record, INCOME);
-    let income = match parse_number(income_raw) {
-        Some(v) if v >= 0.0 => Some(v),
-        Some(_) => {
+    let income = match read_number(income_raw) {
+        Ok(v) if v >= 0.0 => Some(v),
+        Ok(_) => {
             problems.add(
                 line,
                 Some(name(INCOME)),
@@ -253,12 +282,17 @@ pub(crate) fn validate_row<'a>(
             );
             None
         }
-        None if income_raw.is_empty() => {
+        Err(NumberError::Empty) => {
             problems.add(line, Some(name(INCOME)), "必填项为空");
             None
         }
-        None => {
-            problems.add(line, Some(name(INCOME)), format!("{income_raw:?} 不是数字"));
+        Err(e) => {
+            let q = quote_cell(income_raw, show);
+            problems.add(
+                line,
+                Some(name(INCOME)),
+                format!("{q} {}", e.explain("不是数字")),
+            );
             None
         }
     };
@@ -273,14 +307,26 @@ pub(crate) fn validate_row<'a>(
             None => problems.add(
                 line,
                 Some(name(s)),
-                format!("{raw:?} 不是是/否值（是/否、有/无、Y/N、1/0）"),
+                format!(
+                    "{} 不是是/否值（是/否、有/无、Y/N、1/0）",
+                    quote_cell(raw, show)
+                ),
             ),
         }
     }
-    let monitoring_kind = match MonitoringKind::parse(header.cell(record, MONITORING_KIND)) {
+    let monitoring_raw = header.cell(record, MONITORING_KIND);
+    let monitoring_kind = match MonitoringKind::parse(monitoring_raw) {
         Ok(kind) => kind,
-        Err(why) => {
-            problems.add(line, Some(name(MONITORING_KIND)), why);
+        Err(_) => {
+            problems.add(
+                line,
+                Some(name(MONITORING_KIND)),
+                format!(
+                    "{} 不是有效的监测对象类别（{}，或留空）",
+                    quote_cell(monitoring_raw, show),
+                    MonitoringKind::accepted()
+                ),
+            );
             None
         }
     };
@@ -308,43 +354,38 @@ pub(crate) fn validate_row<'a>(
         }
     };
     let head_name = Some(header.cell(record, HEAD_NAME)).filter(|s| !s.is_empty());
-    // An ID number is stored only hashed and masked: refuse it in the clear-text columns.
-    for (s, value) in [(ID, id), (HEAD_NAME, head_name.unwrap_or(""))] {
-        if contains_id_number(value) {
-            problems.add(
-                line,
-                Some(name(s)),
-                "含有身份证号码；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)",
-            );
-        }
-    }
-    let row = match (period, county, size, status, income) {
-        (Some(period), Some(county), Some(size), Some(status), Some(income))
-            if !problems.row_failed() =>
-        {
-            Some(HouseholdRow {
-                period,
-                county,
-                id,
-                village,
-                head_name,
-                id_hash,
-                id_masked,
-                size,
-                category,
-                category_as_written,
-                cause,
-                status,
-                policy_support,
-                monitoring_kind,
-                exit_year,
-                income,
-                flags,
-            })
-        }
+    let row = match (period, county, &id, village, size, status, income) {
+        (
+            Some(period),
+            Some(county),
+            Some(id),
+            Some(village),
+            Some(size),
+            Some(status),
+            Some(income),
+        ) if !problems.row_failed() => Some(HouseholdRow {
+            period,
+            county,
+            id: id.clone(),
+            village,
+            head_name,
+            id_hash,
+            id_masked,
+            size,
+            category,
+            category_as_written,
+            cause,
+            status,
+            policy_support,
+            monitoring_kind,
+            exit_year,
+            income,
+            flags,
+        }),
         _ => None,
     };
-    Checked { period, row }
+    let id = id.filter(|id| !id.is_empty());
+    Checked { period, id, row }
 }
 
 #[cfg(test)]
@@ -416,7 +457,7 @@ mod tests {
         let row = checked.row.unwrap();
         assert_eq!(row.period, period("2019-03"));
         assert_eq!(row.county, "210922");
-        assert_eq!((row.id, row.village), ("H001", "210922-T01-V01"));
+        assert_eq!((&*row.id, &*row.village), ("H001", "210922-T01-V01"));
         assert_eq!(row.head_name, Some("张三"));
         assert_eq!(row.id_masked.as_deref(), Some("1101**********002X"));
         assert_eq!(
@@ -454,11 +495,11 @@ mod tests {
                 "f.csv:2: [户编号] 必填项为空",
                 "f.csv:2: [村代码] 代码 \"210922-T01\" 是乡镇级区划，不是村",
                 "f.csv:2: [家庭人口] \"0\" 应为 ≥ 1 的整数",
-                "f.csv:2: [贫困户属性] \"普通户\" 不是有效的贫困户属性（一般贫困户 / 低保贫困户 / 特困供养贫困户，脱贫后 一般脱贫户 / 低保脱贫户 / 特困供养脱贫户，及组合如 低保特困供养贫困户）",
-                "f.csv:2: [主要致贫原因] \"也许\" 不是标准的致贫原因（因病 因残 因学 因灾 缺土地 缺水 缺技术 缺劳力 缺资金 交通条件落后 自身发展动力不足 其他；缺劳动力 即 缺劳力）",
+                "f.csv:2: [贫困户属性] 值（3 个字符，首字“普”，未显示：可能是个人信息） 不是有效的贫困户属性（一般贫困户 / 低保贫困户 / 特困供养贫困户，脱贫后 一般脱贫户 / 低保脱贫户 / 特困供养脱贫户，及组合如 低保特困供养贫困户）",
+                "f.csv:2: [主要致贫原因] 值（2 个字符，首字“也”，未显示：可能是个人信息） 不是标准的致贫原因（因病 因残 因学 因灾 缺土地 缺水 缺技术 缺劳力 缺资金 交通条件落后 自身发展动力不足 其他；缺劳动力 即 缺劳力）",
                 "f.csv:2: [脱贫年度] 脱贫状态为已脱贫时，脱贫年度必填",
                 "f.csv:2: [人均纯收入] \"-5\" 为负数；人均纯收入应 ≥ 0",
-                "f.csv:2: [饮水安全] \"也许\" 不是是/否值（是/否、有/无、Y/N、1/0）",
+                "f.csv:2: [饮水安全] 值（2 个字符，首字“也”，未显示：可能是个人信息） 不是是/否值（是/否、有/无、Y/N、1/0）",
                 "f.csv:2: [证件号码] 证件号码 1101**********0021 无效（应为 18 位且校验位正确）",
             ]
         );
@@ -524,7 +565,7 @@ mod tests {
         ));
         let (checked, errors) = check(HEADER, &row, &Options::default(), None);
         assert!(checked.row.is_none());
-        let refused = "含有身份证号码；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)";
+        let refused = "含有身份证号码 1101**********002X；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)";
         assert_eq!(
             errors,
             [
@@ -532,12 +573,25 @@ mod tests {
                 format!("f.csv:2: [户主姓名] {refused}"),
             ]
         );
-        // A name shifted into a coded column is quoted masked.
+        // A name shifted into a free-text column is not quoted, only described.
         let row = record("2019-03,H1,210922-T01-V01,,,2,,,李四,,3000");
         let (_, errors) = check(HEADER, &row, &Options::default(), None);
         assert_eq!(
             errors,
-            ["f.csv:2: [脱贫状态] \"李*\" 不是有效的脱贫状态（未脱贫 / 已脱贫 / 已脱贫(享受政策) / 已脱贫(不再享受政策) / 返贫）"]
+            ["f.csv:2: [脱贫状态] 值（2 个字符，首字“李”，未显示：可能是个人信息） 不是有效的脱贫状态（未脱贫 / 已脱贫 / 已脱贫(享受政策) / 已脱贫(不再享受政策) / 返贫）"]
+        );
+        // In a numeric column too, where it would otherwise be stored as a figure.
+        let row = record(&format!(
+            "2019-03,H1,210922-T01-V01,,,{ID_NUMBER_OK},,,未脱贫,,{ID_NUMBER_OK}"
+        ));
+        let (checked, errors) = check(HEADER, &row, &Options::default(), None);
+        assert!(checked.row.is_none());
+        assert_eq!(
+            errors,
+            [
+                format!("f.csv:2: [家庭人口] {refused}"),
+                format!("f.csv:2: [人均纯收入] {refused}"),
+            ]
         );
     }
 }

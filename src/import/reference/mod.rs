@@ -21,7 +21,7 @@ use crate::import::problem::LineError;
 use crate::import::reference::table::Table;
 use crate::import::review;
 use crate::model::bulletin::{self, Added, NewIssue};
-use crate::model::cell::{parse_bool, parse_integer, parse_number};
+use crate::model::cell::{parse_bool, read_integer, read_number};
 use crate::model::criteria::{self, Criterion, CriterionLevel, Operator};
 use crate::model::indicator::{self, ValueType};
 use crate::model::monitoring::{self, MonitoringRule};
@@ -173,29 +173,25 @@ impl Row<'_> {
 
     fn number(&self, column: &str) -> Result<f64> {
         let t = self.required(column)?;
-        parse_number(t).ok_or_else(|| self.err(column, format!("{t:?} 不是数字")))
+        read_number(t).map_err(|e| self.err(column, format!("{t:?} {}", e.explain("不是数字"))))
     }
 
     fn optional_number(&self, column: &str) -> Result<Option<f64>> {
         match self.optional(column)? {
             None => Ok(None),
-            Some(t) => parse_number(t)
-                .map(Some)
-                .ok_or_else(|| self.err(column, format!("{t:?} 不是数字"))),
+            Some(_) => self.number(column).map(Some),
         }
     }
 
     fn integer(&self, column: &str) -> Result<i64> {
         let t = self.required(column)?;
-        parse_integer(t).ok_or_else(|| self.err(column, format!("{t:?} 不是整数")))
+        read_integer(t).map_err(|e| self.err(column, format!("{t:?} {}", e.explain("不是整数"))))
     }
 
     fn optional_integer(&self, column: &str) -> Result<Option<i64>> {
         match self.optional(column)? {
             None => Ok(None),
-            Some(t) => parse_integer(t)
-                .map(Some)
-                .ok_or_else(|| self.err(column, format!("{t:?} 不是整数"))),
+            Some(_) => self.integer(column).map(Some),
         }
     }
 
