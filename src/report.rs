@@ -1,5 +1,6 @@
 //! `tuopin report`: a bulletin-style summary of the exit checks for one month, in HTML and
-//! Markdown, embedding the charts of `chart all` by relative path.
+//! Markdown, embedding the charts of `chart all` by relative path, and the bulletins' facts that
+//! disagree with the register (快报数据与台账比对, `check facts`).
 //!
 //! The report is built once as plain data (`Doc`) and then written twice, so the two files always
 //! say the same thing. The HTML is self-contained apart from the PNGs (inline CSS, no scripts, no
@@ -58,7 +59,73 @@ pub struct Doc {
     pub overview_chart: Option<String>,
     pub notes: Vec<String>,
     pub rules: Vec<String>,
+    /// 快报数据与台账比对: the accepted facts of the month and before, against the register.
+    pub facts: FactsSection,
 }
+
+/// The bulletins' facts against the register and the imports (`check facts`), for the report:
+/// the counts and the disagreements.
+pub struct FactsSection {
+    /// (agree, disagree, no data)
+    pub tally: (usize, usize, usize),
+    pub disagreements: Vec<FactRow>,
+}
+
+/// One disagreement, as the report lists it.
+pub struct FactRow {
+    pub place: String,
+    pub code: String,
+    pub indicator: String,
+    pub period: Period,
+    pub bulletin: String,
+    pub register: String,
+    pub difference: String,
+    pub bulletin_source: String,
+    pub register_source: String,
+}
+
+fn facts_section(conn: &Connection, period: Period) -> Result<FactsSection> {
+    use crate::check::facts::render as fr;
+    let mut report = check::check_facts(conn, None, None)?;
+    report.comparisons.retain(|c| c.period <= period);
+    Ok(FactsSection {
+        tally: report.tally(),
+        disagreements: report
+            .disagreements()
+            .map(|c| FactRow {
+                place: c.place.clone(),
+                code: c.region_code.clone(),
+                indicator: c.indicator_name.clone(),
+                period: c.period,
+                bulletin: fr::bulletin_text(c),
+                register: fr::register_text(c),
+                difference: fr::difference_text(c),
+                bulletin_source: c.bulletin_source.clone(),
+                register_source: c.register_source.clone().unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
+
+fn facts_summary(f: &FactsSection) -> String {
+    let (agree, disagree, no_data) = f.tally;
+    format!(
+        "已接受的快报数据中，台账或导入也给出的 {} 条：一致 {agree} 条，不一致 {disagree} 条，无数据 {no_data} 条。",
+        agree + disagree + no_data
+    )
+}
+
+const FACTS_HEADER: [&str; 9] = [
+    "地区",
+    "代码",
+    "指标",
+    "统计期",
+    "快报",
+    "台账",
+    "差值",
+    "快报原文",
+    "台账来源",
+];
 
 /// Files written by `write`.
 pub struct Written {
@@ -192,6 +259,7 @@ pub fn build(
             .iter()
             .map(|r| format!("{} {} {}", r.no, r.name, rule_text(r)))
             .collect(),
+        facts: facts_section(conn, period)?,
     };
     Ok((doc, drawn))
 }
@@ -326,6 +394,30 @@ pub fn render_markdown(doc: &Doc) -> String {
             let _ = writeln!(s, "![{}{title}]({file})\n", md(&c.name));
         }
     }
+    let _ = writeln!(s, "## 快报数据与台账比对\n");
+    let _ = writeln!(s, "{}\n", facts_summary(&doc.facts));
+    if !doc.facts.disagreements.is_empty() {
+        let _ = writeln!(s, "| {} |", FACTS_HEADER.join(" | "));
+        let _ = writeln!(s, "|{}", "---|".repeat(FACTS_HEADER.len()));
+        for f in &doc.facts.disagreements {
+            let period = f.period.to_string();
+            let cells = [
+                &f.place,
+                &f.code,
+                &f.indicator,
+                &period,
+                &f.bulletin,
+                &f.register,
+                &f.difference,
+                &f.bulletin_source,
+                &f.register_source,
+            ];
+            let cells: Vec<String> = cells.iter().map(|c| md(c).into_owned()).collect();
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "逐条比对及其依据：`tuopin check facts`\n");
     let _ = writeln!(s, "## 说明\n");
     let _ = writeln!(s, "- 退出标准：{}", doc.rules.join("；"));
     let _ = writeln!(
@@ -448,6 +540,35 @@ pub fn render_html(doc: &Doc) -> String {
             );
         }
     }
+    s.push_str("<h2>快报数据与台账比对</h2>\n");
+    let _ = writeln!(s, "<p>{}</p>", esc(&facts_summary(&doc.facts)));
+    if !doc.facts.disagreements.is_empty() {
+        s.push_str("<table>\n<tr>");
+        for h in FACTS_HEADER {
+            let _ = write!(s, "<th>{h}</th>");
+        }
+        s.push_str("</tr>\n");
+        for f in &doc.facts.disagreements {
+            let period = f.period.to_string();
+            s.push_str("<tr>");
+            for c in [
+                &f.place,
+                &f.code,
+                &f.indicator,
+                &period,
+                &f.bulletin,
+                &f.register,
+                &f.difference,
+                &f.bulletin_source,
+                &f.register_source,
+            ] {
+                let _ = write!(s, "<td>{}</td>", esc(c));
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</table>\n");
+    }
+    s.push_str("<p class=\"meta\">逐条比对及其依据：<code>tuopin check facts</code></p>\n");
     s.push_str("<h2>说明</h2>\n<ul>\n");
     let _ = writeln!(s, "<li>退出标准：{}</li>", esc(&doc.rules.join("；")));
     let _ = writeln!(
