@@ -296,7 +296,7 @@ fn verify_passes_a_sound_database_and_names_each_broken_promise() {
     let out = s.tuopin(&["verify", "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", stdout(&out));
     let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(checks.as_array().unwrap().len(), 9);
+    assert_eq!(checks.as_array().unwrap().len(), 10);
 
     let cases = [
         (
@@ -335,6 +335,10 @@ fn verify_passes_a_sound_database_and_names_each_broken_promise() {
         (
             "clear_ids",
             "UPDATE import_batch SET file_name = '台账-11010519491231002X.csv' WHERE kind = 'households'",
+        ),
+        (
+            "bulletin_sentences",
+            "UPDATE bulletin_proposal SET sentence_start = sentence_start + 3 WHERE figure = '174 户'",
         ),
     ];
     for (code, sql) in cases {

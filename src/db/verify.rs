@@ -62,6 +62,7 @@ pub fn verify(conn: &Connection) -> Result<Vec<Finding>> {
         batch_rows(&tx)?,
         id_hashes(&tx)?,
         clear_ids(&tx)?,
+        bulletin_sentences(&tx)?,
     ];
     tx.finish()?;
     Ok(checks)
@@ -286,6 +287,28 @@ const ID_PREFILTER: &str = "(CASE typeof({col})
 
 /// Every column of every table (numeric ones too), scanned for a resident ID number in clear: one
 /// pass per table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.
+// Positions are byte offsets: compared as blobs, where substr counts bytes. An accepted fact must
+// cite a quote.
+const SENTENCES_OFF_TEXT: &str = "SELECT count(*) FROM bulletin_proposal p JOIN bulletin b ON b.id = p.bulletin_id
+     WHERE (b.text IS NOT NULL AND p.sentence_start IS NOT NULL
+            AND substr(CAST(b.text AS BLOB), p.sentence_start + 1, p.sentence_end - p.sentence_start)
+                IS NOT CAST(p.sentence AS BLOB))
+        OR (p.status = 'accepted' AND NOT EXISTS
+            (SELECT 1 FROM bulletin_quote q WHERE q.id = p.quote_id AND q.bulletin_id = p.bulletin_id))";
+
+fn bulletin_sentences(conn: &Connection) -> Result<Finding> {
+    let mut c = Finding::new(
+        "bulletin_sentences",
+        "每条快报数据的原句都在其期文中所记的位置，每条已接受的数据都引用其原句",
+    );
+    let n = count(conn, SENTENCES_OFF_TEXT)?;
+    c.found(
+        n,
+        format!("bulletin_proposal: {n} 条的原句与期文不符或没有引文"),
+    );
+    Ok(c)
+}
+
 fn clear_ids(conn: &Connection) -> Result<Finding> {
     let mut c = Finding::new(
         "clear_ids",
