@@ -92,6 +92,10 @@ fn main() -> ExitCode {
         db: tuopin::db::resolve_path(cli.db.as_deref()),
         show_names: cli.show_names,
     };
+    // Any run that opens the database cleans up after a killed backup or init beside it.
+    if !matches!(cli.command, Command::Template(_)) {
+        cmd::remove_stale_files(&cmd::folder_of(&ctx.db));
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = match &cli.command {

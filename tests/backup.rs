@@ -264,8 +264,14 @@ fn an_unreadable_database_is_replaced_only_with_force_and_kept_aside() {
         .success()
         .stdout(predicates::str::contains("已改名为"));
     assert_eq!(dump(&s.db()), good);
-    let aside = files_named(&s, ".unreadable-");
-    assert_eq!(aside.len(), 1);
+    // The file and the (empty) -wal and -shm that read-only commands leave beside a WAL database.
+    let aside: Vec<_> = files_named(&s, ".unreadable-")
+        .into_iter()
+        .filter(|p| {
+            !p.to_string_lossy().ends_with("-wal") && !p.to_string_lossy().ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
     assert_eq!(std::fs::read(&aside[0]).unwrap(), b"garbage, not SQLite");
 }
 
@@ -368,4 +374,84 @@ fn verify_passes_a_sound_database_and_names_each_broken_promise() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(stdout(&out).contains("FAIL  integrity"), "{}", stdout(&out));
+}
+
+/// Overwrite the whole page `page` (1-based) of the file with bytes that are not a b-tree page.
+fn overwrite_page(path: &Path, page: i64, page_size: i64) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let at = ((page - 1) * page_size) as usize;
+    let mut x: u32 = 0x2545_f491;
+    for b in &mut bytes[at..at + page_size as usize] {
+        // xorshift: a page of noise, the same on every run.
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn verify_reports_a_damaged_page_and_restore_replaces_the_file() {
+    let s = populated();
+    let backup = s.path("good.db");
+    s.tuopin(&["backup"]).arg(&backup).assert().success();
+    let good = dump(&backup);
+    let conn = open(&s.db());
+    let root: i64 = scalar(
+        &conn,
+        "SELECT rootpage FROM sqlite_schema WHERE name = 'household_snapshot'",
+        [],
+    );
+    let page_size: i64 = scalar(&conn, "PRAGMA page_size", []);
+    drop(conn);
+    overwrite_page(&s.db(), root, page_size);
+
+    // The findings, exit 1, the integrity check FAILED in Chinese, and what to do.
+    let out = s.tuopin(&["verify"]).output().unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert!(text.contains("FAIL  integrity"), "{text}");
+    assert!(text.contains("数据库文件已损坏"), "{text}");
+    assert!(text.contains("household_snapshot"), "{text}");
+    assert!(text.contains("tuopin restore"), "{text}");
+    assert!(
+        text.contains("ok    value_sources"),
+        "the other checks still ran: {text}"
+    );
+
+    let out = s.tuopin(&["verify", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = checks.as_array().unwrap();
+    assert_eq!(checks.len(), 10);
+    assert_eq!(checks[0]["code"], "integrity");
+    assert!(checks[0]["problems"].as_u64().unwrap() >= 1);
+    assert!(
+        checks[0]["details"][0]
+            .as_str()
+            .unwrap()
+            .contains("数据库文件已损坏"),
+        "{}",
+        checks[0]
+    );
+    assert!(stderr(&out).contains("tuopin restore"), "{}", stderr(&out));
+
+    // The advice works: restore refuses without --force (nothing changed), and with it keeps
+    // the damaged file aside and brings the backup back.
+    let damaged = std::fs::read(s.db()).unwrap();
+    s.tuopin(&["restore"])
+        .arg(&backup)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--force"));
+    assert_eq!(std::fs::read(s.db()).unwrap(), damaged);
+    s.tuopin(&["restore", "--force"])
+        .arg(&backup)
+        .assert()
+        .success();
+    assert_eq!(dump(&s.db()), good);
+    s.tuopin(&["verify"]).assert().success();
+    let aside = files_named(&s, ".unreadable-");
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), damaged);
 }

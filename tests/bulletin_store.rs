@@ -753,6 +753,8 @@ fn facts_stored_before_migration_4_become_accepted_proposals() {
         )
         .unwrap();
     }
+    // The first command that writes upgrades it (read-only ones refuse to).
+    ok(&s.tuopin(&["facts", "accept", "--all"]).output().unwrap());
     let text = ok(&s.tuopin(&["facts"]).output().unwrap());
     assert!(
         text.contains("铁岭市（2112） 农村低保标准 4,770 元/年  统计期 2019-07  第26期（总第214期，2019-03-29）"),

@@ -1,7 +1,9 @@
 //! Crash safety: a large import (150,000 households) in a child process, killed with SIGKILL at
 //! six moments from start-up to the checkpoint after the commit. After every kill the database must
 //! pass `PRAGMA integrity_check` and `tuopin verify`, and hold the whole batch or none of it; the
-//! import started after each kill must work, and the last one must finish.
+//! import started after each kill must work, and the last one must finish. The undo of such a
+//! batch is killed the same way at five moments: the batch is then wholly in force or wholly
+//! undone (its rows kept in history), and a later undo completes.
 //!
 //! Kill points are found by watching the child, not by the clock, so they land in the same phase
 //! on a fast or a slow machine: bytes read (from /proc/PID/io: the file is read twice, once to hash
@@ -216,6 +218,190 @@ fn sigkill_at_any_moment_leaves_the_whole_batch_or_none() {
     assert_eq!(check_all_or_nothing(&s), ROWS as i64);
     println!(
         "crash test: {killed} kill points, {ROWS} rows, {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Where an undo is killed: found by watching it, like the import's kill points. An undo reads
+/// the register once (finding the batch's rows), deletes them in memory (the history triggers
+/// copying each), writes the commit into the WAL and checkpoints it into the database file.
+#[derive(Debug, Clone, Copy)]
+enum UndoPoint {
+    /// Right after spawning.
+    Spawned,
+    /// Reading the register: half of the database file read.
+    Reading,
+    /// Deleting in memory: the register read, 0.1 s more CPU spent, the WAL not yet written.
+    Deleting,
+    /// The WAL growing: the commit being written.
+    WalGrowing,
+    /// The database file itself being written: the checkpoint after the commit.
+    Checkpointing,
+}
+
+/// CPU time the process has used, in clock ticks (utime + stime of /proc/PID/stat).
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+/// Wait until the undo reaches `point`; false if it finished first.
+fn wait_for_undo(child: &mut Child, point: UndoPoint, db: &Path) -> bool {
+    let wal = db.with_file_name(format!("{}-wal", db.file_name().unwrap().to_string_lossy()));
+    let db_bytes = std::fs::metadata(db).unwrap().len();
+    let (db_before, wal_before) = (stamp(db), stamp(&wal));
+    let mut ticks_when_read: Option<u64> = None;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        assert!(Instant::now() < deadline, "undo never reached {point:?}");
+        let read = bytes_read(child.id()).unwrap_or(0);
+        let wal_grew = stamp(&wal).map_or(0, |w| w.0) > wal_before.map_or(0, |w| w.0);
+        let reached = match point {
+            UndoPoint::Spawned => true,
+            UndoPoint::Reading => read >= db_bytes / 2,
+            UndoPoint::Deleting => {
+                let ticks = cpu_ticks(child.id()).unwrap_or(0);
+                if read >= db_bytes && ticks_when_read.is_none() {
+                    ticks_when_read = Some(ticks);
+                }
+                !wal_grew && ticks_when_read.is_some_and(|t| ticks >= t + 10)
+            }
+            UndoPoint::WalGrowing => wal_grew,
+            UndoPoint::Checkpointing => stamp(db) != db_before,
+        };
+        if reached {
+            return true;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+/// The database after a killed undo of `batch`: sound, and the batch either wholly in force or
+/// wholly undone. Returns whether it is undone.
+fn check_undone_or_not(s: &Scratch, batch: i64) -> bool {
+    let conn = s.open();
+    assert_eq!(scalar::<String>(&conn, "PRAGMA integrity_check", []), "ok");
+    assert_eq!(
+        scalar::<i64>(&conn, "SELECT count(*) FROM pragma_foreign_key_check", []),
+        0
+    );
+    let rows: i64 = scalar(
+        &conn,
+        "SELECT count(*) FROM household_snapshot WHERE batch_id = ?1",
+        [batch],
+    );
+    let registered: i64 = scalar(
+        &conn,
+        "SELECT coalesce(sum(households), 0) FROM register_snapshot WHERE batch_id = ?1",
+        [batch],
+    );
+    let undone: Option<String> = scalar(
+        &conn,
+        "SELECT undone_at FROM import_batch WHERE id = ?1",
+        [batch],
+    );
+    // The rows an undo deleted are kept in history, by the same transaction.
+    let kept: i64 = scalar(
+        &conn,
+        "SELECT count(*) FROM history WHERE table_name = 'household_snapshot' AND action = 'delete'
+         AND json_extract(old_row, '$.batch_id') = ?1",
+        [batch],
+    );
+    let state = (rows, registered, undone.is_some(), kept);
+    let before = (ROWS as i64, ROWS as i64, false, 0);
+    let after = (0, 0, true, ROWS as i64);
+    assert!(
+        state == before || state == after,
+        "half an undo: (rows, registered, undone, kept in history) = {state:?}"
+    );
+    drop(conn);
+    s.tuopin(&["verify"]).assert().success();
+    state == after
+}
+
+fn import_batch(s: &Scratch, file: &Path) -> i64 {
+    let out = s
+        .tuopin(&["import", "households"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    scalar(
+        &s.open(),
+        "SELECT max(id) FROM import_batch WHERE kind = 'households' AND undone_at IS NULL",
+        [],
+    )
+}
+
+#[test]
+fn sigkill_during_an_undo_leaves_the_batch_wholly_in_force_or_wholly_undone() {
+    let started = Instant::now();
+    let s = Scratch::new();
+    s.init();
+    let villages = synth_regions(&s, &["210922"], 10, 20).remove(0);
+    let file = s.path("register-2019-03.csv");
+    synth_households(&file, &villages, ROWS, "2019-03", 11, 'U');
+    let mut batch = import_batch(&s, &file);
+
+    let points = [
+        UndoPoint::Spawned,
+        UndoPoint::Reading,
+        UndoPoint::Deleting,
+        UndoPoint::WalGrowing,
+        UndoPoint::Checkpointing,
+    ];
+    let mut killed = 0;
+    for point in points {
+        let t = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tuopin"))
+            .arg("--db")
+            .arg(s.db())
+            .args(["import", "undo", &batch.to_string()])
+            .env_remove("TUOPIN_DB")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let reached = wait_for_undo(&mut child, point, &s.db());
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        let at = t.elapsed().as_secs_f64();
+        assert!(reached || status.success(), "{point:?}: {status:?}");
+        let undone = check_undone_or_not(&s, batch);
+        killed += reached as u32;
+        println!(
+            "undo killed at {point:?} after {at:.2} s ({}): batch {}",
+            if reached { "killed" } else { "had finished" },
+            if undone { "undone" } else { "in force" }
+        );
+        match point {
+            _ if !reached => assert!(undone, "{point:?}: finished but not undone"),
+            // Nothing is committed before the WAL is written.
+            UndoPoint::Spawned | UndoPoint::Reading | UndoPoint::Deleting => {
+                assert!(!undone, "{point:?}")
+            }
+            // Once the database file is written, the commit is complete.
+            UndoPoint::Checkpointing => assert!(undone, "{point:?}"),
+            UndoPoint::WalGrowing => {}
+        }
+        if undone {
+            // The same file again is a new batch to undo at the next point.
+            batch = import_batch(&s, &file);
+        }
+    }
+    assert!(killed >= 4, "only {killed} kill points were reached");
+
+    // An undo run after the kills completes.
+    s.tuopin(&["import", "undo", &batch.to_string()])
+        .assert()
+        .success();
+    assert!(check_undone_or_not(&s, batch));
+    println!(
+        "undo crash test: {killed} kill points, {ROWS} rows, {:.1} s",
         started.elapsed().as_secs_f64()
     );
 }

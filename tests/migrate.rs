@@ -9,6 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
+use predicates::prelude::*;
 use rusqlite::Connection;
 use tuopin::db;
 
@@ -254,12 +255,32 @@ fn the_binary_opens_a_version_1_database_and_upgrades_it_to_its_own_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = v1_fixture(dir.path());
     let before = v1_data(&Connection::open(&path).unwrap());
-    assert_cmd::Command::cargo_bin("tuopin")
-        .unwrap()
-        .env_remove("TUOPIN_DB")
-        .arg("--db")
-        .arg(&path)
-        .arg("verify")
+    let bytes = std::fs::read(&path).unwrap();
+    let tuopin = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::cargo_bin("tuopin").unwrap();
+        cmd.current_dir(dir.path())
+            .env_remove("TUOPIN_DB")
+            .arg("--db")
+            .arg(&path)
+            .args(args);
+        cmd
+    };
+    // A command that only reads does not upgrade (it opens read-only), and says what will.
+    if db::migrate::SCHEMA_VERSION > 1 {
+        tuopin(&["verify"]).assert().code(2).stderr(
+            predicates::str::contains("需要升级")
+                .and(predicates::str::contains("(database needs upgrading)")),
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        assert!(baks(dir.path()).is_empty());
+    }
+    // The first command that writes does, even a dry run.
+    std::fs::write(
+        dir.path().join("r.csv"),
+        "代码,名称,级别,上级代码\n210922-T01-V09,新村,村,210922-T01\n",
+    )
+    .unwrap();
+    tuopin(&["import", "regions", "--dry-run", "r.csv"])
         .assert()
         .success();
     let conn = Connection::open(&path).unwrap();
@@ -275,6 +296,7 @@ fn the_binary_opens_a_version_1_database_and_upgrades_it_to_its_own_version() {
         Vec::new()
     };
     assert_eq!(baks(dir.path()), expected);
+    tuopin(&["verify"]).assert().success();
 }
 
 #[test]

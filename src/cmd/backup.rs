@@ -29,7 +29,12 @@ pub struct BackupArgs {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &BackupArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    // Read-only: a backup never changes the database it copies (nor upgrades an older one).
+    let conn = tuopin::db::open_read_only_any_version(&ctx.db)?;
+    let dest_folder = super::folder_of(&args.path);
+    if !tuopin::db::files::same_file(&dest_folder, &super::folder_of(&ctx.db)) {
+        super::remove_stale_files(&dest_folder);
+    }
     let copied = tuopin::db::backup::backup(&conn, &args.path, args.force)?;
     writeln!(
         out,

@@ -133,7 +133,7 @@ struct HouseholdsArgs {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     let (output, file, png) = match &args.kind {
         ChartCommand::All(a) => {
             let canvas = a.output.canvas()?;

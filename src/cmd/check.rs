@@ -105,7 +105,7 @@ enum What {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open_for_scan(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     match &args.what {
         What::Villages { common, only_poor } | What::Counties { common, only_poor } => {
             let scope = Scope {

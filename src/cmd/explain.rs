@@ -30,7 +30,7 @@ pub struct ExplainArgs {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &ExplainArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     let (period, level, region) = check::explain(&conn, args.code.trim(), args.period)?;
     if args.json {
         let report = serde_json::json!({

@@ -102,7 +102,7 @@ fn reviewer() -> String {
 }
 
 fn list(ctx: &Context, out: &mut dyn Write, args: &FactsArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     if let Some(code) = &args.region {
         tuopin::model::region::get(&conn, code)?;
     }

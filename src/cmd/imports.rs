@@ -30,7 +30,7 @@ pub struct ImportsArgs {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &ImportsArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     let batches = tuopin::db::batch::list(&conn, args.all)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&batches)?)?;

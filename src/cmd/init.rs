@@ -3,6 +3,9 @@
 //! ```text
 //! tuopin init [--force] [--data DIR]
 //! ```
+//!
+//! `--force` replaces an existing tuopin database (never another file given as `--db`) and keeps
+//! it first as `<db>.before-init-<time>.bak`.
 
 use std::path::PathBuf;
 
@@ -17,7 +20,7 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// 替换已有的数据库（其中的数据将丢失）(replace an existing database)
+    /// 替换已有的 tuopin 数据库（原库先另存为 .before-init-<时间>.bak）(replace an existing database)
     #[arg(long)]
     force: bool,
     /// 从该文件夹载入修改过的参考数据，而不是内置的 (reference data folder)
@@ -30,12 +33,13 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &InitArgs) -> Result<Outcom
         Some(dir) => DataSource::Dir(dir.clone()),
         None => DataSource::Embedded,
     };
-    let loaded = tuopin::import::reference::init::init(
+    let created = tuopin::import::reference::init::init(
         &ctx.db,
         args.force,
         &source,
         &tuopin::bulletin::store::seed,
     )?;
+    let loaded = &created.loaded;
     writeln!(out, "已创建数据库 {} (database created)", ctx.db.display())?;
     writeln!(
         out,
@@ -48,5 +52,20 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &InitArgs) -> Result<Outcom
         loaded.bulletins,
         loaded.facts
     )?;
+    if let Some(previous) = &created.previous {
+        if previous.moved_aside {
+            writeln!(
+                out,
+                "  原数据库无法复制（可能已损坏），已改名保留为 {} (previous database moved aside)",
+                previous.path.display()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  原数据库已保存为 {} (previous database kept)",
+                previous.path.display()
+            )?;
+        }
+    }
     Ok(Outcome::Ok)
 }

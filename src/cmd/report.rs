@@ -30,7 +30,7 @@ pub struct ReportArgs {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &ReportArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     let font = match &args.font {
         Some(p) => ChartFont::from_path(p)?,
         None => ChartFont::embedded(),

@@ -7,8 +7,8 @@
 //! PATH must be a tuopin database (application_id) of a schema version this binary knows, and pass
 //! the integrity check; otherwise nothing is changed. The current database is first copied to
 //! `<db>.before-restore-<time>.bak`, then overwritten in one transaction (other processes wait, then
-//! see the restored data). --force is needed only when the current file cannot be opened at all; it
-//! is then renamed aside, never deleted.
+//! see the restored data). --force is needed only when the current file cannot be opened or copied
+//! (damaged); it is then renamed aside, never deleted.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,7 +23,7 @@ pub struct RestoreArgs {
     /// 要恢复的备份文件 (backup file)
     #[arg(value_name = "PATH")]
     path: PathBuf,
-    /// 当前数据库文件无法打开时仍替换它（原文件改名保留，不删除）(force)
+    /// 当前数据库文件无法打开或已损坏时仍替换它（原文件改名保留，不删除）(force)
     #[arg(long)]
     force: bool,
 }
@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &RestoreArgs) -> Result<Out
     if let Some(aside) = &done.moved_aside {
         writeln!(
             out,
-            "  无法打开的原数据库文件已改名为 {} (unreadable file moved aside)",
+            "  无法打开或已损坏的原数据库文件已改名为 {} (unreadable file moved aside)",
             aside.display()
         )?;
     }

@@ -23,7 +23,7 @@ fn n(v: i64) -> String {
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &StatusArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     let s = tuopin::db::contents::status(&conn)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&s)?)?;

@@ -7,7 +7,9 @@
 //! Every indicator value has a source, every household row lies in a village of a county and comes
 //! from a valid batch, every county's register holds the households it says, every batch still has
 //! its rows, and no ID number is stored in clear. Exit 1 when any check fails. Findings are counted
-//! and located, never quoted.
+//! and located, never quoted. A damaged file is reported (integrity FAIL, in Chinese with SQLite's
+//! words), not an error, with the advice to `tuopin restore` a backup. The database is opened
+//! read-only.
 
 use std::io::Write;
 
@@ -23,12 +25,20 @@ pub struct VerifyArgs {
     json: bool,
 }
 
+const RESTORE_HINT: &str = "数据库文件已损坏：请用最近的备份恢复，tuopin restore 备份文件 --force\
+（损坏的文件会改名保留，不会删除；恢复后再运行 tuopin verify）(damaged: restore from a backup)";
+
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &VerifyArgs) -> Result<Outcome> {
-    let conn = tuopin::db::open(&ctx.db)?;
+    let conn = tuopin::db::open_read_only(&ctx.db)?;
     let checks = tuopin::db::verify::verify(&conn)?;
     let failed = checks.iter().filter(|c| !c.ok()).count();
+    let damaged = tuopin::db::verify::damaged(&checks);
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&checks)?)?;
+        if damaged {
+            // stdout stays the findings alone, for scripts.
+            eprintln!("{RESTORE_HINT}");
+        }
     } else {
         for c in &checks {
             let mark = if c.ok() { "ok  " } else { "FAIL" };
@@ -48,6 +58,9 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &VerifyArgs) -> Result<Outc
                 "{failed} 项检查未通过，共 {} 项 (checks failed)",
                 checks.len()
             )?;
+        }
+        if damaged {
+            writeln!(out, "{RESTORE_HINT}")?;
         }
     }
     Ok(if failed == 0 {

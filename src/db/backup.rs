@@ -6,8 +6,8 @@
 //! the live database: other processes wait for it (busy timeout) and then see either the old or
 //! the restored data, and a crash half-way leaves the old data. The old content is always kept
 //! first as `<db>.before-restore-<time>.bak`, so a restore never loses anything and needs no
-//! `--force`; `--force` is only for replacing a current file that cannot be opened at all (it
-//! is renamed aside, not deleted).
+//! `--force`; `--force` is only for replacing a current file that cannot be opened or copied (a
+//! damaged one: it is renamed aside, not deleted).
 
 use std::path::{Path, PathBuf};
 
@@ -76,15 +76,24 @@ pub fn restore(db_path: &Path, from: &Path, force: bool) -> Result<Restored> {
             Ok(mut current) => {
                 let keep =
                     files::free_name(db_path, &format!(".before-restore-{}.bak", files::stamp()));
-                copy_to(&current, &keep, false)
-                    .context("恢复前无法备份当前数据库，未做任何更改")?;
-                replace_content(&src, &mut current)?;
-                migrate::migrate(&current)?;
-                return Ok(Restored {
-                    from_version,
-                    previous: Some(keep),
-                    moved_aside: None,
-                });
+                match copy_to(&current, &keep, false) {
+                    Ok(_) => {
+                        replace_content(&src, &mut current)?;
+                        migrate::migrate(&current)?;
+                        return Ok(Restored {
+                            from_version,
+                            previous: Some(keep),
+                            moved_aside: None,
+                        });
+                    }
+                    Err(e) if !force => {
+                        return Err(e.context(
+                            "恢复前无法备份当前数据库（它可能已损坏），未做任何更改；如确要用备份替换它，请加 --force（原文件会改名保留，不会删除）",
+                        ));
+                    }
+                    // A damaged database opens but cannot be copied: moved aside below.
+                    Err(_) => drop(current),
+                }
             }
             Err(e) if !force => {
                 return Err(e.context(format!(
@@ -92,12 +101,11 @@ pub fn restore(db_path: &Path, from: &Path, force: bool) -> Result<Restored> {
                     db_path.display()
                 )));
             }
-            Err(_) => {
-                let aside = files::free_name(db_path, &format!(".unreadable-{}", files::stamp()));
-                files::rename_with_companions(db_path, &aside)?;
-                moved_aside = Some(aside);
-            }
+            Err(_) => {}
         }
+        let aside = files::free_name(db_path, &format!(".unreadable-{}", files::stamp()));
+        files::rename_with_companions(db_path, &aside)?;
+        moved_aside = Some(aside);
     }
     copy_to(&src, db_path, false)?;
     let conn = db::open(db_path)?;

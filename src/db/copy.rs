@@ -40,7 +40,7 @@ pub fn copy_to(src: &Connection, dest: &Path, overwrite: bool) -> Result<Copied>
             bail!("备份文件不能是数据库本身：{}", dest.display());
         }
     }
-    let tmp = files::sibling(dest, &format!("tmp-{}", std::process::id()));
+    let tmp = files::working_file(dest, "tmp");
     files::remove_with_companions(&tmp)?;
     let result = write_copy(src, &tmp).and_then(|version| {
         publish(&tmp, dest, overwrite)?;

@@ -73,6 +73,16 @@ pub fn refuse_newer(path: Option<&Path>, version: i64, supported: i64) -> Result
 /// `PRAGMA user_version` read straight from an SQLite file header (bytes 60..64, big-endian),
 /// or None when the file is not an SQLite database. Opens nothing, so nothing is created beside it.
 pub fn header_user_version(path: &Path) -> Option<i64> {
+    header_field(path, 60)
+}
+
+/// `PRAGMA application_id` read straight from an SQLite file header (bytes 68..72), or None when
+/// the file is not an SQLite database: whether a file is a tuopin database, without opening it.
+pub fn header_application_id(path: &Path) -> Option<i64> {
+    header_field(path, 68)
+}
+
+fn header_field(path: &Path, at: usize) -> Option<i64> {
     use std::io::Read;
     let mut header = [0u8; 100];
     std::fs::File::open(path)
@@ -82,7 +92,8 @@ pub fn header_user_version(path: &Path) -> Option<i64> {
     if !header.starts_with(b"SQLite format 3\0") {
         return None;
     }
-    Some(u32::from_be_bytes([header[60], header[61], header[62], header[63]]) as i64)
+    let field = [header[at], header[at + 1], header[at + 2], header[at + 3]];
+    Some(u32::from_be_bytes(field) as i64)
 }
 
 /// Bring the schema up to `SCHEMA_VERSION` (see `migrate_with`).

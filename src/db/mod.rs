@@ -2,8 +2,9 @@
 //! path rule, and the small reads and writes every layer shares (settings, the change context).
 //!
 //! Inside `db` the modules only import downwards: `files` and `pragma` (no tuopin knowledge) ←
+//! `readonly` (opening a file without writing to it), `integrity` (integrity_check in Chinese),
 //! `copy` (the consistent copy) ← `migrate` (schema identity and upgrades) ← this module (open,
-//! create) ← `backup` (backup and restore), `batch`, `contents`, `verify`.
+//! open read-only, create) ← `backup` (backup and restore), `batch`, `contents`, `verify`.
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +16,10 @@ pub mod batch;
 pub mod contents;
 pub mod copy;
 pub mod files;
+pub mod integrity;
 pub mod migrate;
 pub mod pragma;
+mod readonly;
 pub mod verify;
 
 /// File name used when neither `--db` nor `TUOPIN_DB` is given.
@@ -66,17 +69,34 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-// A check reads each register page once, so the large page cache `open` sets up for imports only
-// adds resident memory (about 90 MB at province size: 12,000 villages, 1,000,000 households) and
-// the page faults to fill it. SQLite's default 2 MB holds the b-tree interior pages that the as-of
-// value look-ups revisit.
-const SCAN_CACHE_KIB: i64 = -2_000;
+/// Open an existing tuopin database for a command that only reads it (status, check, explain,
+/// verify, charts, the report): read-only, so its bytes and its journal mode stay as they are (a
+/// backup stays a standalone rollback-journal file), and it opens on a read-only file or in a
+/// read-only folder. An older schema is not upgraded here: the error says so.
+///
+/// The page cache is SQLite's default 2 MB: a check reads each register page once, so the import's
+/// large cache would only add resident memory (about 90 MB at province size) and page faults; 2 MB
+/// holds the b-tree interior pages that the as-of value look-ups revisit.
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    let conn = readonly::open(path)?;
+    let version = migrate::check_identity(&conn, path)?;
+    if version < migrate::SCHEMA_VERSION {
+        bail!(
+            "数据库 {} 的结构版本为 {version}，本程序使用版本 {}，需要升级；只读的命令不升级数据库。\
+             下一个写入数据库的命令（tuopin import、tuopin import undo、tuopin criteria set、tuopin restore、tuopin bulletin add、tuopin facts accept）\
+             会先保留副本再升级 (database needs upgrading)",
+            path.display(),
+            migrate::SCHEMA_VERSION
+        );
+    }
+    Ok(conn)
+}
 
-/// Open the database like `open`, for a command that reads it in one pass (the checks): with a
-/// small page cache instead of the import's large one.
-pub fn open_for_scan(path: &Path) -> Result<Connection> {
-    let conn = open(path)?;
-    conn.pragma_update(None, "cache_size", SCAN_CACHE_KIB)?;
+/// Open an existing tuopin database read-only like `open_read_only`, accepting any schema version
+/// this binary knows: for copying it (`tuopin backup` copies an older database as it is).
+pub fn open_read_only_any_version(path: &Path) -> Result<Connection> {
+    let conn = readonly::open(path)?;
+    migrate::check_identity(&conn, path)?;
     Ok(conn)
 }
 

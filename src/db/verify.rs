@@ -1,13 +1,17 @@
 //! `tuopin verify`: SQLite's own checks and the promises the project makes about its data.
 //!
 //! Every check reads inside one read transaction, so a verify running beside an import sees one
-//! state. Findings are counted and located (table, column, batch), never quoted: a check that
-//! finds a clear-text ID number must not print it.
+//! state. A damaged file is a finding, not an error: the integrity check says what SQLite found
+//! (in Chinese, `integrity`), and a check that meets a damaged page fails saying so. Findings are
+//! counted and located (table, column, batch), never quoted: a check that finds a clear-text ID
+//! number must not print it.
 
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use rusqlite::Connection;
+
+use super::integrity;
 
 /// One check and what it found: a finding of no problems is a check passed.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -49,39 +53,104 @@ impl Finding {
 
 const MAX_DETAILS: usize = 20;
 
-/// Run every check.
+type Check = fn(&Connection, &mut Finding) -> Result<()>;
+
+/// Every check: code, what it checks, how.
+const CHECKS: &[(&str, &str, Check)] = &[
+    (
+        "integrity",
+        "数据库文件完整性 (PRAGMA integrity_check)",
+        integrity,
+    ),
+    (
+        "foreign_keys",
+        "外键引用 (PRAGMA foreign_key_check)",
+        foreign_keys,
+    ),
+    (
+        "value_sources",
+        "每个指标值都有来源（有效的导入批次或快报原文）",
+        value_sources,
+    ),
+    (
+        "snapshot_villages",
+        "每户都属于区划表中的一个村，每个村都属于一个县",
+        snapshot_villages,
+    ),
+    (
+        "snapshot_batches",
+        "每条台账记录都来自一个有效的台账导入批次",
+        snapshot_batches,
+    ),
+    (
+        "register_counts",
+        "每个县每月的台账户数与登记的户数一致（没有半个导入）",
+        register_counts,
+    ),
+    (
+        "batch_rows",
+        "每个有效的导入批次都有它写入的数据（或被后来的导入替换的记录）",
+        batch_rows,
+    ),
+    (
+        "id_hashes",
+        "证件号码只以散列（64 位十六进制）和掩码形式保存",
+        id_hashes,
+    ),
+    (
+        "clear_ids",
+        "数据库中没有明文身份证号码（所有表的所有列，数值列也查）",
+        clear_ids,
+    ),
+    (
+        "bulletin_sentences",
+        "每条快报数据的原句都在其期文中所记的位置，每条已接受的数据都引用其原句",
+        bulletin_sentences,
+    ),
+];
+
+/// Run every check. A check that meets a damaged page fails with that said, and the others still
+/// run: a damaged file gets its findings, not an error.
 pub fn verify(conn: &Connection) -> Result<Vec<Finding>> {
     let tx = conn.unchecked_transaction()?;
-    let checks = vec![
-        integrity(&tx)?,
-        foreign_keys(&tx)?,
-        value_sources(&tx)?,
-        snapshot_villages(&tx)?,
-        snapshot_batches(&tx)?,
-        register_counts(&tx)?,
-        batch_rows(&tx)?,
-        id_hashes(&tx)?,
-        clear_ids(&tx)?,
-        bulletin_sentences(&tx)?,
-    ];
+    let mut findings = Vec::with_capacity(CHECKS.len());
+    for &(code, name, check) in CHECKS {
+        let mut finding = Finding::new(code, name);
+        if let Err(e) = check(&tx, &mut finding) {
+            if !integrity::is_damage(&e) {
+                return Err(e);
+            }
+            finding.found(
+                1,
+                format!(
+                    "无法完成这项检查：读取时遇到损坏的数据，{}",
+                    integrity::describe(&e)
+                ),
+            );
+        }
+        findings.push(finding);
+    }
     tx.finish()?;
-    Ok(checks)
+    Ok(findings)
+}
+
+/// Whether the findings say the file itself is damaged (and so should be restored from a backup).
+pub fn damaged(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.code == "integrity" && !f.ok())
 }
 
 fn count(conn: &Connection, sql: &str) -> Result<u64> {
     Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
 }
 
-fn integrity(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new("integrity", "数据库文件完整性 (PRAGMA integrity_check)");
-    for problem in crate::db::pragma::integrity_problems(conn)? {
+fn integrity(conn: &Connection, c: &mut Finding) -> Result<()> {
+    for problem in integrity::problems(conn)? {
         c.found(1, problem);
     }
-    Ok(c)
+    Ok(())
 }
 
-fn foreign_keys(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new("foreign_keys", "外键引用 (PRAGMA foreign_key_check)");
+fn foreign_keys(conn: &Connection, c: &mut Finding) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT \"table\", parent, count(*) FROM pragma_foreign_key_check GROUP BY 1, 2 ORDER BY 1, 2",
     )?;
@@ -94,7 +163,7 @@ fn foreign_keys(conn: &Connection) -> Result<Finding> {
             format!("{table} → {parent}: {n} 行引用了不存在的记录"),
         );
     }
-    Ok(c)
+    Ok(())
 }
 
 const VALUES_WITHOUT_SOURCE: &str = "SELECT count(*) FROM indicator_value v
@@ -103,14 +172,10 @@ const VALUES_WITHOUT_SOURCE: &str = "SELECT count(*) FROM indicator_value v
         OR (v.batch_id IS NOT NULL AND (b.id IS NULL OR b.undone_at IS NOT NULL))
         OR (v.quote_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bulletin_quote q WHERE q.id = v.quote_id))";
 
-fn value_sources(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new(
-        "value_sources",
-        "每个指标值都有来源（有效的导入批次或快报原文）",
-    );
+fn value_sources(conn: &Connection, c: &mut Finding) -> Result<()> {
     let n = count(conn, VALUES_WITHOUT_SOURCE)?;
     c.found(n, format!("{n} 个指标值没有来源，或来源批次已撤销"));
-    Ok(c)
+    Ok(())
 }
 
 const SNAPSHOT_NOT_IN_VILLAGE: &str = "SELECT count(*) FROM household_snapshot s
@@ -120,11 +185,7 @@ const SNAPSHOT_NOT_IN_VILLAGE: &str = "SELECT count(*) FROM household_snapshot s
 const VILLAGES_WITHOUT_COUNTY: &str = "SELECT count(*) FROM region r WHERE r.level = 'village'
      AND NOT EXISTS (SELECT 1 FROM region_county c WHERE c.code = r.code AND c.county_code IS NOT NULL)";
 
-fn snapshot_villages(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new(
-        "snapshot_villages",
-        "每户都属于区划表中的一个村，每个村都属于一个县",
-    );
+fn snapshot_villages(conn: &Connection, c: &mut Finding) -> Result<()> {
     let n = count(conn, SNAPSHOT_NOT_IN_VILLAGE)?;
     c.found(
         n,
@@ -132,35 +193,27 @@ fn snapshot_villages(conn: &Connection) -> Result<Finding> {
     );
     let n = count(conn, VILLAGES_WITHOUT_COUNTY)?;
     c.found(n, format!("region: {n} 个村不在任何县之下"));
-    Ok(c)
+    Ok(())
 }
 
 const SNAPSHOT_WITHOUT_BATCH: &str = "SELECT count(*) FROM household_snapshot s
      LEFT JOIN import_batch b ON b.id = s.batch_id
      WHERE b.id IS NULL OR b.undone_at IS NOT NULL OR b.kind <> 'households'";
 
-fn snapshot_batches(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new(
-        "snapshot_batches",
-        "每条台账记录都来自一个有效的台账导入批次",
-    );
+fn snapshot_batches(conn: &Connection, c: &mut Finding) -> Result<()> {
     let n = count(conn, SNAPSHOT_WITHOUT_BATCH)?;
     c.found(
         n,
         format!("household_snapshot: {n} 行的导入批次不存在、已撤销或不是台账"),
     );
-    Ok(c)
+    Ok(())
 }
 
 const SNAPSHOT_COUNTS: &str = "SELECT c.county_code, s.period, count(*) FROM household_snapshot s
      JOIN region_county c ON c.code = s.village_code
      GROUP BY c.county_code, s.period";
 
-fn register_counts(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new(
-        "register_counts",
-        "每个县每月的台账户数与登记的户数一致（没有半个导入）",
-    );
+fn register_counts(conn: &Connection, c: &mut Finding) -> Result<()> {
     let mut counted: BTreeMap<(String, String), i64> = BTreeMap::new();
     let mut stmt = conn.prepare(SNAPSHOT_COUNTS)?;
     for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
@@ -191,16 +244,12 @@ fn register_counts(conn: &Connection) -> Result<Finding> {
             );
         }
     }
-    Ok(c)
+    Ok(())
 }
 
 /// Batches that say they wrote rows: each must still have rows, or history showing that a later
 /// import replaced them. A batch row without its data would be a half-import.
-fn batch_rows(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new(
-        "batch_rows",
-        "每个有效的导入批次都有它写入的数据（或被后来的导入替换的记录）",
-    );
+fn batch_rows(conn: &Connection, c: &mut Finding) -> Result<()> {
     let tables = [
         ("households", "household_snapshot"),
         ("indicators", "indicator_value"),
@@ -237,7 +286,7 @@ fn batch_rows(conn: &Connection) -> Result<Finding> {
             }
         }
     }
-    Ok(c)
+    Ok(())
 }
 
 fn batch_counts(conn: &Connection, sql: &str) -> Result<HashMap<i64, i64>> {
@@ -259,11 +308,7 @@ const BAD_ID_HASHES: &str = "SELECT count(*) FROM household_snapshot
         OR ((id_hash IS NULL) <> (id_masked IS NULL))
         OR (id_masked IS NOT NULL AND id_masked NOT GLOB '*[*]*')";
 
-fn id_hashes(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new(
-        "id_hashes",
-        "证件号码只以散列（64 位十六进制）和掩码形式保存",
-    );
+fn id_hashes(conn: &Connection, c: &mut Finding) -> Result<()> {
     let n = count(conn, BAD_ID_HASHES)?;
     c.found(
         n,
@@ -273,7 +318,7 @@ fn id_hashes(conn: &Connection) -> Result<Finding> {
     if salt.as_deref().is_none_or(|s| s.len() < 32) {
         c.found(1, "meta: 缺少每个数据库独有的散列盐 id_salt");
     }
-    Ok(c)
+    Ok(())
 }
 
 /// Prefilter for the ID-number scan, so that SQLite skips most values: text of at least 18
@@ -285,8 +330,6 @@ const ID_PREFILTER: &str = "(CASE typeof({col})
      WHEN 'real' THEN abs({col}) >= 1e17
      ELSE 0 END)";
 
-/// Every column of every table (numeric ones too), scanned for a resident ID number in clear: one
-/// pass per table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.
 // Positions are byte offsets: compared as blobs, where substr counts bytes. An accepted fact must
 // cite a quote.
 const SENTENCES_OFF_TEXT: &str = "SELECT count(*) FROM bulletin_proposal p JOIN bulletin b ON b.id = p.bulletin_id
@@ -296,24 +339,18 @@ const SENTENCES_OFF_TEXT: &str = "SELECT count(*) FROM bulletin_proposal p JOIN 
         OR (p.status = 'accepted' AND NOT EXISTS
             (SELECT 1 FROM bulletin_quote q WHERE q.id = p.quote_id AND q.bulletin_id = p.bulletin_id))";
 
-fn bulletin_sentences(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new(
-        "bulletin_sentences",
-        "每条快报数据的原句都在其期文中所记的位置，每条已接受的数据都引用其原句",
-    );
+fn bulletin_sentences(conn: &Connection, c: &mut Finding) -> Result<()> {
     let n = count(conn, SENTENCES_OFF_TEXT)?;
     c.found(
         n,
         format!("bulletin_proposal: {n} 条的原句与期文不符或没有引文"),
     );
-    Ok(c)
+    Ok(())
 }
 
-fn clear_ids(conn: &Connection) -> Result<Finding> {
-    let mut c = Finding::new(
-        "clear_ids",
-        "数据库中没有明文身份证号码（所有表的所有列，数值列也查）",
-    );
+/// Every column of every table (numeric ones too), scanned for a resident ID number in clear: one
+/// pass per table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.
+fn clear_ids(conn: &Connection, c: &mut Finding) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT m.name, p.name FROM sqlite_schema m JOIN pragma_table_info(m.name) p
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%'
@@ -363,7 +400,7 @@ fn clear_ids(conn: &Connection) -> Result<Finding> {
             c.found(n, format!("{table}.{column}: {n} 行含有明文身份证号码"));
         }
     }
-    Ok(c)
+    Ok(())
 }
 
 /// Table and column names come from the schema, not from users; quoted all the same.

@@ -142,7 +142,8 @@ pub fn run(
         false,
         &DataSource::Embedded,
         &crate::bulletin::store::seed,
-    )?;
+    )?
+    .loaded;
     on(Event::Initialised {
         db: &db,
         loaded: &loaded,

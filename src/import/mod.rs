@@ -8,8 +8,9 @@
 //! A file goes through `source` (digest, encoding from `encoding`, a bounded UTF-8 reader), then
 //! `header` (columns of the `contract` found by name) and the importer of its kind (`households`,
 //! `indicators`, `regions`, sharing `reader`), into a `summary`. `reference` loads the reference
-//! data of `init`; `undo` removes a batch; `criteria` reads and writes a whole set of exit criteria
-//! (not a batch: the set is replaced, its changes kept in history).
+//! data of `init`; `undo` removes a batch; `moves` refuses a regions file or undo that would take
+//! villages with households into another county; `criteria` reads and writes a whole set of exit
+//! criteria (not a batch: the set is replaced, its changes kept in history).
 
 pub mod contract;
 pub mod criteria;
@@ -17,6 +18,7 @@ pub mod encoding;
 pub mod header;
 mod households;
 mod indicators;
+pub mod moves;
 pub mod problem;
 mod reader;
 pub mod reference;

@@ -1,5 +1,6 @@
 //! The region table: new townships and villages (usually with the office's own codes), or changes
 //! to names, flags and planned exit years. Parents may come later in the file than their children.
+//! A move that would take households out of the county register counting them is refused (`moves`).
 
 use std::collections::HashMap;
 
@@ -8,6 +9,7 @@ use rusqlite::params;
 
 use crate::import::contract::regions::{CODE, LEVEL, NAME, PARENT, PLANNED, POOR};
 use crate::import::contract::REGIONS;
+use crate::import::moves;
 use crate::import::reader::{
     code_cell, read_header, refuse_id_number, warn_unknown_columns, Context, Problems, Rows,
 };
@@ -153,10 +155,14 @@ pub(super) fn import(
     }
 
     // Check each row against the database and the rest of the file, then write parents first.
+    let mut reparented: Vec<String> = Vec::new();
     for row in &rows {
         let name = |s: usize| header.name(s);
         let existing = region::find(ctx.conn, &row.code)?;
         if let Some(e) = &existing {
+            if e.parent_code != row.parent {
+                reparented.push(row.code.clone());
+            }
             if e.level != row.level {
                 problems.add(
                     row.line,
@@ -221,6 +227,7 @@ pub(super) fn import(
     if problems.any() {
         return Ok(0);
     }
+    let before_moves = moves::before(ctx.conn, &reparented)?;
     let mut order: Vec<&Row> = rows.iter().collect();
     order.sort_by_key(|r| rank(r.level));
     let mut written = 0;
@@ -243,6 +250,13 @@ pub(super) fn import(
             (true, _) => problems.summary.updated += 1,
         }
         written += changed as u64;
+    }
+    // Refused after the writes, inside the transaction that is then rolled back: only the written
+    // hierarchy says reliably which county each village ends up in.
+    for orphaning in moves::orphaned(ctx.conn, &before_moves)? {
+        let line = by_code.get(&orphaning.code).map_or(0, |&i| rows[i].line);
+        problems.next_row();
+        problems.add(line, Some(header.name(PARENT)), orphaning.message());
     }
     Ok(written)
 }

@@ -111,6 +111,10 @@ const RESTORE_REGIONS: &str = "UPDATE region AS t SET
      WHERE h.changed_by = ?1 AND h.table_name = 'region' AND h.action = 'update'
        AND t.code = json_extract(h.old_row, '$.code')";
 
+// The regions whose earlier row (parent included) the batch overwrote.
+const REGIONS_RESTORED: &str = "SELECT json_extract(old_row, '$.code') FROM history
+     WHERE changed_by = ?1 AND table_name = 'region' AND action = 'update'";
+
 // Foreign keys are checked at the end of the statement, so children and parents go together.
 const REMOVE_REGIONS: &str = "DELETE FROM region WHERE batch_id = ?1";
 
@@ -156,8 +160,21 @@ pub fn undo(conn: &mut Connection, batch_id: i64) -> Result<Undone> {
     done.restored += run(INDICATOR_VALUE.reinsert_deleted)?;
     done.restored += run(HOUSEHOLD_SNAPSHOT.reinsert_deleted)?;
     done.restored += run(REGISTER_SNAPSHOT.reinsert_deleted)?;
+    // Putting regions back under their old parents must not take households out of the county
+    // register that counts them (a village moved, then registered in its new county).
+    let moved: Vec<String> = tx
+        .prepare(REGIONS_RESTORED)?
+        .query_map([batch_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let before = crate::import::moves::before(&tx, &moved)?;
     done.restored += run(RESTORE_REGIONS)?;
     done.removed += run(REMOVE_REGIONS)?;
+    if let Some(orphaning) = crate::import::moves::orphaned(&tx, &before)?.first() {
+        bail!(
+            "撤销批次 {batch_id} 会把区划改回原来的上级：{}",
+            orphaning.message()
+        );
+    }
     tx.execute(
         "UPDATE import_batch SET undone_at = ?2 WHERE id = ?1",
         params![batch_id, crate::db::batch::now_utc()],

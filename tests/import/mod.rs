@@ -2,6 +2,7 @@
 
 mod batches;
 mod indicators_regions;
+mod moves;
 mod national;
 
 use crate::common::*;
