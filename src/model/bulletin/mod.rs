@@ -6,9 +6,11 @@
 //! ones as facts. The extraction that proposes the figures is `crate::bulletin`, above this layer:
 //! what reaches this module are plain values (`store::NewIssue`).
 
+pub mod accept;
 pub mod facts;
 pub mod issue;
 pub mod place;
+pub mod proposal;
 pub mod review;
 pub mod store;
 
@@ -18,5 +20,5 @@ pub use issue::{
     QUOTE_GAP,
 };
 pub use place::NewRegion;
-pub use review::{ProposalFilter, ProposalStatus, StoredProposal};
+pub use proposal::{ProposalFilter, ProposalStatus, StoredProposal};
 pub use store::{add_issue, Added, NewArticle, NewIssue, NewProposal};

@@ -13,9 +13,10 @@ use anyhow::{anyhow, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use super::accept::withdraw_value;
 use super::issue::{issue_key, text as stored_text};
 use super::place::NewRegion;
-use super::review::{self, Origin, ProposalStatus};
+use super::proposal::{self, Origin, ProposalStatus};
 use crate::model::indicator::Qualifier;
 use crate::model::period::Period;
 
@@ -303,7 +304,7 @@ fn replace_proposals(
     let mut kept = 0;
     let mut withdrawn = Vec::new();
     for old_id in old_ids {
-        let old = review::get(conn, old_id)?;
+        let old = proposal::get(conn, old_id)?;
         // (seq, figure position, position of the sentence or of the passage the review kept)
         let place = match (&old.origin, &old.figure) {
             // The same figure in a sentence that still holds what the proposal cites, taken in
@@ -376,7 +377,7 @@ fn replace_proposals(
             None => {
                 let was_accepted = old.status == ProposalStatus::Accepted;
                 if was_accepted {
-                    review::withdraw_value(conn, &old)?;
+                    withdraw_value(conn, &old)?;
                 }
                 conn.prepare_cached("DELETE FROM bulletin_proposal WHERE id = ?1")?
                     .execute([old.id])?;

@@ -1,15 +1,5 @@
-//! The review of bulletin facts read back: the CSV `tuopin facts --proposed --format csv` wrote,
-//! edited in Excel (UTF-8 with or without BOM, or GBK as Excel on a Chinese Windows saves it), or
-//! `data/facts.csv`, the seed's review, which `init` applies the same way.
-//!
-//! Validated whole, like every import: every problem is listed with file, line, column and why, and
-//! a file with any invalid row changes nothing. A row names its proposal by 编号; without one, by
-//! 期号, 原文数字 and a verbatim passage of its 原句 (how `data/facts.csv` names the seed's, so that
-//! it does not depend on numbering); a row with 期号 and 原句 but no 原文数字 adds a fact the
-//! extractor did not propose. Its value, unit, qualifier, place, region code, indicator code,
-//! period and note replace the proposal's; a shorter 原句 narrows the passage cited; 审核状态, when
-//! given, accepts, rejects or reopens it after the correction, and a row to be accepted must be
-//! acceptable as corrected.
+//! One row of a review file read and checked: which proposal it names (by id, or by issue, figure
+//! and passage), its corrected fields, its status, and whether it could be accepted as corrected.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -18,15 +8,15 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use crate::import::contract::{review as col, REVIEW};
-use crate::import::encoding::decode;
 use crate::import::header::Header;
 use crate::import::problem::LineError;
 use crate::model::bulletin::review::{self, Correction, Origin, StoredProposal};
 use crate::model::bulletin::{ProposalFilter, ProposalStatus};
 use crate::model::cell::{parse_integer, parse_number};
 use crate::model::indicator::{self, Qualifier};
-use crate::model::period::Period;
 use crate::model::region;
+
+use super::cells::{parse_period, unquote};
 use crate::output::privacy::redact_ids;
 
 /// The proposal a row is about.
@@ -49,153 +39,11 @@ pub struct ReviewRow {
     pub status: Option<ProposalStatus>,
 }
 
-/// What applying a review file did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Applied {
-    pub rows: usize,
-    pub corrected: usize,
-    pub added: usize,
-    pub accepted: usize,
-    pub rejected: usize,
-    pub reopened: usize,
-}
-
-/// The largest review file read (a year of issues is a few thousand rows).
-pub const MAX_BYTES: usize = 32 * 1024 * 1024;
-
-/// Read and validate a review file: the rows, or every problem found.
-pub fn read(
-    conn: &Connection,
-    file: &str,
-    bytes: &[u8],
-) -> Result<std::result::Result<Vec<ReviewRow>, Vec<LineError>>> {
-    if bytes.len() > MAX_BYTES {
-        anyhow::bail!(
-            "{file}: 文件过大（{} 字节，上限 {MAX_BYTES}）(file too large)",
-            bytes.len()
-        );
-    }
-    let text = decode(file, bytes)?;
-    let mut csv = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let raw = match csv.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            return Ok(Err(vec![LineError::new(
-                file,
-                1,
-                None,
-                format!("表头无法读取: {e}"),
-            )]))
-        }
-    };
-    let (header, _unknown) = Header::map(&raw, REVIEW);
-    let mut reader = Reader {
-        conn,
-        file,
-        header,
-        errors: Vec::new(),
-        issues: HashMap::new(),
-        proposals: HashMap::new(),
-        claimed: HashSet::new(),
-    };
-    let has = |c: usize| reader.header.index[c].is_some();
-    let mut missing = Vec::new();
-    if !has(col::VALUE) {
-        missing.push(&REVIEW[col::VALUE]);
-    }
-    if !(has(col::ID) || (has(col::ISSUE) && has(col::SENTENCE))) {
-        missing.push(&REVIEW[col::ID]);
-    }
-    if !missing.is_empty() {
-        for c in missing {
-            reader.add(
-                1,
-                Some(c.zh),
-                format!(
-                    "缺少必需的列 {}（{}）；没有编号时需要 期号 和 原句",
-                    c.zh, c.en
-                ),
-            );
-        }
-        return Ok(Err(reader.errors));
-    }
-    let mut rows = Vec::new();
-    for record in csv.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                reader.add(line, None, format!("CSV 格式错误，无法继续读取: {e}"));
-                break;
-            }
-        };
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let before = reader.errors.len();
-        let row = reader.row(line, &record)?;
-        if reader.errors.len() == before {
-            if let Some(row) = row {
-                rows.push(row);
-            }
-        }
-    }
-    if rows.is_empty() && reader.errors.is_empty() {
-        reader.add(1, None, "文件只有表头，没有数据行 (no data rows)");
-    }
-    if reader.errors.is_empty() {
-        Ok(Ok(rows))
-    } else {
-        Ok(Err(reader.errors))
-    }
-}
-
-/// Apply valid rows (the caller holds the transaction).
-pub fn apply(conn: &Connection, rows: &[ReviewRow], by: &str) -> Result<Applied> {
-    let mut done = Applied {
-        rows: rows.len(),
-        ..Applied::default()
-    };
-    for row in rows {
-        let id = match &row.target {
-            Target::Proposal(id) => {
-                done.corrected += usize::from(review::correct(conn, *id, &row.correction, by)?);
-                *id
-            }
-            Target::Add { bulletin_id, span } => {
-                done.added += 1;
-                review::add_reviewed(conn, *bulletin_id, span.clone(), &row.correction, by)?
-            }
-        };
-        match row.status {
-            Some(ProposalStatus::Accepted) => match review::accept(conn, id, by)? {
-                review::Acceptance::Accepted { .. } => done.accepted += 1,
-                review::Acceptance::AlreadyAccepted => {}
-                review::Acceptance::Refused(why) => {
-                    anyhow::bail!("第 {} 行（编号 {id}）无法接受：{why}", row.line)
-                }
-            },
-            Some(ProposalStatus::Rejected) => {
-                done.rejected += usize::from(review::reject(conn, id, by)?);
-            }
-            Some(ProposalStatus::Proposed) => {
-                done.reopened += usize::from(review::reopen(conn, id, by)?);
-            }
-            None => {}
-        }
-    }
-    Ok(done)
-}
-
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     conn: &'a Connection,
     file: &'a str,
     header: Header,
-    errors: Vec<LineError>,
+    pub(super) errors: Vec<LineError>,
     /// 期号 → (bulletin id, text) of the issues with that number.
     issues: HashMap<i64, Vec<(i64, Option<String>)>>,
     /// bulletin id → its proposals.
@@ -205,39 +53,25 @@ struct Reader<'a> {
     claimed: HashSet<i64>,
 }
 
-/// A cell as written back: Excel's leading `'` of a neutralised cell (see `output::csv`) removed.
-fn unquote(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest)
-            if rest.starts_with([
-                '=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠', ' ',
-            ]) =>
-        {
-            rest
-        }
-        _ => cell,
-    }
-}
-
-/// A month as the review writes it (2019-03, 2019年3月 …), or a date Excel made of it (2019/3/1).
-fn parse_period(cell: &str) -> std::result::Result<Period, String> {
-    if let Ok(p) = cell.parse::<Period>() {
-        return Ok(p);
-    }
-    let parts: Vec<&str> = cell.trim().split(['-', '/', '.']).collect();
-    if let [y, m, d] = parts[..] {
-        let day_ok = d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
-        if let (Ok(y), Ok(m), true) = (y.parse::<i32>(), m.parse::<u32>(), day_ok) {
-            if let Some(p) = Period::new(y, m) {
-                return Ok(p);
-            }
+impl<'a> Reader<'a> {
+    pub(super) fn new(conn: &'a Connection, file: &'a str, header: Header) -> Reader<'a> {
+        Reader {
+            conn,
+            file,
+            header,
+            errors: Vec::new(),
+            issues: HashMap::new(),
+            proposals: HashMap::new(),
+            claimed: HashSet::new(),
         }
     }
-    Err(format!("统计期 {cell:?} 无法识别；应为 YYYY-MM"))
-}
 
-impl Reader<'_> {
-    fn add(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
+    /// Whether the file has the column.
+    pub(super) fn has(&self, c: usize) -> bool {
+        self.header.index[c].is_some()
+    }
+
+    pub(super) fn add(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
         let message = message.into();
         self.errors.push(LineError::new(
             self.file,
@@ -283,7 +117,11 @@ impl Reader<'_> {
     }
 
     /// One row: its target and correction, or None with its problems recorded.
-    fn row(&mut self, line: u64, record: &csv::StringRecord) -> Result<Option<ReviewRow>> {
+    pub(super) fn row(
+        &mut self,
+        line: u64,
+        record: &csv::StringRecord,
+    ) -> Result<Option<ReviewRow>> {
         let id_cell = self.cell(record, col::ID).to_string();
         let issue_cell = self.cell(record, col::ISSUE).to_string();
         let passage = self.cell(record, col::SENTENCE).to_string();
@@ -713,21 +551,4 @@ fn candidate(existing: Option<&StoredProposal>, target: &Target, c: &Correction)
     p.period = c.period;
     p.note = c.note.clone();
     p
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excel_spellings_are_read_back() {
-        assert_eq!(unquote("'=1+1"), "=1+1");
-        assert_eq!(unquote("'甲"), "'甲");
-        let want = Period::new(2019, 3).unwrap();
-        for s in ["2019-03", "2019/3/1", "2019-03-01", "2019年3月"] {
-            assert_eq!(parse_period(s), Ok(want), "{s}");
-        }
-        assert!(parse_period("2019-03-45").is_err());
-        assert!(parse_period("三月").is_err());
-    }
 }
