@@ -72,7 +72,8 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// Open an existing tuopin database for a command that only reads it (status, check, explain,
 /// verify, charts, the report): read-only, so its bytes and its journal mode stay as they are (a
 /// backup stays a standalone rollback-journal file), and it opens on a read-only file or in a
-/// read-only folder. An older schema is not upgraded here: the error says so.
+/// read-only folder. An older schema is first upgraded (with a copy kept, see `upgrade`); where the
+/// file cannot be written, the error says it needs upgrading.
 ///
 /// The page cache is SQLite's default 2 MB: a check reads each register page once, so the import's
 /// large cache would only add resident memory (about 90 MB at province size) and page faults; 2 MB
@@ -80,16 +81,42 @@ pub fn open(path: &Path) -> Result<Connection> {
 pub fn open_read_only(path: &Path) -> Result<Connection> {
     let conn = readonly::open(path)?;
     let version = migrate::check_identity(&conn, path)?;
-    if version < migrate::SCHEMA_VERSION {
-        bail!(
-            "数据库 {} 的结构版本为 {version}，本程序使用版本 {}，需要升级；只读的命令不升级数据库。\
-             下一个写入数据库的命令（tuopin import、tuopin import undo、tuopin criteria set、tuopin restore、tuopin bulletin add、tuopin facts accept）\
-             会先保留副本再升级 (database needs upgrading)",
+    if version == migrate::SCHEMA_VERSION {
+        return Ok(conn);
+    }
+    drop(conn);
+    let copy = upgrade(path).with_context(|| {
+        format!(
+            "数据库 {} 的结构版本为 {version}，本程序使用版本 {}，需要升级，但无法写入该文件；\
+             请在可写的位置运行本命令，或用可写的副本 (database needs upgrading)",
             path.display(),
             migrate::SCHEMA_VERSION
-        );
-    }
+        )
+    })?;
+    let kept = copy
+        .map(|c| format!("，升级前的副本为 {}", c.display()))
+        .unwrap_or_default();
+    eprintln!(
+        "注意: 数据库 {} 已从结构版本 {version} 升级到 {}{kept} (database upgraded)",
+        path.display(),
+        migrate::SCHEMA_VERSION
+    );
+    let conn = readonly::open(path)?;
+    migrate::check_identity(&conn, path)?;
     Ok(conn)
+}
+
+/// Bring an older database up to this binary's schema, keeping a copy first (`migrate_with`).
+/// Reading commands call it before they open the file read-only: the upgrade is the one write they
+/// make, announced and undoable from the copy.
+fn upgrade(path: &Path) -> Result<Option<PathBuf>> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    migrate::check_identity(&conn, path)?;
+    configure(&conn)?;
+    migrate::migrate_with(&conn, migrate::MIGRATIONS)
 }
 
 /// Open an existing tuopin database read-only like `open_read_only`, accepting any schema version
