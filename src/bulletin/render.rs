@@ -102,15 +102,16 @@ pub fn proposals_table(out: &mut dyn Write, proposals: &[StoredProposal]) -> Res
     Ok(())
 }
 
-/// The review CSV: the columns of `import::contract::REVIEW` by their Chinese names, a row per
-/// proposal, for Excel (with the BOM unless `bom` is false).
+/// The review CSV: the columns of `import::contract::REVIEW` by their codes (`id`, `status`,
+/// `value` …, the codes `data/facts.csv` uses; `facts import` reads the Chinese names too), a row
+/// per proposal, status and qualifier as codes, for Excel (with the BOM unless `bom` is false).
 pub fn proposals_csv(out: &mut dyn Write, proposals: &[StoredProposal], bom: bool) -> Result<()> {
     let mut w = Writer::with_bom(out, bom)?;
-    w.row(REVIEW.iter().map(|c| c.zh))?;
+    w.row(REVIEW.iter().map(|c| c.en))?;
     for p in proposals {
         w.row([
             p.id.to_string(),
-            p.status.chinese().to_string(),
+            p.status.code().to_string(),
             p.issue_no.map(|n| n.to_string()).unwrap_or_default(),
             p.figure.clone().unwrap_or_default(),
             plain(p.value),

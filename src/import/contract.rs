@@ -114,9 +114,10 @@ columns!(
 
 columns!(
     /// The review of bulletin facts: what `tuopin facts --proposed --format csv` writes and `tuopin
-    /// facts import` reads back (and `data/facts.csv`, the seed's review). A row names its proposal
-    /// by 编号, else by 期号, 原文数字 and a passage of its 原句; a row with 期号 and 原句 but no
-    /// 原文数字 adds a fact the extractor missed. 新建区划 and 指标 are for reading only.
+    /// facts import` reads back (and `data/facts.csv`, the seed's review), both with the English
+    /// names as headers. A row names its proposal by 编号 (id), else by 期号, 原文数字 and a passage
+    /// of its 原句 (issue_no, figure, sentence); a row with 期号 and 原句 but no 原文数字 adds a fact
+    /// the extractor missed. 新建区划 and 指标 are for reading only.
     REVIEW, review {
         ID = ("编号", "id", false),
         STATUS = ("审核状态", "status", false),

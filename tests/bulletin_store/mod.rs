@@ -190,7 +190,9 @@ fn a_review_goes_through_the_csv_and_back() {
     let csv_text = String::from_utf8(csv_bytes[3..].to_vec()).unwrap();
     let mut lines: Vec<String> = csv_text.lines().map(str::to_string).collect();
     assert!(
-        lines[0].starts_with("编号,审核状态,期号,原文数字,数值"),
+        lines[0].starts_with(
+            "id,status,issue_no,figure,value,value_high,unit,qualifier,place,region_code"
+        ),
         "{}",
         lines[0]
     );
@@ -202,7 +204,7 @@ fn a_review_goes_through_the_csv_and_back() {
         .expect("175 row");
     let row = lines[at]
         .replacen(",175,", ",174,", 1)
-        .replacen("待审核", "已接受", 1);
+        .replacen(",proposed,", ",已接受,", 1);
     lines[at] = row;
     let edited = lines.join("\r\n") + "\r\n";
     let (gbk, _, bad) = encoding_rs::GBK.encode(&edited);
