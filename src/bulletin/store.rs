@@ -225,7 +225,14 @@ pub fn add_file(conn: &mut Connection, path: &Path, opts: &AddOptions) -> Result
         }
         out.push(done);
     }
-    crate::model::history::set_change_context(&tx, None, "")?;
-    tx.commit()?;
+    // The same text again, with nothing to accept, writes nothing at all (not even the change
+    // context): the transaction is rolled back.
+    let changed = out
+        .iter()
+        .any(|i| !matches!(i.added, Added::Unchanged { .. }) || i.accepted > 0);
+    if changed {
+        crate::model::history::set_change_context(&tx, None, "")?;
+        tx.commit()?;
+    }
     Ok(out)
 }

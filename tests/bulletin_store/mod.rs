@@ -111,8 +111,17 @@ fn adding_an_issue_again_changes_nothing_and_a_corrected_text_replaces_it_with_h
     );
     drop(conn);
 
-    // Again: nothing changes.
+    // Again: nothing changes, not a byte of the database.
+    let bytes = |s: &Scratch| {
+        let wal = s.path("tuopin.db-wal");
+        (
+            std::fs::read(s.db()).unwrap(),
+            std::fs::read(wal).unwrap_or_default(),
+        )
+    };
+    let files = bytes(&s);
     let text = ok(&s.tuopin(&["bulletin", "add"]).arg(&file).output().unwrap());
+    assert!(bytes(&s) == files, "the database changed");
     assert!(text.contains("未更改"), "{text}");
     let conn = s.open();
     assert_eq!(snapshot(&conn).0..=snapshot(&conn).2, before.0..=before.2);
