@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark suite: installs the reference tools when missing (sqlite3 from Debian's packages,
-# sqlite-utils from PyPI), then runs every bench. Each prints its figures as ratios against a
+# sqlite-utils, openpyxl and pandas from PyPI), then runs every bench. Each prints its figures as ratios against a
 # reference measured in the same run. Options pass through to the benches as environment:
 #   TUOPIN_BENCH_ROWS=100000 bench/run.sh     smaller run (household rows per file)
 #   TUOPIN_BENCH_RUNS=5 bench/run.sh          more timed runs (median; default 3)
 #   TUOPIN_BENCH_SCALE=1 bench/run.sh         also the 10× scale run of the check bench
 #                                             (10,000,000 households; minutes, ~5 GB of disk)
+#   TUOPIN_BENCH_WORKBOOK_ROWS=10000 bench/run.sh   rows of the workbook bench (default 100,000)
 #   bench/run.sh --bench check                one bench only (arguments go to cargo bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,11 @@ fi
 if ! command -v sqlite-utils >/dev/null 2>&1; then
     echo "installing sqlite-utils (reference for CSV import)"
     python3 -m pip install --quiet sqlite-utils || echo "could not install sqlite-utils"
+fi
+
+if ! python3 -c "import openpyxl, pandas" >/dev/null 2>&1; then
+    echo "installing openpyxl and pandas (the workbook bench writes its .xlsx and reads it with them)"
+    python3 -m pip install --quiet openpyxl pandas || echo "could not install openpyxl and pandas"
 fi
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sm)"

@@ -37,7 +37,7 @@ enum Command {
     Init(cmd::init::InitArgs),
     /// 显示数据库中有哪些数据 (what the database holds)
     Status(cmd::status::StatusArgs),
-    /// 输出只有标准表头的空白 CSV，用来开始填报 (empty CSV with the headers)
+    /// 输出只有标准表头的空白 CSV 或 Excel 工作簿，用来开始填报 (empty CSV or workbook with the headers)
     Template(cmd::template::TemplateArgs),
     /// 列出快报中的数据及其原文 (bulletin facts with their sentences)
     Facts(cmd::facts::FactsArgs),
@@ -73,6 +73,10 @@ fn main() -> ExitCode {
     // A panic message may quote the data being read: print it with ID numbers masked, and say
     // plainly that this is a bug of tuopin, not of the user's file.
     std::panic::set_hook(Box::new(|info| {
+        // calamine tripping over a damaged workbook: reported as a damaged file by the importer.
+        if tuopin::import::reading_workbook() {
+            return;
+        }
         let what = info
             .payload()
             .downcast_ref::<&str>()

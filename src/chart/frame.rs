@@ -283,15 +283,68 @@ pub(crate) fn paint(
 }
 
 fn encode(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
+    // png filters the rows and stores them uncompressed (level 0); the image data is then deflated
+    // here with miniz_oxide at level 6, which is what png's default compression wrote while flate2
+    // ran on miniz_oxide. flate2 switches every user in the build to zlib-rs as soon as one crate
+    // asks for it (zip does, for calamine and rust_xlsxwriter), which changed each chart's bytes,
+    // though not its pixels; the same chart stays the same file.
+    let mut stored = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut out, w, h);
+        let mut enc = png::Encoder::new(&mut stored, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Default);
+        // Huffman is png's name for flate2 level 0, a stored stream: deprecated as a compression
+        // level, and only a hand-over here.
+        #[allow(deprecated)]
+        enc.set_compression(png::Compression::Huffman);
         let mut writer = enc.write_header().context("PNG 编码失败")?;
         writer.write_image_data(rgb).context("PNG 编码失败")?;
         writer.finish().context("PNG 编码失败")?;
+    }
+    deflate_image_data(&stored)
+}
+
+/// A PNG with its image data (IDAT) deflated again by miniz_oxide at level 6, in one IDAT chunk at
+/// the place of the first; every other chunk as it was.
+fn deflate_image_data(png: &[u8]) -> Result<Vec<u8>> {
+    const SIGNATURE: usize = 8;
+    let mut chunks = Vec::new();
+    let mut at = SIGNATURE;
+    while at + 12 <= png.len() {
+        let len = u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]) as usize;
+        let end = at + 12 + len;
+        if end > png.len() {
+            bail!("PNG 编码失败: chunk past the end");
+        }
+        chunks.push((
+            &png[at + 4..at + 8],
+            &png[at + 8..at + 8 + len],
+            &png[at..end],
+        ));
+        at = end;
+    }
+    let zlib: Vec<u8> = chunks
+        .iter()
+        .filter(|(kind, _, _)| *kind == b"IDAT")
+        .flat_map(|(_, data, _)| data.iter().copied())
+        .collect();
+    let filtered = miniz_oxide::inflate::decompress_to_vec_zlib(&zlib)
+        .map_err(|e| anyhow::anyhow!("PNG 编码失败: {e:?}"))?;
+    let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&filtered, 6);
+    let mut out = png[..SIGNATURE].to_vec();
+    let mut idat_written = false;
+    for (kind, _, whole) in chunks {
+        if kind != b"IDAT" {
+            out.extend_from_slice(whole);
+        } else if !idat_written {
+            idat_written = true;
+            out.extend_from_slice(&(deflated.len() as u32).to_be_bytes());
+            let start = out.len();
+            out.extend_from_slice(b"IDAT");
+            out.extend_from_slice(&deflated);
+            let crc = crc32fast::hash(&out[start..]);
+            out.extend_from_slice(&crc.to_be_bytes());
+        }
     }
     Ok(out)
 }

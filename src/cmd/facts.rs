@@ -16,7 +16,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use rusqlite::TransactionBehavior;
 
@@ -80,9 +80,9 @@ enum FactsCommand {
         #[arg(value_name = "ID", required = true)]
         ids: Vec<i64>,
     },
-    /// 读回修改过的审核表 CSV：更正数值、单位、限定、地区、指标、统计期，可同时接受或拒绝 (read an edited review CSV)
+    /// 读回修改过的审核表：更正数值、单位、限定、地区、指标、统计期，可同时接受或拒绝 (read an edited review sheet)
     Import {
-        /// 审核表 CSV（UTF-8 或 GBK）(the review CSV)
+        /// 审核表：CSV（UTF-8 或 GBK）或 Excel 工作簿 (the review CSV or workbook)
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
@@ -240,18 +240,10 @@ fn reject(ctx: &Context, out: &mut dyn Write, ids: &[i64]) -> Result<Outcome> {
 
 fn import(ctx: &Context, out: &mut dyn Write, file: &std::path::Path) -> Result<Outcome> {
     let shown = file.display().to_string();
-    let size = std::fs::metadata(file)
-        .with_context(|| format!("无法读取 {shown} (cannot read file)"))?
-        .len();
-    if size > tuopin::import::review::MAX_BYTES as u64 {
-        bail!("{shown}: 文件过大（{size} 字节）(file too large)");
-    }
-    let bytes =
-        std::fs::read(file).with_context(|| format!("无法读取 {shown} (cannot read file)"))?;
     let mut conn = tuopin::db::open(&ctx.db)?;
     let by = reviewer();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let rows = match tuopin::import::review::read(&tx, &shown, &bytes)? {
+    let rows = match tuopin::import::review::read_file(&tx, file)? {
         Ok(rows) => rows,
         Err(errors) => {
             for e in &errors {

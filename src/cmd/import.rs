@@ -1,14 +1,16 @@
 //! `tuopin import`: county-office files into the database, or an import undone.
 //!
 //! ```text
-//! tuopin import households FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
-//! tuopin import indicators FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
-//! tuopin import regions FILE... [--period YYYY-MM] [--county CODE] [--dry-run]
+//! tuopin import households FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run]
+//! tuopin import indicators FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run]
+//! tuopin import regions FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run]
 //! tuopin import undo BATCH_ID
 //! ```
 //!
-//! Each file is one transaction: a file with any invalid row writes nothing and every invalid row is
-//! listed (line, column, value, reason). Exit code 1 when any file had invalid rows.
+//! A file is CSV (UTF-8 or GBK) or a workbook (.xlsx, .xlsm, .xls, .ods), told apart by its bytes;
+//! a workbook's sheet is `--sheet`, else the first whose header is recognised. Each file is one
+//! transaction: a file with any invalid row writes nothing and every invalid row is listed (line
+//! or cell, column, value, reason). Exit code 1 when any file had invalid rows.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -38,7 +40,7 @@ pub enum ImportCommand {
 
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// CSV 文件，UTF-8 或 GBK，即 Excel 另存的格式 (CSV files)
+    /// CSV 文件（UTF-8 或 GBK）或 Excel/WPS 工作簿（.xlsx、.xls、.ods）(CSV files or workbooks)
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// 文件没有“统计期”列时的统计期：YYYY-MM、2019/3、201903、2019年3月 (period)
@@ -47,6 +49,9 @@ pub struct FileArgs {
     /// 只接受该县的行（本县的区划代码）(only this county)
     #[arg(long, value_name = "CODE")]
     county: Option<String>,
+    /// 工作簿中要导入的工作表：名称或从 1 起的序号；默认为第一个表头可识别的工作表 (sheet)
+    #[arg(long, value_name = "NAME|N")]
+    sheet: Option<String>,
     /// 只校验并显示将做的更改，不写入 (dry run)
     #[arg(long)]
     dry_run: bool,
@@ -56,6 +61,7 @@ pub struct FileArgs {
 const PROGRESS_BYTES: u64 = 5_000_000;
 
 pub fn run(ctx: &Context, out: &mut dyn Write, command: &ImportCommand) -> Result<Outcome> {
+    cap_address_space();
     let mut conn = tuopin::db::open(&ctx.db)?;
     let (kind, args) = match command {
         ImportCommand::Households(a) => (Kind::Households, a),
@@ -76,6 +82,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, command: &ImportCommand) -> Resul
         county: args.county.clone(),
         period: args.period,
         show_names: ctx.show_names,
+        sheet: args.sheet.clone(),
     };
     let mut outcome = Outcome::Ok;
     let names: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();
@@ -98,6 +105,35 @@ pub fn run(ctx: &Context, out: &mut dyn Write, command: &ImportCommand) -> Resul
     }
     Ok(outcome)
 }
+
+/// The most address space an import may use. A damaged or hostile .xls or .ods can make the
+/// workbook reader ask for tens of gigabytes at once (one cell at an impossible position makes the
+/// sheet that large); under the cap that request fails at once, nothing is written, instead of the
+/// import exhausting a shared machine. The largest real .xls sheet (65,536 × 256 cells) needs about
+/// 1 GiB; a CSV import stays near 100 MiB whatever its size.
+const ADDRESS_SPACE_CAP: u64 = 4 << 30;
+
+#[cfg(unix)]
+fn cap_address_space() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the struct they are given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_AS, &mut limit) != 0 {
+            return;
+        }
+        let cap = (ADDRESS_SPACE_CAP as libc::rlim_t).min(limit.rlim_max);
+        if limit.rlim_cur == libc::RLIM_INFINITY || limit.rlim_cur > cap {
+            limit.rlim_cur = cap;
+            libc::setrlimit(libc::RLIMIT_AS, &limit);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn cap_address_space() {}
 
 fn progress_bar(file: &Path) -> Option<indicatif::ProgressBar> {
     let size = std::fs::metadata(file).ok()?.len();

@@ -144,7 +144,7 @@ pub fn write_indicators(
     // Months since 2017-01, when the generated facilities start being finished.
     let start = Period::new(2017, 1).expect("a valid month");
     let month = start.months_until(p);
-    let quarterly = p.month() % 3 == 0;
+    let quarterly = p.month().is_multiple_of(3);
     let mut month_rng = Rng::new(seed ^ (p.year() as u64 * 12 + p.month() as u64));
     writeln!(out, "{INDICATOR_HEADER}")?;
     let mut index = 0u64;

@@ -16,7 +16,8 @@ use anyhow::Result;
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::import::contract::{criteria as col, CRITERIA};
-use crate::import::header::Header;
+use crate::import::header::{header_key, Header};
+use crate::import::layout::{CsvRows, Table};
 use crate::import::reader::{
     read_header, warn_unknown_columns, Context, Fatal, Options, Problems, Rows,
 };
@@ -87,9 +88,12 @@ pub fn load(conn: &mut Connection, path: &Path, reason: &str) -> Result<Loaded> 
     };
     loaded.summary.encoding = info.encoding_name();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut csv = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(source::utf8_reader(path, &info)?);
+    let rows = CsvRows::new(source::utf8_reader(path, &info)?, &file);
+    let keys: Vec<String> = CRITERIA
+        .iter()
+        .flat_map(|c| [header_key(c.zh), header_key(c.en)])
+        .collect();
+    let known = |h: &str| keys.contains(&header_key(h));
     let opts = Options::default();
     // Criteria are not an import batch: no batch id is written anywhere (the history rows carry
     // the reason instead).
@@ -97,13 +101,14 @@ pub fn load(conn: &mut Connection, path: &Path, reason: &str) -> Result<Loaded> 
         conn: &tx,
         batch_id: 0,
         opts: &opts,
-        file: &file,
         progress: &|_| {},
     };
     let rows = {
         // A criteria file holds no personal data: its cells are quoted in messages as written.
         let mut problems = Problems::new(&file, &mut loaded.summary, true);
-        match read_rows(&ctx, &mut csv, &mut problems) {
+        match Table::read(Box::new(rows), &known)
+            .and_then(|mut table| read_rows(&ctx, &file, &mut table, &mut problems))
+        {
             Ok(rows) => rows,
             Err(e) => match e.downcast::<Fatal>() {
                 Ok(Fatal(msg)) => {
@@ -135,16 +140,17 @@ pub fn load(conn: &mut Connection, path: &Path, reason: &str) -> Result<Loaded> 
 /// Every row checked; the criteria when the whole file is valid.
 fn read_rows(
     ctx: &Context,
-    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
+    file: &str,
+    table: &mut Table,
     problems: &mut Problems,
 ) -> Result<Vec<Criterion>> {
-    let (header, unknown) = read_header(ctx, csv, CRITERIA, |_| false, problems)?;
-    warn_unknown_columns(ctx, &unknown, problems);
+    let (header, unknown) = read_header(table, CRITERIA, |_| false, problems)?;
+    warn_unknown_columns(table, &unknown, problems);
     let catalogue = Catalogue::load(ctx.conn)?;
     let mut out: Vec<(u64, Criterion)> = Vec::new();
     let mut numbers: HashMap<String, u64> = HashMap::new();
     let mut seqs: HashMap<(CriterionLevel, i64), u64> = HashMap::new();
-    let mut rows = Rows::new(csv);
+    let mut rows = Rows::new(table, &header);
     while let Some(line) = rows.advance(ctx, problems)? {
         let Some(c) = validate_row(&rows.record, line, &header, &catalogue, problems) else {
             continue;
@@ -178,7 +184,7 @@ fn read_rows(
             if !out.iter().any(|(_, c)| c.level == level) {
                 return Err(Fatal(format!(
                     "{}: 没有{}级标准；标准集须至少有一项村级标准和一项县级标准，未改变 (a level without criteria)",
-                    ctx.file,
+                    file,
                     level.chinese()
                 ))
                 .into());

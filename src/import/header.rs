@@ -3,7 +3,7 @@
 //!
 //! Every importer addresses its columns the same way: by the index of the column in its contract
 //! list (`import::contract`, e.g. `contract::households::VILLAGE` in `HOUSEHOLDS`), through a
-//! `Header` made from the file's first row.
+//! `Header` made from the file's header row (found by `import::layout`, under any title rows).
 
 use crate::import::contract::Column;
 
@@ -56,6 +56,14 @@ impl Header {
             .and_then(|i| record.get(i))
             .map(str::trim)
             .unwrap_or("")
+    }
+
+    /// Each contract column the file has, with its index in the file.
+    pub fn found(&self) -> impl Iterator<Item = (&'static Column, usize)> + '_ {
+        self.spec
+            .iter()
+            .zip(&self.index)
+            .filter_map(|(c, i)| i.map(|i| (c, i)))
     }
 
     /// The header of spec column `s` as the file wrote it (or the Chinese name).

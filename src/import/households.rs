@@ -16,6 +16,7 @@ use anyhow::Result;
 use rusqlite::{params, ErrorCode, OptionalExtension};
 
 use crate::import::contract::{households, HOUSEHOLDS};
+use crate::import::layout::Table;
 use crate::import::reader::{
     read_header, warn_unknown_columns, Context, Problems, RegionIndex, Rows, MAX_ERRORS,
 };
@@ -76,21 +77,16 @@ struct CountyState {
     households: u64,
 }
 
-pub(super) fn import(
-    ctx: &Context,
-    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
-    problems: &mut Problems,
-) -> Result<u64> {
+pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) -> Result<u64> {
     let conn = ctx.conn;
     let has_period_option = ctx.opts.period.is_some();
     let (header, unknown) = read_header(
-        ctx,
-        csv,
+        table,
         HOUSEHOLDS,
         |c| c.en == "period" && has_period_option,
         problems,
     )?;
-    warn_unknown_columns(ctx, &unknown, problems);
+    warn_unknown_columns(table, &unknown, problems);
     let regions = RegionIndex::load(conn)?;
     let salt: String = crate::db::setting(conn, "id_salt")?.unwrap_or_default();
     let rules = Rules {
@@ -112,7 +108,7 @@ pub(super) fn import(
     // Ids of invalid rows (which are not written) → their line, to catch duplicates of them.
     let mut invalid_ids: HashMap<String, u64> = HashMap::new();
     let mut written = 0u64;
-    let mut rows = Rows::new(csv);
+    let mut rows = Rows::new(table, &header);
     while let Some(line) = rows.advance(ctx, problems)? {
         let record = &rows.record;
         let Checked { period, id, row } = validate_row(record, line, file_period, &rules, problems);

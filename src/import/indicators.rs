@@ -10,9 +10,10 @@ use crate::import::contract::{
     indicators_wide_keys, Column, INDICATORS_LONG, INDICATORS_WIDE_KEYS,
 };
 use crate::import::header::is_header_of;
+use crate::import::layout::Table;
 use crate::import::reader::{
-    check_scope, code_cell, csv_fatal, read_header, refuse_id_number, row_period,
-    warn_unknown_columns, Context, Fatal, Problems, RegionIndex, Rows,
+    check_scope, code_cell, read_header, refuse_id_number, row_period, warn_unknown_columns,
+    Context, Fatal, Problems, RegionIndex, Rows,
 };
 use crate::model::indicator::{self, Change, Indicator, NewValue, Qualifier, Source};
 
@@ -25,12 +26,9 @@ fn is_long(raw: &csv::StringRecord) -> bool {
     has(&INDICATORS_LONG[INDICATOR]) && has(&INDICATORS_LONG[VALUE])
 }
 
-pub(super) fn import(
-    ctx: &Context,
-    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
-    problems: &mut Problems,
-) -> Result<u64> {
-    let raw = csv.headers().map_err(|e| csv_fatal(ctx.file, &e))?.clone();
+pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) -> Result<u64> {
+    let raw = table.header.clone();
+    let header_line = table.header_line;
     let long = is_long(&raw);
     let spec: &[Column] = if long {
         INDICATORS_LONG
@@ -39,8 +37,7 @@ pub(super) fn import(
     };
     let has_period_option = ctx.opts.period.is_some();
     let (header, unknown) = read_header(
-        ctx,
-        csv,
+        table,
         spec,
         |c| c.en == "period" && has_period_option,
         problems,
@@ -49,7 +46,7 @@ pub(super) fn import(
     // Wide form: every other column names an indicator (a 备注/note column is allowed).
     let mut wide: Vec<(usize, Indicator)> = Vec::new();
     if long {
-        warn_unknown_columns(ctx, &unknown, problems);
+        warn_unknown_columns(table, &unknown, problems);
     } else {
         for (i, name) in unknown {
             if is_header_of(&name, &INDICATORS_LONG[NOTE]) {
@@ -57,7 +54,7 @@ pub(super) fn import(
             }
             match indicator::find(ctx.conn, &name)? {
                 Some(ind) if ind.derived => problems.add(
-                    1,
+                    header_line,
                     Some(&name),
                     format!(
                         "指标 {}（{}）由建档立卡台账计算，不能导入",
@@ -66,7 +63,7 @@ pub(super) fn import(
                 ),
                 Some(ind) => wide.push((i, ind)),
                 None => problems.add(
-                    1,
+                    header_line,
                     Some(&name),
                     format!("未知指标 {name:?}（不在指标目录中）"),
                 ),
@@ -75,8 +72,8 @@ pub(super) fn import(
     }
     if !long && wide.is_empty() && !problems.any() {
         return Err(Fatal(format!(
-            "{}:1: 表头中没有指标列：长表需要 指标、值 两列，宽表需要至少一个指标列",
-            ctx.file
+            "{}: 表头中没有指标列：长表需要 指标、值 两列，宽表需要至少一个指标列",
+            problems.at(header_line, None)
         ))
         .into());
     }
@@ -94,7 +91,13 @@ pub(super) fn import(
     let mut seen: HashSet<(String, String, crate::model::period::Period)> = HashSet::new();
     let mut periods: Vec<crate::model::period::Period> = Vec::new();
     let mut written = 0u64;
-    let mut rows = Rows::new(csv);
+    let mut rows = Rows::new(table, &header);
+    for (i, _) in &wide {
+        rows.check_also(*i);
+    }
+    if let Some(i) = wide_note {
+        rows.check_also(i);
+    }
     while let Some(line) = rows.advance(ctx, problems)? {
         let record = &rows.record;
         let name = |s: usize| header.name(s);

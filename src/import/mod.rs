@@ -1,23 +1,29 @@
-//! `tuopin import`: county-office CSVs into the database, one file per transaction.
+//! `tuopin import`: county-office files (CSV, or .xlsx/.xls/.ods workbooks) into the database, one
+//! file per transaction.
 //!
 //! Every file is validated whole: all invalid rows are collected (line as the spreadsheet shows it,
 //! column header, value, reason), and a file with any invalid row writes nothing. A byte-identical
 //! re-import is recognised by its SHA-256 and changes nothing, as long as what that earlier import
 //! wrote is still in force: after a correction replaced it, the original is a correction again.
 //!
-//! A file goes through `source` (digest, encoding from `encoding`, a bounded UTF-8 reader), then
-//! `header` (columns of the `contract` found by name) and the importer of its kind (`households`,
-//! `indicators`, `regions`, sharing `reader`), into a `summary`. `reference` loads the reference
-//! data of `init`; `undo` removes a batch; `moves` refuses a regions file or undo that would take
-//! villages with households into another county; `criteria` reads and writes a whole set of exit
-//! criteria (not a batch: the set is replaced, its changes kept in history).
+//! A file goes through `source` (digest, CSV or workbook by its bytes; a CSV's encoding from
+//! `encoding` and a bounded UTF-8 reader), `workbook` for a workbook (the sheet, its cells with
+//! their kinds), `layout` (the header found under title rows; total and note rows told apart),
+//! then `header` (columns of the `contract` found by name), `cells` (checks by cell kind) and the
+//! importer of its kind (`households`, `indicators`, `regions`, sharing `reader`), into a
+//! `summary`. `reference` loads the reference data of `init`; `undo` removes a batch; `moves` refuses a
+//! regions file or undo that would take villages with households into another county; `criteria`
+//! reads and writes a whole set of exit criteria (not a batch: the set is replaced, its changes kept
+//! in history); `template` writes the fill-in workbook of `tuopin template --xlsx`.
 
+mod cells;
 pub mod contract;
 pub mod criteria;
 pub mod encoding;
 pub mod header;
 mod households;
 mod indicators;
+mod layout;
 pub mod moves;
 pub mod problem;
 mod reader;
@@ -26,7 +32,9 @@ mod regions;
 pub mod review;
 pub mod source;
 pub mod summary;
+pub mod template;
 pub mod undo;
+mod workbook;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -35,13 +43,19 @@ use anyhow::{anyhow, Result};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use crate::db::batch::{self, NewBatch};
+use crate::import::contract::Column;
+use crate::import::header::header_key;
+use crate::import::layout::{CsvRows, RowSource, Table};
 use crate::import::reader::{Context, Fatal, Problems};
+use crate::import::source::{FileInfo, Format};
+use crate::import::workbook::Book;
 use crate::model::region::Level;
 use crate::output::privacy::redact_ids;
 
 pub use reader::{Options, MAX_ERRORS};
 pub use summary::Summary;
 pub use undo::undo;
+pub use workbook::in_parser as reading_workbook;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -83,6 +97,12 @@ const FIND_SAME_FILE: &str = "SELECT id FROM import_batch
 const SUPERSEDED: &str = "SELECT EXISTS (SELECT 1 FROM history h
      JOIN import_batch b ON b.id = h.changed_by AND b.undone_at IS NULL
      WHERE h.table_name = ?2 AND +h.changed_by > ?1 AND json_extract(h.old_row, '$.batch_id') = ?1)";
+
+// A workbook's batches name the sheet (`台账.xlsx [台账]`): the same bytes with another sheet are
+// another import.
+const FIND_SAME_WORKBOOK: &str = "SELECT id, file_name FROM import_batch
+     WHERE sha256 = ?1 AND kind = ?2 AND undone_at IS NULL AND (?3 IS NULL OR period = ?3)
+     ORDER BY id DESC";
 
 /// Import one file. Problems in the data are reported in the summary (and nothing is written);
 /// an Err means the database or the environment failed.
@@ -141,19 +161,47 @@ fn import_unchecked(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| file.clone());
+    let known = known_headers(conn, kind)?;
+    let known = |h: &str| {
+        let key = header_key(h);
+        known.contains(&key)
+    };
+
+    // A workbook is opened and its sheet chosen first: the sheet is part of what the batch read.
+    let mut book = None;
+    let mut sheet = None;
+    if info.format == Format::Csv {
+        if let Some(want) = &opts.sheet {
+            summary.warnings.push(format!(
+                "{file}: CSV 文件没有工作表，--sheet {want} 已忽略 (--sheet ignored for CSV)"
+            ));
+        }
+    } else {
+        match open_sheet(path, &info, opts, &known, &file) {
+            Ok((b, name)) => {
+                book = Some(b);
+                sheet = Some(name);
+            }
+            Err(e) => match e.downcast::<Fatal>() {
+                Ok(Fatal(msg)) => {
+                    summary.fatal = Some(redact_ids(&msg).into_owned());
+                    return Ok(summary);
+                }
+                Err(e) => return Err(e),
+            },
+        }
+    }
+    summary.sheet = sheet.clone();
+    let batch_name = match &sheet {
+        Some(s) => format!("{file_name} [{s}]"),
+        None => file_name,
+    };
 
     // IMMEDIATE: take the write lock now, so a concurrent importer waits (busy timeout) here
     // rather than failing half-way.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let period = opts.period.map(|p| p.to_string());
-    let same: Option<i64> = tx
-        .query_row(
-            FIND_SAME_FILE,
-            rusqlite::params![info.sha256, kind.code(), period],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(id) = same {
+    if let Some(id) = same_file(&tx, kind, &info, sheet.as_deref(), period.as_deref())? {
         let superseded: bool = tx.query_row(
             SUPERSEDED,
             rusqlite::params![id, kind.in_force_table()],
@@ -168,7 +216,7 @@ fn import_unchecked(
         &tx,
         &NewBatch {
             kind: kind.code(),
-            file_name: &file_name,
+            file_name: &batch_name,
             sha256: &info.sha256,
             scope: opts.county.as_deref(),
             period: period.as_deref(),
@@ -179,25 +227,31 @@ fn import_unchecked(
         Some(batch_id),
         &format!("import {}", kind.code()),
     )?;
-    let reader = source::utf8_reader(path, &info)?;
-    let mut csv = csv::ReaderBuilder::new()
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader);
     let ctx = Context {
         conn: &tx,
         batch_id,
         opts,
-        file: &file,
         progress,
     };
     let result = {
         let mut problems = Problems::new(&file, &mut summary, opts.show_names);
-        match kind {
-            Kind::Households => households::import(&ctx, &mut csv, &mut problems),
-            Kind::Indicators => indicators::import(&ctx, &mut csv, &mut problems),
-            Kind::Regions => regions::import(&ctx, &mut csv, &mut problems),
+        if let Some(s) = &sheet {
+            problems.set_sheet(s);
         }
+        let rows: Result<Box<dyn RowSource>> = match (&mut book, &sheet) {
+            (Some(book), Some(s)) => book.rows(s, &file, info.bytes),
+            _ => source::utf8_reader(path, &info)
+                .map(|r| Box::new(CsvRows::new(r, &file)) as Box<dyn RowSource>),
+        };
+        rows.and_then(|rows| Table::read(rows, &known))
+            .and_then(|mut table| {
+                problems.summary.header_line = table.header_line;
+                match kind {
+                    Kind::Households => households::import(&ctx, &mut table, &mut problems),
+                    Kind::Indicators => indicators::import(&ctx, &mut table, &mut problems),
+                    Kind::Regions => regions::import(&ctx, &mut table, &mut problems),
+                }
+            })
     };
     let written = match result {
         Ok(n) => n,
@@ -212,9 +266,12 @@ fn import_unchecked(
     if summary.fatal.is_none() && summary.read == 0 && summary.invalid == 0 {
         // A header and nothing else is a mistake (the wrong sheet, a truncated export), not an
         // import of nothing.
-        summary.fatal = Some(format!(
-            "{file}: 文件只有表头，没有数据行；未写入任何数据 (no data rows)"
-        ));
+        summary.fatal = Some(match &sheet {
+            Some(s) => {
+                format!("{file} [{s}]: 工作表只有表头，没有数据行；未写入任何数据 (no data rows)")
+            }
+            None => format!("{file}: 文件只有表头，没有数据行；未写入任何数据 (no data rows)"),
+        });
     }
     for w in &mut summary.warnings {
         if let Cow::Owned(r) = redact_ids(w) {
@@ -235,4 +292,72 @@ fn import_unchecked(
     }
     // Otherwise the transaction is dropped: rolled back, nothing written.
     Ok(summary)
+}
+
+/// The header names (as `header_key`s) of `kind`'s columns, by which its header row is found: the
+/// contract's columns, and for indicators every catalogue indicator's code and name.
+fn known_headers(conn: &Connection, kind: Kind) -> Result<Vec<String>> {
+    let columns: Vec<&Column> = match kind {
+        Kind::Households => contract::HOUSEHOLDS.iter().collect(),
+        Kind::Regions => contract::REGIONS.iter().collect(),
+        Kind::Indicators => contract::INDICATORS_LONG
+            .iter()
+            .chain(contract::INDICATORS_WIDE_KEYS)
+            .collect(),
+    };
+    let mut keys: Vec<String> = columns
+        .iter()
+        .flat_map(|c| [header_key(c.zh), header_key(c.en)])
+        .collect();
+    if kind == Kind::Indicators {
+        for ind in crate::model::indicator::catalogue(conn)? {
+            keys.push(header_key(&ind.code));
+            keys.push(header_key(&ind.name));
+        }
+    }
+    Ok(keys)
+}
+
+/// Open a workbook and choose its sheet (`--sheet`, else the first with a recognised header).
+fn open_sheet(
+    path: &Path,
+    info: &FileInfo,
+    opts: &Options,
+    known: &dyn Fn(&str) -> bool,
+    file: &str,
+) -> Result<(Book, String)> {
+    let mut book = Book::open(path, info.format, file)?;
+    let sheet = workbook::choose_sheet(&mut book, opts.sheet.as_deref(), known, file)?;
+    Ok((book, sheet))
+}
+
+/// The batch that already imported these bytes as this kind (and, for a workbook, this sheet).
+fn same_file(
+    tx: &Connection,
+    kind: Kind,
+    info: &FileInfo,
+    sheet: Option<&str>,
+    period: Option<&str>,
+) -> Result<Option<i64>> {
+    let Some(sheet) = sheet else {
+        return Ok(tx
+            .query_row(
+                FIND_SAME_FILE,
+                rusqlite::params![info.sha256, kind.code(), period],
+                |r| r.get(0),
+            )
+            .optional()?);
+    };
+    let suffix = format!(" [{sheet}]");
+    let mut stmt = tx.prepare(FIND_SAME_WORKBOOK)?;
+    let batches = stmt.query_map(rusqlite::params![info.sha256, kind.code(), period], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for batch in batches {
+        let (id, name) = batch?;
+        if name.ends_with(&suffix) {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }

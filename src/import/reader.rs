@@ -1,6 +1,7 @@
 //! What every importer shares: the options, the file being read (`Context`), the problem
-//! collector, the header check, the row walker, and the cell rules common to all kinds (period,
-//! `--county` scope). The importers (`households`, `indicators`, `regions`) use this; `import_file`
+//! collector, the header check, the row walker over a `layout::Table` (blank, total and note rows
+//! skipped, cells checked by their kind with `cells`), and the cell rules common to all kinds
+//! (period, `--county` scope). The importers (`households`, `indicators`, `regions`) use this; `import_file`
 //! (the module above) uses them and this.
 
 use std::borrow::Cow;
@@ -9,10 +10,11 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::Connection;
 
+use crate::import::cells::CellRules;
 use crate::import::contract::Column;
 use crate::import::header::Header;
-use crate::import::problem::LineError;
-use crate::import::source;
+use crate::import::layout::{self, RowRole, SourceRow, Table};
+use crate::import::problem::{column_letters, place, LineError};
 use crate::import::summary::Summary;
 use crate::model::period::Period;
 use crate::model::region::Level;
@@ -31,6 +33,8 @@ pub struct Options {
     pub period: Option<Period>,
     /// Echo name-like cell values in full in messages (`--show-names`); masked otherwise.
     pub show_names: bool,
+    /// The sheet of a workbook to read (`--sheet`): its name, or its number from 1.
+    pub sheet: Option<String>,
 }
 
 /// Collects row problems as they are found.
@@ -38,11 +42,15 @@ pub(crate) struct Problems<'a> {
     file: &'a str,
     pub summary: &'a mut Summary,
     row_has_error: bool,
-    /// Columns of the current row refused for holding an ID number: no further message quotes
-    /// them.
-    refused: Vec<String>,
     /// `--show-names`: quoted cells that look like names are shown in full.
     show_names: bool,
+    /// For a workbook: the sheet, and the file column of each column name (the header as written,
+    /// and the contract's names of the columns found), to name cells as Excel does.
+    sheet: Option<String>,
+    columns: HashMap<String, usize>,
+    /// Columns of the current row whose cell was already reported by its kind (`cells`) or for
+    /// holding an ID number: the importer's own checks of that cell add nothing (and quote nothing).
+    reported: Vec<String>,
 }
 
 impl<'a> Problems<'a> {
@@ -51,14 +59,48 @@ impl<'a> Problems<'a> {
             file,
             summary,
             row_has_error: false,
-            refused: Vec::new(),
             show_names,
+            sheet: None,
+            columns: HashMap::new(),
+            reported: Vec::new(),
         }
+    }
+
+    /// Name problems by sheet and cell: the file is a workbook.
+    pub fn set_sheet(&mut self, sheet: &str) {
+        self.sheet = Some(sheet.to_string());
+    }
+
+    /// Learn where the header's columns are, to name their cells.
+    pub fn locate_columns(&mut self, header: &Header) {
+        if self.sheet.is_none() {
+            return;
+        }
+        for (i, name) in header.names.iter().enumerate() {
+            self.columns.entry(name.clone()).or_insert(i);
+        }
+        for (column, i) in header.found() {
+            self.columns.entry(column.zh.to_string()).or_insert(i);
+            self.columns.entry(column.en.to_string()).or_insert(i);
+        }
+    }
+
+    /// Where a message points: `file:line`, or `file [sheet] E14` / `file [sheet] 第14行`.
+    pub fn at(&self, line: u64, column: Option<usize>) -> String {
+        place(self.file, self.sheet.as_deref(), line, column)
+    }
+
+    /// Record a problem of one cell found by its kind (`cells`); later problems of the same cell
+    /// in this row are not added.
+    pub fn add_cell(&mut self, line: u64, column: &str, message: impl Into<String>) {
+        self.add(line, Some(column), message);
+        self.reported.push(column.to_string());
     }
 
     /// Record one problem at a line and column.
     pub fn add(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
-        if column.is_some_and(|c| self.refused.iter().any(|r| r == c)) {
+        if !self.reported.is_empty() && column.is_some_and(|c| self.reported.iter().any(|r| r == c))
+        {
             return;
         }
         if !self.row_has_error {
@@ -73,12 +115,19 @@ impl<'a> Problems<'a> {
             } else {
                 crate::output::privacy::mask_quoted_names(&message)
             };
-            self.summary.errors.push(LineError::new(
+            let mut error = LineError::new(
                 self.file,
                 line,
                 column.map(redact_ids).as_deref(),
                 redact_ids(&message),
-            ));
+            );
+            if let Some(sheet) = &self.sheet {
+                error.sheet = Some(sheet.clone());
+                error.cell = column
+                    .and_then(|c| self.columns.get(c))
+                    .map(|&i| format!("{}{line}", column_letters(i)));
+            }
+            self.summary.errors.push(error);
         } else {
             self.summary.errors_not_listed += 1;
         }
@@ -87,7 +136,7 @@ impl<'a> Problems<'a> {
     /// Start a new row: its problems are counted as one invalid row.
     pub fn next_row(&mut self) {
         self.row_has_error = false;
-        self.refused.clear();
+        self.reported.clear();
     }
 
     pub fn row_failed(&self) -> bool {
@@ -112,15 +161,14 @@ pub(crate) fn refuse_id_number(
     let Some(id) = crate::output::privacy::find_id_number(cell) else {
         return false;
     };
-    problems.add(
+    problems.add_cell(
         line,
-        Some(column),
+        column,
         format!(
             "含有身份证号码 {}；证件号码只能填在“证件号码”列（只保存其散列和掩码）(ID number in a clear-text column)",
             crate::model::idcard::mask_id_number(&id)
         ),
     );
-    problems.refused.push(column.to_string());
     true
 }
 
@@ -178,39 +226,29 @@ pub(crate) struct Context<'a> {
     pub conn: &'a Connection,
     pub batch_id: i64,
     pub opts: &'a Options,
-    pub file: &'a str,
     pub progress: &'a dyn Fn(u64),
 }
 
-/// A file-level problem (missing columns, unreadable CSV) that stops reading the file.
-#[derive(Debug)]
-pub(crate) struct Fatal(pub String);
+pub(crate) use crate::import::problem::Fatal;
 
-impl std::fmt::Display for Fatal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Fatal {}
-
-/// Read the header and check the required columns; unknown columns become warnings.
+/// Check the header the table found: the required columns; unknown columns become warnings.
 pub(crate) fn read_header(
-    ctx: &Context,
-    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
+    table: &Table,
     spec: &'static [Column],
     optional_when: impl Fn(&Column) -> bool,
     problems: &mut Problems,
 ) -> Result<(Header, Vec<(usize, String)>)> {
-    let raw = csv.headers().map_err(|e| csv_fatal(ctx.file, &e))?.clone();
+    let raw = &table.header;
+    let at = table.header_line;
     if raw.iter().all(|h| h.trim().is_empty()) {
         return Err(Fatal(format!(
-            "{}:1: 文件为空或缺少表头 (empty file or no header)",
-            ctx.file
+            "{}: 文件为空或缺少表头 (empty file or no header)",
+            problems.at(at, None)
         ))
         .into());
     }
-    let (header, unknown) = Header::map(&raw, spec);
+    let (header, unknown) = Header::map(raw, spec);
+    problems.locate_columns(&header);
     let missing: Vec<&Column> = spec
         .iter()
         .zip(&header.index)
@@ -219,13 +257,13 @@ pub(crate) fn read_header(
         .collect();
     if !missing.is_empty() {
         for c in &missing {
-            problems.add(1, Some(c.zh), format!("缺少必需的列 {}（{}）", c.zh, c.en));
+            problems.add(at, Some(c.zh), format!("缺少必需的列 {}（{}）", c.zh, c.en));
         }
         return Err(Fatal(format!(
-            "{}:1: 缺少必需的列: {}{}",
-            ctx.file,
+            "{}: 缺少必需的列: {}{}",
+            problems.at(at, None),
             missing.iter().map(|c| c.zh).collect::<Vec<_>>().join("、"),
-            separator_hint(&raw, spec)
+            separator_hint(raw, spec)
         ))
         .into());
     }
@@ -255,108 +293,100 @@ fn separator_hint(raw: &csv::StringRecord, spec: &[Column]) -> &'static str {
     ""
 }
 
-/// Pull the next record; a malformed CSV record is a file-level problem.
-fn next_record(
-    ctx: &Context,
-    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
-    record: &mut csv::StringRecord,
-) -> Result<bool> {
-    let at = csv.position();
-    if at.record() % 8192 == 0 {
-        (ctx.progress)(at.byte());
-    }
-    csv.read_record(record)
-        .map_err(|e| csv_fatal(ctx.file, &e).into())
-}
-
-/// A CSV reading error as a file-level problem: an over-long record names its line and the limit;
-/// a parse error its line.
-pub(crate) fn csv_fatal(file: &str, e: &csv::Error) -> Fatal {
-    if let csv::ErrorKind::Io(io) = e.kind() {
-        if let Some(long) = io
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<source::RecordTooLong>())
-        {
-            return Fatal(format!("{file}:{}: {long}", long.line));
-        }
-        if let Some(open) = io
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<source::UnclosedQuote>())
-        {
-            return Fatal(format!("{file}:{}: {open}", open.line));
-        }
-        return Fatal(format!("{file}: 读取失败: {io}"));
-    }
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
-    Fatal(format!("{file}:{line}: CSV 格式错误，无法继续读取: {e}"))
-}
-
 /// Unknown columns are ignored with a warning; a file with very many (the wrong file, a sheet
 /// with thousands of empty columns) gets the first few named and the rest counted. (Only reached
 /// once the required columns were found, so this is a real header row, not a row of data; ID
-/// numbers are masked like in every message.)
+/// numbers are masked like in every message.) Columns without a header are not mentioned.
 pub(crate) fn warn_unknown_columns(
-    ctx: &Context,
+    table: &Table,
     unknown: &[(usize, String)],
     problems: &mut Problems,
 ) {
     const LISTED: usize = 10;
-    for (_, name) in unknown.iter().take(LISTED) {
+    let named: Vec<&(usize, String)> = unknown.iter().filter(|(_, n)| !n.is_empty()).collect();
+    for (i, name) in named.iter().take(LISTED) {
+        let at = problems.at(table.header_line, Some(*i));
         problems.summary.warnings.push(format!(
-            "{}:1: 未知的列 {name:?} 已忽略 (unknown column ignored)",
-            ctx.file
+            "{at}: 未知的列 {name:?} 已忽略 (unknown column ignored)"
         ));
     }
-    if unknown.len() > LISTED {
+    if named.len() > LISTED {
+        let at = problems.at(table.header_line, None);
         problems.summary.warnings.push(format!(
-            "{}:1: 另有 {} 个未知的列已忽略 (more unknown columns ignored)",
-            ctx.file,
-            unknown.len() - LISTED
+            "{at}: 另有 {} 个未知的列已忽略 (more unknown columns ignored)",
+            named.len() - LISTED
         ));
     }
 }
 
-/// The data rows of a file as a spreadsheet numbers them (the header is row 1): blank rows are
-/// skipped, every other row is counted as read and starts a new row of problems.
-pub(crate) struct Rows<'r> {
-    csv: &'r mut csv::Reader<Box<dyn std::io::Read>>,
-    /// The current row.
+/// The data rows of a file as a spreadsheet numbers them: blank rows are skipped, total and note
+/// rows skipped and counted, every other row is counted as read, starts a new row of problems and
+/// has its cells checked by their kind (`cells`).
+pub(crate) struct Rows<'t, 's> {
+    table: &'t mut Table<'s>,
+    /// The current row's cells.
     pub record: csv::StringRecord,
-    records: u64,
+    row: SourceRow,
+    names: Vec<String>,
+    rules: CellRules,
+    found: Vec<(usize, String)>,
+    rows: u64,
 }
 
-impl<'r> Rows<'r> {
-    pub fn new(csv: &'r mut csv::Reader<Box<dyn std::io::Read>>) -> Rows<'r> {
+impl<'t, 's> Rows<'t, 's> {
+    pub fn new(table: &'t mut Table<'s>, header: &Header) -> Rows<'t, 's> {
         Rows {
-            csv,
+            table,
             record: csv::StringRecord::new(),
-            records: 0,
+            row: SourceRow::default(),
+            names: header.names.clone(),
+            rules: CellRules::for_header(header),
+            found: Vec::new(),
+            rows: 0,
         }
     }
 
-    /// Move to the next non-blank row and return its spreadsheet line; None at the end.
+    /// Also check file column `i` for formula errors (columns the importer reads that are not
+    /// contract columns: the indicator columns of the wide form).
+    pub fn check_also(&mut self, i: usize) {
+        self.rules.also(i);
+    }
+
+    /// Move to the next data row and return its spreadsheet line; None at the end.
     pub fn advance(&mut self, ctx: &Context, problems: &mut Problems) -> Result<Option<u64>> {
-        while next_record(ctx, self.csv, &mut self.record)? {
-            self.records += 1;
-            if is_blank(&self.record) {
-                continue;
+        std::mem::swap(&mut self.record, &mut self.row.record);
+        loop {
+            if self.rows.is_multiple_of(8192) {
+                (ctx.progress)(self.table.position());
+            }
+            self.rows += 1;
+            if !self.table.next_row(&mut self.row)? {
+                return Ok(None);
+            }
+            match layout::role(&self.row.record) {
+                RowRole::Blank => continue,
+                RowRole::Total => {
+                    problems.summary.skipped_totals += 1;
+                    continue;
+                }
+                RowRole::Note => {
+                    problems.summary.skipped_notes += 1;
+                    continue;
+                }
+                RowRole::Data => {}
             }
             problems.summary.read += 1;
             problems.next_row();
-            return Ok(Some(spreadsheet_row(self.records)));
+            let line = self.row.line;
+            self.rules.check(&mut self.row, &mut self.found);
+            for (i, message) in self.found.drain(..) {
+                let column = self.names.get(i).map(String::as_str).unwrap_or("");
+                problems.add_cell(line, column, message);
+            }
+            std::mem::swap(&mut self.record, &mut self.row.record);
+            return Ok(Some(line));
         }
-        Ok(None)
     }
-}
-
-/// The row number a spreadsheet shows for the n-th data record (header is row 1).
-fn spreadsheet_row(records_read: u64) -> u64 {
-    records_read + 1
-}
-
-/// Whether a record is empty (trailing blank lines, rows of empty cells).
-fn is_blank(record: &csv::StringRecord) -> bool {
-    record.iter().all(|f| f.trim().is_empty())
 }
 
 /// The period of a row: its 统计期 cell, else --period; a row whose cell disagrees with --period is

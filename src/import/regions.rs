@@ -9,6 +9,7 @@ use rusqlite::params;
 
 use crate::import::contract::regions::{CODE, LEVEL, NAME, PARENT, PLANNED, POOR};
 use crate::import::contract::REGIONS;
+use crate::import::layout::Table;
 use crate::import::moves;
 use crate::import::reader::{
     code_cell, read_header, refuse_id_number, warn_unknown_columns, Context, Problems, Rows,
@@ -43,16 +44,12 @@ const UPSERT_REGION: &str = "INSERT INTO region
            (excluded.name, excluded.parent_code, coalesce(excluded.poverty_registered, poverty_registered),
             coalesce(excluded.planned_exit_year, planned_exit_year))";
 
-pub(super) fn import(
-    ctx: &Context,
-    csv: &mut csv::Reader<Box<dyn std::io::Read>>,
-    problems: &mut Problems,
-) -> Result<u64> {
-    let (header, unknown) = read_header(ctx, csv, REGIONS, |_| false, problems)?;
-    warn_unknown_columns(ctx, &unknown, problems);
+pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) -> Result<u64> {
+    let (header, unknown) = read_header(table, REGIONS, |_| false, problems)?;
+    warn_unknown_columns(table, &unknown, problems);
     let mut rows: Vec<Row> = Vec::new();
     let mut by_code: HashMap<String, usize> = HashMap::new();
-    let mut reader = Rows::new(csv);
+    let mut reader = Rows::new(table, &header);
     while let Some(line) = reader.advance(ctx, problems)? {
         let record = &reader.record;
         let name = |s: usize| header.name(s);

@@ -1,5 +1,6 @@
-//! Reading a county file: its bytes' digest, its encoding (`import::encoding`), and a streaming
-//! UTF-8 reader over it.
+//! Reading a county file: its bytes' digest, what it is (a workbook by its bytes: a zip holding
+//! `xl/` or an OpenDocument spreadsheet, or an OLE2 compound file; else CSV text), its encoding
+//! (`import::encoding`), and a streaming UTF-8 reader over it.
 //!
 //! The file is read twice: once to hash it and find its encoding (valid UTF-8, else valid GB18030,
 //! which includes GBK), and once to parse it. Neither pass holds the whole file in memory, and
@@ -25,10 +26,37 @@ const CHUNK: usize = 1 << 16;
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 fn size_text(bytes: usize) -> String {
-    if bytes % (1 << 20) == 0 {
+    if bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
         format!("{bytes} 字节")
+    }
+}
+
+/// What a file is, from its bytes (whatever its name says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    /// .xlsx and .xlsm: a zip with `xl/workbook.xml`.
+    Xlsx,
+    /// A zip with `xl/workbook.bin`.
+    Xlsb,
+    /// Excel 97–2003: an OLE2 compound file.
+    Xls,
+    /// OpenDocument: a zip with `mimetype` saying spreadsheet and `content.xml`.
+    Ods,
+}
+
+impl Format {
+    /// The format as users name it (the summary's 编码 column for a workbook).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+        }
     }
 }
 
@@ -36,14 +64,18 @@ fn size_text(bytes: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileInfo {
     pub sha256: String,
+    /// The text encoding of a CSV file (UTF-8 for a workbook).
     pub encoding: &'static Encoding,
     pub bytes: u64,
+    pub format: Format,
 }
 
 impl FileInfo {
-    /// The encoding as users name it.
+    /// The encoding as users name it, or the workbook format.
     pub fn encoding_name(&self) -> &'static str {
-        if self.encoding == UTF_8 {
+        if self.format != Format::Csv {
+            self.format.name()
+        } else if self.encoding == UTF_8 {
             "UTF-8"
         } else {
             "GBK/GB18030"
@@ -51,10 +83,98 @@ impl FileInfo {
     }
 }
 
-/// Hash the file and decide its encoding. A file that is neither valid UTF-8 nor valid GB18030 is
-/// refused with the byte offset of the first bad sequence.
+/// Hash the file and decide what it is: a workbook by its bytes, else CSV text in an encoding. A
+/// text file that is neither valid UTF-8 nor valid GB18030 is refused with the byte offset of the
+/// first bad sequence.
 pub fn inspect(path: &Path) -> Result<FileInfo> {
+    // A workbook is read with seeks, so only a regular file can be one; a named pipe is looked at
+    // by the text pass alone (opening and reading it twice would lose its first bytes, or wait
+    // for a second writer that never comes).
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    if let Some(format) = if regular {
+        workbook_format(path)?
+    } else {
+        None
+    } {
+        let mut hasher = Sha256::new();
+        let mut bytes = 0u64;
+        for_each_chunk(path, |chunk| {
+            hasher.update(chunk);
+            bytes += chunk.len() as u64;
+            Ok(())
+        })?;
+        return Ok(FileInfo {
+            sha256: hex(&hasher.finalize()),
+            encoding: UTF_8,
+            bytes,
+            format,
+        });
+    }
     inspect_with_limit(path, MAX_LINE_BYTES)
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// The workbook format of a file by its first bytes and, for a zip, its entries; None for text.
+/// A zip or compound file that is no workbook (a Word document, an archive) is refused.
+fn workbook_format(path: &Path) -> Result<Option<Format>> {
+    let display = path.display();
+    let mut start = [0u8; 8];
+    let mut file = File::open(path).with_context(|| format!("无法打开文件 {display}"))?;
+    let n = read_up_to(&mut file, &mut start).with_context(|| format!("无法读取文件 {display}"))?;
+    let start = &start[..n];
+    if start.starts_with(OLE2_MAGIC) {
+        return Ok(Some(Format::Xls));
+    }
+    if !start.starts_with(ZIP_MAGIC) {
+        return Ok(None);
+    }
+    let not_a_workbook = |what: &str| {
+        anyhow::anyhow!(
+            "{display}: 文件是 zip 压缩格式{what}，不是 .xlsx/.xls/.ods 工作簿，也不是 CSV 文件 (not a workbook)"
+        )
+    };
+    let zip = zip::ZipArchive::new(BufReader::new(file));
+    let mut zip = zip.map_err(|e| not_a_workbook(&format!("但已损坏（{e}）")))?;
+    let has = |zip: &zip::ZipArchive<_>, name: &str| zip.index_for_name(name).is_some();
+    if has(&zip, "xl/workbook.xml") {
+        return Ok(Some(Format::Xlsx));
+    }
+    if has(&zip, "xl/workbook.bin") {
+        return Ok(Some(Format::Xlsb));
+    }
+    if has(&zip, "content.xml") {
+        // The mimetype entry is stored uncompressed, as OpenDocument requires.
+        let mut mime = Vec::new();
+        if let Ok(mut entry) = zip.by_name("mimetype") {
+            let _ = (&mut entry).take(128).read_to_end(&mut mime);
+        }
+        if mime.starts_with(ODS_MIME) {
+            return Ok(Some(Format::Ods));
+        }
+        return Err(not_a_workbook("的 OpenDocument 文档（不是电子表格）"));
+    }
+    if has(&zip, "word/document.xml") {
+        return Err(not_a_workbook("的 Word 文档（.docx）"));
+    }
+    Err(not_a_workbook(""))
+}
+
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
@@ -67,7 +187,7 @@ fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
     let mut first_nul: Option<u64> = None;
     let binary = |at: u64| {
         anyhow::anyhow!(
-            "{display}: 文件含有 NUL 字节（偏移 {at}），不是文本 CSV 文件；可能是 .xlsx 工作簿或二进制文件，请在 Excel 中“另存为” CSV UTF-8（逗号分隔）或 CSV（逗号分隔）(binary file, not CSV)"
+            "{display}: 文件含有 NUL 字节（偏移 {at}），不是文本 CSV 文件，也不是 .xlsx/.xls/.ods 工作簿；可能已损坏或是其他二进制文件，请在 Excel 中“另存为” CSV UTF-8（逗号分隔）或 Excel 工作簿 (binary file, not CSV)"
         )
     };
     for_each_chunk(path, |chunk| {
@@ -112,16 +232,13 @@ fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
         Ok(())
     })?;
     utf8.feed(&[], true);
-    let sha256 = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = hex(&hasher.finalize());
     if utf8.error().is_none() {
         return Ok(FileInfo {
             sha256,
             encoding: UTF_8,
             bytes,
+            format: Format::Csv,
         });
     }
     let mut gb = Validator::new(GB18030);
@@ -137,6 +254,7 @@ fn inspect_with_limit(path: &Path, max_line: usize) -> Result<FileInfo> {
             sha256,
             encoding: GB18030,
             bytes,
+            format: Format::Csv,
         }),
         Some(gb_at) => Err(invalid_encoding(&display.to_string(), utf8_at, gb_at)),
     }

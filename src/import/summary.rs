@@ -35,6 +35,14 @@ pub struct Summary {
     pub missing_households: Vec<String>,
     /// File-level problem (encoding, header) that stopped the import before any row.
     pub fatal: Option<String>,
+    /// The sheet read, when the file is a workbook.
+    pub sheet: Option<String>,
+    /// The row of the header (below any title rows); 0 when no header was read.
+    pub header_line: u64,
+    /// Rows below the header skipped as 合计/小计/总计 rows.
+    pub skipped_totals: u64,
+    /// Rows below the header skipped as note lines (填表人, 审核人, 注：…).
+    pub skipped_notes: u64,
 }
 
 impl Summary {
@@ -130,6 +138,9 @@ pub fn write_summary(
         pad_left(&count(s.unchanged), COUNT_WIDTH),
         pad_left(&number(s.invalid as f64), COUNT_WIDTH),
     )?;
+    if let Some(layout) = layout_line(s) {
+        writeln!(out, "{layout}")?;
+    }
     if !s.periods.is_empty() && show_periods {
         let p: Vec<String> = s.periods.iter().map(|p| p.to_string()).collect();
         writeln!(out, "  统计期 {}", p.join("、"))?;
@@ -157,6 +168,37 @@ pub fn write_summary(
         )?;
     }
     Ok(())
+}
+
+/// Where the data was found, when that is not simply "a CSV file from its first row": the sheet,
+/// the header under title rows, the total and note rows skipped.
+fn layout_line(s: &Summary) -> Option<String> {
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if let Some(sheet) = &s.sheet {
+        zh.push(format!("工作表 {sheet}"));
+        en.push("sheet");
+    }
+    if s.header_line > 1 {
+        zh.push(format!(
+            "表头在第 {} 行（上方 {} 行标题已跳过）",
+            s.header_line,
+            s.header_line - 1
+        ));
+        en.push("header row");
+    }
+    let mut skipped = Vec::new();
+    if s.skipped_totals > 0 {
+        skipped.push(format!("合计行 {}", s.skipped_totals));
+    }
+    if s.skipped_notes > 0 {
+        skipped.push(format!("说明行 {}", s.skipped_notes));
+    }
+    if !skipped.is_empty() {
+        zh.push(format!("跳过 {}", skipped.join("、")));
+        en.push("skipped rows");
+    }
+    (!zh.is_empty()).then(|| format!("  {} ({})", zh.join(" · "), en.join(" · ")))
 }
 
 /// A file's warnings, its file-level error, every invalid row and the verdict on the file.

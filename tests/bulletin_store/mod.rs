@@ -491,3 +491,68 @@ fn init_loads_the_seed_through_bulletin_add_and_its_review() {
     let text = ok(&s.tuopin(&["facts", "--proposed"]).output().unwrap());
     assert!(text.contains("没有待审核"), "{text}");
 }
+
+#[test]
+fn a_review_saved_as_a_workbook_is_read_back() {
+    let s = Scratch::new();
+    s.init();
+    let file = s.write("第29期.txt", ISSUE_29);
+    ok(&s.tuopin(&["bulletin", "add"]).arg(&file).output().unwrap());
+    let out = s
+        .tuopin(&["facts", "--proposed", "--format", "csv"])
+        .output()
+        .unwrap();
+    let mut csv = csv::Reader::from_reader(&out.stdout[3..]);
+    let header: Vec<String> = csv.headers().unwrap().iter().map(str::to_string).collect();
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    // Saved from Excel as a workbook, with a title row above the header, ids and values as
+    // numbers, the month as a date.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("审核").unwrap();
+    sheet.write_string(0, 0, "第29期 审核表").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(1, c as u16, h).unwrap();
+    }
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        for (c, cell) in row.iter().enumerate() {
+            sheet.write_string(r, c as u16, cell).unwrap();
+        }
+        sheet
+            .write_number(r, col("id") as u16, row[col("id")].parse::<f64>().unwrap())
+            .unwrap();
+        let value: f64 = row[col("value")].parse().unwrap();
+        let value = if value == 175.0 { 174.0 } else { value };
+        sheet.write_number(r, col("value") as u16, value).unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2019, 3, 1).unwrap();
+        sheet
+            .write_datetime_with_format(
+                r,
+                col("period") as u16,
+                &date,
+                &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm"),
+            )
+            .unwrap();
+        sheet
+            .write_string(r, col("status") as u16, "已拒绝")
+            .unwrap();
+    }
+    let path = s.path("审核.xlsx");
+    book.save(&path).unwrap();
+    let text = ok(&s.tuopin(&["facts", "import"]).arg(&path).output().unwrap());
+    assert!(
+        text.contains("读取 3 行") && text.contains("拒绝 3 条"),
+        "{text}"
+    );
+    let conn = s.open();
+    let (_, status, value) = proposal(&conn, 29, "175 户");
+    assert_eq!((status.as_str(), value), ("rejected", 174.0));
+    let period: String = scalar(
+        &conn,
+        "SELECT period FROM bulletin_proposal WHERE figure = '90 户'",
+        [],
+    );
+    assert_eq!(period, "2019-03", "a date cell is read as its month");
+}

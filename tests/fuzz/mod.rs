@@ -201,6 +201,7 @@ fn options() -> impl Strategy<Value = Options> {
             county,
             period,
             show_names,
+            ..Options::default()
         })
 }
 

@@ -1,9 +1,12 @@
 //! `tuopin import`: county files as Excel writes them, validation, atomicity, corrections, undo.
 
 mod batches;
+mod damaged;
 mod indicators_regions;
 mod moves;
 mod national;
+mod templates;
+mod workbooks;
 
 use crate::common::*;
 use predicates::prelude::*;

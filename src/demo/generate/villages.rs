@@ -128,7 +128,7 @@ pub(super) fn villages(rng: &mut Rng, county: &County, opts: &Options) -> Vec<Vi
         let township = format!("{}-D{:02}", county.code, t + 1);
         let code = format!("{township}-V{:02}", i / townships + 1);
         // About a third of villages are registered poor villages, spread over the townships.
-        let poor = (i / townships + t) % 3 == 0;
+        let poor = (i / townships + t).is_multiple_of(3);
         out.push(make(
             rng,
             code,

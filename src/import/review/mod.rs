@@ -1,6 +1,7 @@
 //! The review of bulletin facts read back: the CSV `tuopin facts --proposed --format csv` wrote,
-//! edited in Excel (UTF-8 with or without BOM, or GBK as Excel on a Chinese Windows saves it), or
-//! `data/facts.csv`, the seed's review, which `init` applies the same way.
+//! edited in Excel and saved as CSV (UTF-8 with or without BOM, or GBK as Excel on a Chinese
+//! Windows saves it) or as a workbook, or `data/facts.csv`, the seed's review, which `init` applies
+//! the same way.
 //!
 //! Validated whole, like every import: every problem is listed with file, line, column and why, and
 //! a file with any invalid row changes nothing. A row names its proposal by 编号; without one, by
@@ -14,13 +15,18 @@
 mod cells;
 mod row;
 
-use anyhow::Result;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
 use rusqlite::Connection;
 
 use crate::import::contract::{review as col, REVIEW};
 use crate::import::encoding::decode;
-use crate::import::header::Header;
+use crate::import::header::{is_header_of, Header};
+use crate::import::layout::{SourceRow, Table};
 use crate::import::problem::LineError;
+use crate::import::source::{self, Format};
+use crate::import::workbook;
 use crate::model::bulletin::review;
 use crate::model::bulletin::ProposalStatus;
 
@@ -41,12 +47,41 @@ pub struct Applied {
 /// The largest review file read (a year of issues is a few thousand rows).
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 
-/// Read and validate a review file: the rows, or every problem found.
-pub fn read(
-    conn: &Connection,
-    file: &str,
-    bytes: &[u8],
-) -> Result<std::result::Result<Vec<ReviewRow>, Vec<LineError>>> {
+/// Every row of a review file, or every problem found.
+pub type Checked = std::result::Result<Vec<ReviewRow>, Vec<LineError>>;
+
+/// Read and validate a review file on disk: CSV (UTF-8 or GBK), or a workbook (.xlsx, .xls, .ods:
+/// the sheet whose header names the review's columns, under any title rows), as county files are
+/// read.
+pub fn read_file(conn: &Connection, path: &Path) -> Result<Checked> {
+    let file = path.display().to_string();
+    let info = source::inspect(path)?;
+    if info.bytes > MAX_BYTES as u64 {
+        anyhow::bail!(
+            "{file}: 文件过大（{} 字节，上限 {MAX_BYTES}）(file too large)",
+            info.bytes
+        );
+    }
+    if info.format == Format::Csv {
+        let bytes = std::fs::read(path).with_context(|| format!("无法读取 {file}"))?;
+        return read(conn, &file, &bytes);
+    }
+    let known = |h: &str| REVIEW.iter().any(|c| is_header_of(h, c));
+    let mut book = workbook::Book::open(path, info.format, &file)?;
+    let sheet = workbook::choose_sheet(&mut book, None, &known, &file)?;
+    let shown = format!("{file} [{sheet}]");
+    let mut table = Table::read(book.rows(&sheet, &file, info.bytes)?, &known)?;
+    let header = table.header.clone();
+    let mut rows = Vec::new();
+    let mut row = SourceRow::default();
+    while table.next_row(&mut row)? {
+        rows.push(Ok((row.line, row.record.clone())));
+    }
+    check(conn, &shown, &header, table.header_line, rows.into_iter())
+}
+
+/// Read and validate a review CSV's bytes (UTF-8 with or without BOM, or GB18030).
+pub fn read(conn: &Connection, file: &str, bytes: &[u8]) -> Result<Checked> {
     if bytes.len() > MAX_BYTES {
         anyhow::bail!(
             "{file}: 文件过大（{} 字节，上限 {MAX_BYTES}）(file too large)",
@@ -69,7 +104,28 @@ pub fn read(
             )]))
         }
     };
-    let (header, _unknown) = Header::map(&raw, REVIEW);
+    let records = csv.records().map(|r| {
+        r.map(|record| (record.position().map(|p| p.line()).unwrap_or(0), record))
+            .map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                (line, format!("CSV 格式错误，无法继续读取: {e}"))
+            })
+    });
+    check(conn, file, &raw, 1, records)
+}
+
+/// A row as read: its line and cells, or where reading failed and why.
+type Record = std::result::Result<(u64, csv::StringRecord), (u64, String)>;
+
+/// Check the header (at `header_line`) and every row.
+fn check(
+    conn: &Connection,
+    file: &str,
+    raw: &csv::StringRecord,
+    header_line: u64,
+    records: impl Iterator<Item = Record>,
+) -> Result<Checked> {
+    let (header, _unknown) = Header::map(raw, REVIEW);
     let mut reader = Reader::new(conn, file, header);
     let has = |c: usize| reader.has(c);
     let mut missing = Vec::new();
@@ -82,7 +138,7 @@ pub fn read(
     if !missing.is_empty() {
         for c in missing {
             reader.add(
-                1,
+                header_line,
                 Some(c.zh),
                 format!(
                     "缺少必需的列 {}（{}）；没有编号时需要 期号 和 原句",
@@ -93,19 +149,17 @@ pub fn read(
         return Ok(Err(reader.errors));
     }
     let mut rows = Vec::new();
-    for record in csv.records() {
-        let record = match record {
+    for record in records {
+        let (line, record) = match record {
             Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                reader.add(line, None, format!("CSV 格式错误，无法继续读取: {e}"));
+            Err((line, why)) => {
+                reader.add(line, None, why);
                 break;
             }
         };
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
         let before = reader.errors.len();
         let row = reader.row(line, &record)?;
         if reader.errors.len() == before {
@@ -115,7 +169,7 @@ pub fn read(
         }
     }
     if rows.is_empty() && reader.errors.is_empty() {
-        reader.add(1, None, "文件只有表头，没有数据行 (no data rows)");
+        reader.add(header_line, None, "文件只有表头，没有数据行 (no data rows)");
     }
     if reader.errors.is_empty() {
         Ok(Ok(rows))
