@@ -173,7 +173,7 @@ fn usage_lines_are_rendered_from_clap() {
         "tuopin import undo BATCH_ID",
         "tuopin criteria [--json]",
         "tuopin criteria set NO --threshold VALUE [--reason TEXT]",
-        "tuopin check villages [--county CODE] [--period YYYY-MM] [--format table|csv|json|md] [--no-bom] [--only-poor]",
+        "tuopin check villages [--county CODE] [--period YYYY-MM] [--format table|csv|json|md|xlsx] [--output FILE] [--no-bom] [--only-poor]",
     ] {
         assert!(
             lines.iter().any(|l| l == expected),

@@ -45,6 +45,7 @@ fn demo_runs_end_to_end_and_some_counties_pass_and_one_fails() {
     for name in [
         "report-2019-12.html",
         "report-2019-12.md",
+        "report-2019-12.docx",
         "21-counties-2019-12.png",
         "tuopin.db",
     ] {

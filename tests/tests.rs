@@ -30,4 +30,5 @@ mod misuse;
 mod privacy;
 mod readonly;
 mod report;
+mod report_docx;
 mod synth;

@@ -282,69 +282,57 @@ pub(crate) fn paint(
     })
 }
 
+/// The PNG of an RGB buffer: every row Sub-filtered, the whole image deflated at level 6 by
+/// miniz_oxide into one IDAT chunk. The png crate would deflate through flate2, whose backend is
+/// whichever the build's other crates select (the zip writer of the .xlsx and .docx output
+/// switches it to zlib-rs): calling miniz_oxide here keeps the same image the same bytes, whatever
+/// else is linked.
 fn encode(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
-    // png filters the rows and stores them uncompressed (level 0); the image data is then deflated
-    // here with miniz_oxide at level 6, which is what png's default compression wrote while flate2
-    // ran on miniz_oxide. flate2 switches every user in the build to zlib-rs as soon as one crate
-    // asks for it (zip does, for calamine and rust_xlsxwriter), which changed each chart's bytes,
-    // though not its pixels; the same chart stays the same file.
-    let mut stored = Vec::new();
+    const BPP: usize = 3;
+    let stride = w as usize * BPP;
+    let mut filtered = Vec::with_capacity((stride + 1) * h as usize);
+    for row in rgb.chunks(stride.max(1)) {
+        filtered.push(1); // Sub: each byte minus the one a pixel to its left
+        filtered.extend_from_slice(&row[..BPP.min(row.len())]);
+        filtered.extend(
+            row.iter()
+                .skip(BPP)
+                .zip(row)
+                .map(|(b, left)| b.wrapping_sub(*left)),
+        );
+    }
+    let idat = miniz_oxide::deflate::compress_to_vec_zlib(&filtered, 6);
+    let mut out = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut stored, w, h);
+        let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        // Huffman is png's name for flate2 level 0, a stored stream: deprecated as a compression
-        // level, and only a hand-over here.
-        #[allow(deprecated)]
-        enc.set_compression(png::Compression::Huffman);
+        // The image data is written as a raw chunk, not through write_image_data.
+        enc.validate_sequence(false);
         let mut writer = enc.write_header().context("PNG 编码失败")?;
-        writer.write_image_data(rgb).context("PNG 编码失败")?;
+        writer
+            .write_chunk(png::chunk::IDAT, &idat)
+            .context("PNG 编码失败")?;
         writer.finish().context("PNG 编码失败")?;
     }
-    deflate_image_data(&stored)
+    Ok(out)
 }
 
-/// A PNG with its image data (IDAT) deflated again by miniz_oxide at level 6, in one IDAT chunk at
-/// the place of the first; every other chunk as it was.
-fn deflate_image_data(png: &[u8]) -> Result<Vec<u8>> {
-    const SIGNATURE: usize = 8;
-    let mut chunks = Vec::new();
-    let mut at = SIGNATURE;
-    while at + 12 <= png.len() {
-        let len = u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]) as usize;
-        let end = at + 12 + len;
-        if end > png.len() {
-            bail!("PNG 编码失败: chunk past the end");
-        }
-        chunks.push((
-            &png[at + 4..at + 8],
-            &png[at + 8..at + 8 + len],
-            &png[at..end],
-        ));
-        at = end;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_pngs_decode_to_the_same_pixels() {
+        let (w, h) = (5u32, 3u32);
+        let rgb: Vec<u8> = (0..w * h * 3).map(|i| (i * 37 % 251) as u8).collect();
+        let bytes = encode(&rgb, w, h).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (w, h));
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        assert_eq!(&buf[..info.buffer_size()], &rgb[..]);
     }
-    let zlib: Vec<u8> = chunks
-        .iter()
-        .filter(|(kind, _, _)| *kind == b"IDAT")
-        .flat_map(|(_, data, _)| data.iter().copied())
-        .collect();
-    let filtered = miniz_oxide::inflate::decompress_to_vec_zlib(&zlib)
-        .map_err(|e| anyhow::anyhow!("PNG 编码失败: {e:?}"))?;
-    let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&filtered, 6);
-    let mut out = png[..SIGNATURE].to_vec();
-    let mut idat_written = false;
-    for (kind, _, whole) in chunks {
-        if kind != b"IDAT" {
-            out.extend_from_slice(whole);
-        } else if !idat_written {
-            idat_written = true;
-            out.extend_from_slice(&(deflated.len() as u32).to_be_bytes());
-            let start = out.len();
-            out.extend_from_slice(b"IDAT");
-            out.extend_from_slice(&deflated);
-            let crc = crc32fast::hash(&out[start..]);
-            out.extend_from_slice(&crc.to_be_bytes());
-        }
-    }
-    Ok(out)
 }

@@ -1,7 +1,14 @@
 //! One palette for every chart. Green always means "meets the standard / exited", red "fails /
-//! returned to poverty / the threshold", grey "no data"; series colours avoid those three.
+//! returned to poverty / the threshold", grey "no data"; series colours avoid those three. The
+//! three state colours are `output::palette`'s, which the workbooks use too.
 
 use plotters::style::RGBColor;
+
+use crate::output::palette::{self as state, Rgb};
+
+const fn rgb(c: Rgb) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
 
 /// Text.
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
@@ -13,11 +20,11 @@ pub const GRID: RGBColor = RGBColor(0xe3, 0xe5, 0xe8);
 pub const AXIS: RGBColor = RGBColor(0x9a, 0xa0, 0xa6);
 
 /// Meets the criterion; households that exited poverty.
-pub const PASS: RGBColor = RGBColor(0x2e, 0x8b, 0x57);
+pub const PASS: RGBColor = rgb(state::PASS);
 /// Fails the criterion; the threshold line; households back in poverty.
-pub const FAIL: RGBColor = RGBColor(0xd0, 0x3a, 0x2f);
+pub const FAIL: RGBColor = rgb(state::FAIL);
 /// No data (无数据): neither a pass nor a fail.
-pub const NO_DATA: RGBColor = RGBColor(0xc4, 0xc8, 0xcc);
+pub const NO_DATA: RGBColor = rgb(state::NO_DATA);
 /// Households still poor: a warning, not a failure.
 pub const POOR: RGBColor = RGBColor(0xe8, 0x90, 0x2a);
 

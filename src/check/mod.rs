@@ -42,8 +42,10 @@ pub mod facts;
 mod households;
 mod inputs;
 mod judge;
+mod labels;
 pub mod register;
 pub mod render;
+mod render_xlsx;
 mod result;
 
 use asof::checked_county;

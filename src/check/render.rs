@@ -1,6 +1,6 @@
 //! Check results as users read them: a Chinese table with ✓ / ✗ / — per criterion, CSV for Excel
-//! (UTF-8 with a byte-order mark unless asked otherwise), Markdown, JSON (the stable contract), and
-//! the item-by-item explanation of one region.
+//! (UTF-8 with a byte-order mark unless asked otherwise), Markdown, JSON (the stable contract), an
+//! Excel workbook (laid out in `render_xlsx.rs`), and the item-by-item explanation of one region.
 
 use std::io::Write;
 
@@ -8,13 +8,14 @@ use anyhow::Result;
 
 use super::households::{self, HouseholdFinding, HouseholdReport};
 use super::result::{RegionResult, Report};
-use crate::model::criteria::{Criterion, Operator};
-use crate::model::household;
 use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::number::number;
 use crate::output::table::write_columns;
 use crate::output::{csv, figure};
+
+pub use super::labels::{bound_text, documents_differ_text, rule_text};
+use super::labels::{level_words, standards_text, summary};
 
 /// The output formats of the check commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,56 +24,14 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    /// An .xlsx workbook: bytes, not text.
+    Xlsx,
 }
 
-/// A criterion's rule: `< 2%`, `≥ 50,000 元/年`, `= 是`, `> 全省`.
-pub fn rule_text(c: &Criterion) -> String {
-    let op = c.operator.symbol();
-    match (c.threshold, c.threshold_ref.as_deref()) {
-        (Some(t), _) => format!("{op} {}", figure::exact(t, &c.unit)),
-        (None, Some("province")) => format!("{op} 全省"),
-        (None, Some(other)) => format!("{op} {other}"),
-        (None, None) => op.to_string(),
-    }
-}
-
-/// A rule with the documents' way of reading its bound: `≤ 2% 即“降至2%以下”（含本数）` where a
-/// national document words it, `≥ 50,000 元/年（含本数）`, `< 2%（不含本数）`, `= 是`.
-pub fn bound_text(c: &Criterion) -> String {
-    let rule = rule_text(c);
-    let words = inclusive_words(c.operator);
-    match c.documented() {
-        Some(d) if !c.differs_from_documents() => format!("{rule} 即“{}”{words}", d.wording),
-        _ => format!("{rule}{words}"),
-    }
-}
-
-fn inclusive_words(op: Operator) -> &'static str {
-    match op.inclusive() {
-        Some(true) => "（含本数）",
-        Some(false) => "（不含本数）",
-        None => "",
-    }
-}
-
-/// For a rule that differs from the bound a document states: what the document says.
-pub fn documents_differ_text(c: &Criterion) -> Option<String> {
-    let d = c.documented().filter(|_| c.differs_from_documents())?;
-    Some(format!(
-        "与文件不同：{}为 {} {} 即“{}”{}，本库为 {} (differs from the documents)",
-        d.source,
-        d.operator.symbol(),
-        figure::exact(d.threshold, &c.unit),
-        d.wording,
-        inclusive_words(d.operator),
-        rule_text(c)
-    ))
-}
-
-fn level_words(level: Level) -> (&'static str, &'static str, &'static str) {
-    match level {
-        Level::County => ("县级退出核查", "县", "贫困县"),
-        _ => ("村级退出核查", "村", "贫困村"),
+impl Format {
+    /// Whether the output is text a terminal can show.
+    pub fn is_text(self) -> bool {
+        self != Format::Xlsx
     }
 }
 
@@ -82,17 +41,6 @@ fn yes_no(b: Option<bool>) -> &'static str {
         Some(false) => "否",
         None => "",
     }
-}
-
-/// The summary line above a table.
-fn summary(r: &Report) -> String {
-    let (title, unit, _) = level_words(r.level);
-    let (pass, fail, undetermined) = r.tally();
-    format!(
-        "{title}  统计期 {}  共 {} 个{unit}：达标 {pass}，未达标 {fail}，无法判定 {undetermined}",
-        r.period,
-        r.regions.len()
-    )
 }
 
 fn legend(r: &Report) -> String {
@@ -237,6 +185,7 @@ pub fn report(out: &mut dyn Write, r: &Report, format: Format, bom: bool) -> Res
         Format::Csv => report_csv(out, r, bom),
         Format::Json => report_json(out, r),
         Format::Markdown => report_markdown(out, r),
+        Format::Xlsx => Ok(out.write_all(&super::render_xlsx::report(r)?)?),
     }
 }
 
@@ -296,14 +245,6 @@ pub fn explain_text(
         writeln!(out, "    来源：{}", c.source)?;
     }
     Ok(())
-}
-
-fn standards_text(codes: &[&str]) -> String {
-    codes
-        .iter()
-        .map(|code| format!("{code} {}", household::standard_name(code)))
-        .collect::<Vec<_>>()
-        .join("、")
 }
 
 fn household_summary(r: &HouseholdReport) -> Vec<String> {
@@ -384,6 +325,7 @@ pub fn households(
     bom: bool,
 ) -> Result<()> {
     match format {
+        Format::Xlsx => out.write_all(&super::render_xlsx::households(r)?)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, r)?;
             writeln!(out)?;

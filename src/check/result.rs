@@ -5,6 +5,7 @@
 use crate::model::criteria::{Criterion, Operator};
 use crate::model::period::Period;
 use crate::model::region::Level;
+use crate::output::palette::{self, Rgb};
 
 /// The state of one criterion for one region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -35,6 +36,14 @@ impl CriterionStatus {
             CriterionStatus::Pass => "✓",
             CriterionStatus::Fail => "✗",
             CriterionStatus::NoData => "—",
+        }
+    }
+    /// The colour of the state in charts, workbooks and documents.
+    pub fn colour(self) -> Rgb {
+        match self {
+            CriterionStatus::Pass => palette::PASS,
+            CriterionStatus::Fail => palette::FAIL,
+            CriterionStatus::NoData => palette::NO_DATA,
         }
     }
 }
@@ -81,6 +90,14 @@ impl Verdict {
             Verdict::Pass => "达标",
             Verdict::Fail => "未达标",
             Verdict::Undetermined => "无法判定",
+        }
+    }
+    /// The colour of the verdict: a pass green, a fail red, undetermined grey like no data.
+    pub fn colour(self) -> Rgb {
+        match self {
+            Verdict::Pass => palette::PASS,
+            Verdict::Fail => palette::FAIL,
+            Verdict::Undetermined => palette::NO_DATA,
         }
     }
 }

@@ -234,8 +234,10 @@ impl Printer<'_> {
                 for d in &written.charts {
                     writeln!(self.out, "已生成图表 {}", d.path.display())?;
                 }
-                writeln!(self.out, "\n报告：{}", written.html.display())?;
-                writeln!(self.out, "      {}", written.md.display())?;
+                for (i, f) in written.files.iter().enumerate() {
+                    let label = if i == 0 { "\n报告：" } else { "      " };
+                    writeln!(self.out, "{label}{}", f.display())?;
+                }
             }
         }
         Ok(())

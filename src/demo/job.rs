@@ -199,7 +199,7 @@ pub fn run(
         chart::DEFAULT_HEIGHT,
         ChartFont::embedded(),
     )?;
-    let written = crate::report::write(&conn, &canvas, dir, period)?;
+    let written = crate::report::write(&conn, &canvas, dir, period, &crate::report::Format::ALL)?;
     on(Event::Written(&written))?;
     Ok(Finished { db })
 }
@@ -324,7 +324,20 @@ mod tests {
                 }
                 Event::Checked(report) => steps.push(format!("checked {:?}", report.level)),
                 Event::Written(w) => {
-                    assert!(w.html.exists() && w.md.exists() && !w.charts.is_empty());
+                    let names: Vec<String> = w
+                        .files
+                        .iter()
+                        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+                        .collect();
+                    assert_eq!(
+                        names,
+                        [
+                            "report-2019-12.html",
+                            "report-2019-12.md",
+                            "report-2019-12.docx"
+                        ]
+                    );
+                    assert!(w.files.iter().all(|f| f.exists()) && !w.charts.is_empty());
                     steps.push("written".into());
                 }
             }

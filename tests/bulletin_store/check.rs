@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{count, ok};
 use crate::common::fixture;
+use crate::common::office;
 use crate::common::*;
 
 /// `tuopin bulletin add --accept` of a text without masthead, for the fixture's 彰武县.
@@ -193,6 +194,48 @@ fn check_facts_agrees_disagrees_or_has_no_data_citing_both_sources() {
         .output()
         .unwrap());
     assert!(md.contains("| 编号 | 区划代码 |"), "{md}");
+    // The workbook: a row per comparison, the state on its colour, and 说明.
+    let out = s
+        .tuopin(&[
+            "check",
+            "facts",
+            "--county",
+            "210922",
+            "--output",
+            "比对.xlsx",
+        ])
+        .output()
+        .unwrap();
+    ok(&out);
+    let bytes = std::fs::read(s.path("比对.xlsx")).unwrap();
+    let sheets = office::sheets(&bytes);
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["快报数据与台账比对", "说明"]);
+    let table = &sheets[0].1;
+    let header = office::row_text(table, 0);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let r = (1..table.height())
+        .find(|&r| {
+            let row = office::row_text(table, r);
+            row[at("区划代码")] == "210922-T02-V01" && row[at("指标代码")] == "collective_income"
+        })
+        .expect("丙村 in the workbook");
+    let row = office::row_text(table, r);
+    assert_eq!(
+        (
+            row[at("结论")].as_str(),
+            row[at("台账数值")].as_str(),
+            row[at("差值")].as_str()
+        ),
+        ("不一致", "51000", "1000")
+    );
+    let parts = office::unzip(&bytes);
+    let column = (b'A' + at("结论") as u8) as char;
+    assert_eq!(
+        office::fill_of(&parts, 1, &format!("{column}{}", r + 1)).as_deref(),
+        Some("D03A2F"),
+        "a disagreement is red"
+    );
     // A county code that is not a county is refused.
     s.tuopin(&["check", "facts", "--county", "210922-T01"])
         .assert()

@@ -6,6 +6,7 @@ mod bounds;
 mod formats;
 mod households;
 mod monitoring;
+mod xlsx;
 
 use crate::common::fixture::{self, Kind};
 use crate::common::*;

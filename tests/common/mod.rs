@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod fixture;
+pub mod office;
 
 use assert_cmd::Command;
 use rusqlite::Connection;

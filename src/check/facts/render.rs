@@ -1,5 +1,6 @@
 //! The comparisons of `check facts` as users read them: a Chinese table with each comparison's
-//! sources below it, CSV for Excel, Markdown, and JSON (`{"facts": [...]}`, the stable contract:
+//! sources below it, CSV for Excel, an Excel workbook (the comparisons with their state filled in
+//! the checks' colours, and a 说明 sheet), Markdown, and JSON (`{"facts": [...]}`, the stable contract:
 //! region_code, place, indicator_code, period, bulletin_value, qualifier, register_value,
 //! register_period, status, bulletin_source, register_source).
 
@@ -11,7 +12,9 @@ use super::{FactComparison, FactStatus, FactsReport};
 use crate::check::render::Format;
 use crate::output::figure::figure;
 use crate::output::number::{number, plain};
+use crate::output::palette::{self, Rgb};
 use crate::output::table::write_columns;
+use crate::output::xlsx::{Cell, Column, Workbook};
 use crate::output::{csv, markdown};
 
 fn summary(r: &FactsReport) -> String {
@@ -245,11 +248,95 @@ pub fn json(out: &mut dyn Write, r: &FactsReport) -> Result<()> {
     Ok(())
 }
 
+fn state_fill(s: FactStatus) -> Rgb {
+    match s {
+        FactStatus::Agree => palette::PASS,
+        FactStatus::Disagree => palette::FAIL,
+        FactStatus::NoData => palette::NO_DATA,
+    }
+}
+
+/// The workbook: a sheet of the comparisons, each state on its colour, and 说明.
+pub fn xlsx(r: &FactsReport) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let columns: Vec<Column> = [
+        "区划代码",
+        "地区",
+        "指标代码",
+        "指标",
+        "统计期",
+        "快报数值",
+        "上限",
+        "限定",
+        "台账数值",
+        "台账统计期",
+        "结论",
+        "差值",
+        "快报来源",
+        "台账来源",
+    ]
+    .iter()
+    .map(|c| match *c {
+        "差值" => {
+            Column::new(*c).with_note("台账 − 快报；界限（余、不超过、至）从最近的一端算起")
+        }
+        _ => Column::new(*c),
+    })
+    .collect();
+    let mut sheet = book.table("快报数据与台账比对", &columns)?;
+    for c in &r.comparisons {
+        let source = register_source_text(c);
+        sheet.row(&[
+            Cell::code(c.region_code.as_str()),
+            Cell::text(c.place.as_str()),
+            Cell::code(c.indicator_code.as_str()),
+            Cell::text(c.indicator_name.as_str()),
+            Cell::code(c.period.to_string()),
+            Cell::number(c.bulletin_value),
+            c.qualifier
+                .high()
+                .map(Cell::number)
+                .unwrap_or_else(Cell::empty),
+            Cell::code(c.qualifier.code()),
+            c.register_value
+                .map(|v| Cell::number(round4(v)))
+                .unwrap_or_else(Cell::empty),
+            c.register_period
+                .map(|p| Cell::code(p.to_string()))
+                .unwrap_or_else(Cell::empty),
+            Cell::text(c.status.chinese()).filled(state_fill(c.status)),
+            c.difference
+                .map(|d| Cell::number(round4(d)))
+                .unwrap_or_else(Cell::empty),
+            Cell::text(c.bulletin_source.as_str()),
+            Cell::text(source),
+        ])?;
+    }
+    sheet.finish()?;
+    let mut s = book.notes("说明")?;
+    s.bold_row(&[Cell::text(summary(r))])?;
+    s.row(&[
+        Cell::text("比对"),
+        Cell::text(
+            "已接受的快报数据中台账或导入也给出的指标，按其统计期（该月或以前最近的台账、导入值）比对",
+        ),
+    ])?;
+    s.row(&[
+        Cell::text("一致"),
+        Cell::text(
+            "台账数等于快报所写（按其末位的一半），在其界限内（余、不超过、至），或“约”在 5% 以内",
+        ),
+    ])?;
+    s.finish()?;
+    book.into_bytes()
+}
+
 pub fn report(out: &mut dyn Write, r: &FactsReport, format: Format, bom: bool) -> Result<()> {
     match format {
         Format::Table => table(out, r),
         Format::Csv => csv(out, r, bom),
         Format::Json => json(out, r),
         Format::Markdown => markdown(out, r),
+        Format::Xlsx => Ok(out.write_all(&xlsx(r)?)?),
     }
 }
