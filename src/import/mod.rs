@@ -29,6 +29,7 @@ pub mod problem;
 mod reader;
 pub mod reference;
 mod regions;
+pub mod review;
 pub mod source;
 pub mod summary;
 pub mod template;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::doc::{county_summary, headline, Doc};
+use super::doc::{county_summary, facts_summary, headline, Doc, FACTS_HEADER, FACTS_MORE};
 use crate::output::markdown::text as md;
 
 /// Markdown: tables and images by relative path, readable in any viewer. Names from the database
@@ -73,6 +73,22 @@ pub fn render(doc: &Doc) -> String {
             let _ = writeln!(s, "![{}{title}]({file})\n", md(&c.name));
         }
     }
+    let _ = writeln!(s, "## 快报数据与台账比对\n");
+    let _ = writeln!(s, "{}\n", facts_summary(&doc.facts));
+    if !doc.facts.disagreements.is_empty() {
+        let _ = writeln!(s, "| {} |", FACTS_HEADER.join(" | "));
+        let _ = writeln!(s, "|{}", "---|".repeat(FACTS_HEADER.len()));
+        for f in &doc.facts.disagreements {
+            let cells: Vec<String> = f.cells().iter().map(|c| md(c).into_owned()).collect();
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(
+        s,
+        "{}\n",
+        FACTS_MORE.replace("tuopin check facts", "`tuopin check facts`")
+    );
     let _ = writeln!(s, "## 说明\n");
     let _ = writeln!(s, "- 退出标准：{}", doc.rules.join("；"));
     let _ = writeln!(
