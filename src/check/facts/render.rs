@@ -145,7 +145,7 @@ pub fn markdown(out: &mut dyn Write, r: &FactsReport) -> Result<()> {
         cells.push(register_source_text(c));
         let cells: Vec<String> = cells
             .iter()
-            .map(|s| markdown::text(s).into_owned())
+            .map(|s| markdown::cell(s).into_owned())
             .collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
