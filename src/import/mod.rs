@@ -27,6 +27,7 @@ mod layout;
 pub mod moves;
 pub mod problem;
 mod reader;
+pub mod record_limit;
 pub mod reference;
 mod regions;
 pub mod review;
