@@ -64,7 +64,7 @@ enum Command {
     Restore(cmd::restore::RestoreArgs),
     /// 检查数据库：完整性、外键、来源、台账，无明文身份证号 (verify the database)
     Verify(cmd::verify::VerifyArgs),
-    /// 快报：提取数据事实 (bulletins: extract the facts they state)
+    /// 快报：提取数据，或存入数据库待审核 (bulletins: extract or store the facts they state)
     #[command(subcommand)]
     Bulletin(cmd::bulletin::BulletinCommand),
 }

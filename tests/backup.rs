@@ -302,7 +302,7 @@ fn verify_passes_a_sound_database_and_names_each_broken_promise() {
     let out = s.tuopin(&["verify", "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", stdout(&out));
     let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(checks.as_array().unwrap().len(), 9);
+    assert_eq!(checks.as_array().unwrap().len(), 10);
 
     let cases = [
         (
@@ -341,6 +341,10 @@ fn verify_passes_a_sound_database_and_names_each_broken_promise() {
         (
             "clear_ids",
             "UPDATE import_batch SET file_name = '台账-11010519491231002X.csv' WHERE kind = 'households'",
+        ),
+        (
+            "bulletin_sentences",
+            "UPDATE bulletin_proposal SET sentence_start = sentence_start + 3 WHERE figure = '174 户'",
         ),
     ];
     for (code, sql) in cases {
@@ -420,7 +424,7 @@ fn verify_reports_a_damaged_page_and_restore_replaces_the_file() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let checks = checks.as_array().unwrap();
-    assert_eq!(checks.len(), 9);
+    assert_eq!(checks.len(), 10);
     assert_eq!(checks[0]["code"], "integrity");
     assert!(checks[0]["problems"].as_u64().unwrap() >= 1);
     assert!(

@@ -49,7 +49,9 @@ fn same_seed_same_bytes_and_both_encodings() {
     assert_eq!(a, b, "same seed, different files");
     assert_ne!(a, c, "different seed, same files");
     // regions + (households + indicators) × 5 counties × 2 months + the province's 2019-12 file
-    assert_eq!(a.len(), 1 + 2 * 5 * 2 + 1, "{:?}", a.keys());
+    // + 朝阳县's bulletin of the last month
+    assert_eq!(a.len(), 1 + 2 * 5 * 2 + 1 + 1, "{:?}", a.keys());
+    assert!(a.contains_key("demo-211321-朝阳县-bulletin-2019-12.txt"));
     let mut gbk = 0;
     let mut utf8 = 0;
     for (name, bytes) in &a {

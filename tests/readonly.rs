@@ -136,7 +136,7 @@ fn read_only_files_can_be_read() {
     for db in [&rollback, &wal] {
         chmod(db, 0o444);
         let outputs = all_read(db, &db.display().to_string(), true);
-        assert!(outputs[5].contains("全部 9 项检查通过"), "{}", outputs[5]);
+        assert!(outputs[5].contains("全部 10 项检查通过"), "{}", outputs[5]);
     }
     assert_eq!(journal_version(&rollback), (1, 1));
 }

@@ -2,7 +2,9 @@
 //! issues as plain text (UTF-8 or GBK) or `.docx`, split into issues and articles (`split`), and
 //! the figures they state proposed as facts (`extract`): value in base units, unit, qualifier,
 //! place with its region code, indicator and period, each with the sentence it stands in and that
-//! sentence's position in the stored issue text. Nothing here writes to the database.
+//! sentence's position in the stored issue text. Extracting writes nothing; `store` hands what was
+//! read to `model::bulletin` (`bulletin add`, and the seed for `init`), and `render` prints facts,
+//! proposals and what an add did.
 //!
 //! `numbers` reads numbers as written; `places` finds and resolves place names; `indicators`
 //! matches the catalogue; `reference` holds the region table, gazetteer and catalogue; `input`
@@ -18,7 +20,9 @@ pub mod numbers;
 mod places;
 mod placewords;
 pub mod reference;
+pub mod render;
 pub mod split;
+pub mod store;
 mod time;
 
 use std::ops::Range;
@@ -94,6 +98,8 @@ pub enum RegionMatch {
         name: String,
         level: Level,
         parent_code: Option<String>,
+        /// The parent as it was read (another provisional place, when `parent_code` is None).
+        parent: Option<Box<RegionMatch>>,
     },
     /// No place could be read (no publisher either).
     Unknown,

@@ -117,12 +117,12 @@ impl<'r> Places<'r> {
             },
             PlaceRef::Provisional(i) => {
                 let pr = &self.provisional[i];
+                let parent = pr.parent.map(|up| Box::new(self.region_match(up)));
                 RegionMatch::Provisional {
                     name: pr.name.clone(),
                     level: pr.level,
-                    parent_code: pr
-                        .parent
-                        .and_then(|up| self.region_match(up).code().map(str::to_string)),
+                    parent_code: parent.as_ref().and_then(|p| p.code().map(str::to_string)),
+                    parent,
                 }
             }
         }

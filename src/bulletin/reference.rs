@@ -2,7 +2,7 @@
 //! embedded `data/regions.csv`), the national gazetteer of provinces, cities and counties
 //! (`data/gazetteer.csv`, derived from the statistics bureau's division codes as the cpca package
 //! ships them, MIT) for places the table lacks, and the indicator catalogue (`indicator`, else
-//! `data/indicators.csv`).
+//! `data/indicators.csv`). The embedded files are the ones `init` loads (`import::reference`).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,10 +11,9 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, OpenFlags};
 
 use super::names::NameIndex;
+use crate::import::reference::DataSource;
 use crate::model::region::Level;
 
-const REGIONS_CSV: &[u8] = include_bytes!("../../data/regions.csv");
-const INDICATORS_CSV: &[u8] = include_bytes!("../../data/indicators.csv");
 const GAZETTEER_CSV: &[u8] = include_bytes!("../../data/gazetteer.csv");
 
 const SELECT_REGIONS: &str = "SELECT code, name, level, parent_code FROM region ORDER BY code";
@@ -107,8 +106,8 @@ fn csv_rows(bytes: &[u8], columns: usize) -> Result<Vec<Vec<String>>> {
     Ok(out)
 }
 
-fn embedded_regions() -> Result<Vec<Row>> {
-    Ok(csv_rows(REGIONS_CSV, 4)?
+fn csv_regions(bytes: &[u8]) -> Result<Vec<Row>> {
+    Ok(csv_rows(bytes, 4)?
         .into_iter()
         .filter_map(|r| {
             Some(Row {
@@ -121,9 +120,9 @@ fn embedded_regions() -> Result<Vec<Row>> {
         .collect())
 }
 
-fn embedded_indicators() -> Result<Vec<IndicatorEntry>> {
+fn csv_indicators(bytes: &[u8]) -> Result<Vec<IndicatorEntry>> {
     // code,name,unit,value_type,levels,derived,note
-    Ok(csv_rows(INDICATORS_CSV, 7)?
+    Ok(csv_rows(bytes, 7)?
         .into_iter()
         .map(|r| IndicatorEntry {
             code: r[0].clone(),
@@ -137,7 +136,14 @@ fn embedded_indicators() -> Result<Vec<IndicatorEntry>> {
 impl Reference {
     /// The embedded reference data, as `tuopin init` loads it.
     pub fn embedded() -> Result<Reference> {
-        Reference::build(embedded_regions()?, embedded_indicators()?)
+        Reference::from_source(&DataSource::Embedded)
+    }
+
+    /// The regions and indicators of `init`'s data files (embedded, or an edited copy).
+    pub fn from_source(source: &DataSource) -> Result<Reference> {
+        let (_, regions) = source.read("regions.csv")?;
+        let (_, indicators) = source.read("indicators.csv")?;
+        Reference::build(csv_regions(&regions)?, csv_indicators(&indicators)?)
     }
 
     /// The database's tables when the file exists (opened read-only: extracting writes nothing),
@@ -148,6 +154,12 @@ impl Reference {
         }
         let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .with_context(|| format!("无法打开数据库 {} (cannot open database)", db.display()))?;
+        Reference::from_conn(&conn)
+    }
+
+    /// The tables of an open database (inside the transaction that stores what is extracted, so
+    /// that the places accepted earlier are known); the embedded data for a table that is empty.
+    pub fn from_conn(conn: &Connection) -> Result<Reference> {
         let mut regions = Vec::new();
         let mut stmt = conn.prepare_cached(SELECT_REGIONS)?;
         let mut rows = stmt.query([])?;
@@ -173,11 +185,15 @@ impl Reference {
                 note: r.get(3)?,
             });
         }
-        if regions.is_empty() {
-            regions = embedded_regions()?;
-        }
-        if indicators.is_empty() {
-            indicators = embedded_indicators()?;
+        if regions.is_empty() || indicators.is_empty() {
+            let (_, bytes) = DataSource::Embedded.read("regions.csv")?;
+            if regions.is_empty() {
+                regions = csv_regions(&bytes)?;
+            }
+            let (_, bytes) = DataSource::Embedded.read("indicators.csv")?;
+            if indicators.is_empty() {
+                indicators = csv_indicators(&bytes)?;
+            }
         }
         Reference::build(regions, indicators)
     }

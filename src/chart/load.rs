@@ -69,7 +69,10 @@ pub fn indicator(
         let qualifier: String = r.get(2)?;
         let high: Option<f64> = r.get(3)?;
         let label = figure::as_stated(value, Qualifier::stored(&qualifier, high), &ind.unit);
-        let source = match (r.get::<_, Option<String>>(4)?, r.get::<_, Option<i64>>(6)?) {
+        let source = match (
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(8)?,
+        ) {
             (Some(file), _) => {
                 let line: i64 = r.get(5)?;
                 if !files.contains(&file) {
@@ -77,11 +80,11 @@ pub fn indicator(
                 }
                 format!("{file} 第 {line} 行")
             }
-            (None, Some(issue_no)) => {
+            (None, Some(date)) => {
                 let b = Bulletin {
-                    issue_no,
+                    issue_no: r.get(6)?,
                     total_no: r.get(7)?,
-                    date: r.get(8)?,
+                    date,
                     title: r.get(9)?,
                     publisher: r.get(10)?,
                 };

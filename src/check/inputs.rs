@@ -63,7 +63,7 @@ const COUNTIES: &str = "SELECT c.code, c.name, c.parent_code, c.poverty_register
      ORDER BY c.code";
 
 const BATCH_FILES: &str = "SELECT id, file_name FROM import_batch";
-const QUOTES: &str = "SELECT q.id, b.issue_no, b.total_no, b.date, q.sentence
+const QUOTES: &str = "SELECT q.id, b.issue_no, b.total_no, b.date, q.sentence, b.publisher
      FROM bulletin_quote q JOIN bulletin b ON b.id = q.bulletin_id";
 const INDICATOR_NAMES: &str = "SELECT code, name, unit FROM indicator";
 
@@ -85,15 +85,14 @@ impl Sources {
         let mut stmt = conn.prepare_cached(QUOTES)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let b = crate::model::bulletin::Bulletin {
-                issue_no: r.get(1)?,
-                total_no: r.get(2)?,
-                date: r.get(3)?,
-                title: String::new(),
-                publisher: String::new(),
-            };
+            let cited = crate::model::bulletin::citation(
+                r.get(1)?,
+                r.get(2)?,
+                &r.get::<_, String>(3)?,
+                &r.get::<_, String>(5)?,
+            );
             let sentence: String = r.get(4)?;
-            quotes.insert(r.get(0)?, format!("{}：“{}”", b.citation(), sentence));
+            quotes.insert(r.get(0)?, format!("{cited}：“{sentence}”"));
         }
         Ok(Sources { batches, quotes })
     }

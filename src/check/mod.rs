@@ -38,6 +38,7 @@ use evaluate::Checker;
 
 mod asof;
 mod evaluate;
+pub mod facts;
 mod households;
 mod inputs;
 mod judge;
@@ -49,6 +50,7 @@ mod result;
 
 use asof::checked_county;
 pub use asof::{latest_period, max_age_months, resolve_period, DEFAULT_MAX_AGE_MONTHS};
+pub use facts::{check_facts, FactComparison, FactStatus, FactsReport};
 pub use households::{
     check_households, HouseholdFinding, HouseholdReport, MonitoringLine, MonitoringReason,
     RegisterUsed,

@@ -91,9 +91,9 @@ pub fn report_table(out: &mut dyn Write, r: &Report) -> Result<()> {
     Ok(())
 }
 
-/// Text from the database in a Markdown line or table cell: names are data, never markup.
+/// Text from the database in a Markdown table cell: names are data, never markup.
 fn md_cell(s: &str) -> String {
-    crate::output::markdown::text(s).into_owned()
+    crate::output::markdown::cell(s).into_owned()
 }
 
 /// The legend with the criteria's names escaped (their rules are tuopin's own text).
@@ -361,7 +361,7 @@ pub fn households(
         Format::Markdown => {
             // The lines name the registers' files, which county offices named.
             for l in household_summary(r) {
-                writeln!(out, "{}  ", md_cell(&l))?;
+                writeln!(out, "{}  ", crate::output::markdown::text(&l))?;
             }
             writeln!(out)?;
             writeln!(out, "| {} |", HOUSEHOLD_HEADER.join(" | "))?;

@@ -1,9 +1,14 @@
 //! `tuopin bulletin`: the bulletins' prose as an input. `extract` proposes the facts a bulletin
-//! states, for review; nothing is written.
+//! states and writes nothing; `add` stores the issues whole with the same proposals, 待审核 (to
+//! review with `tuopin facts --proposed`), one transaction per file.
 //!
 //! ```text
 //! tuopin bulletin extract FILE... [--format table|json] [--date YYYY-MM-DD] [--office NAME]
+//! tuopin bulletin add FILE... [--date YYYY-MM-DD] [--office NAME] [--accept]
 //! ```
+//!
+//! Adding an issue again changes nothing; a corrected text of an issue replaces the stored one (the
+//! old text stays in history), keeping the review of every figure still in it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,6 +26,24 @@ use super::{Context as Ctx, Outcome};
 pub enum BulletinCommand {
     /// 从快报中提取数据，列出待审核的事实，不写入数据库 (propose facts; writes nothing)
     Extract(ExtractArgs),
+    /// 把快报存入数据库：全文、各期、文章，提取的数据作为待审核 (store bulletins and their proposals)
+    Add(AddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// 快报文件：纯文本（UTF-8 或 GBK）或 .docx；一个文件可含多期 (text or .docx files)
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// 没有报头时的日期 (date of a text without masthead)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+    /// 没有报头时的发文单位 (issuing office of a text without masthead)
+    #[arg(long, value_name = "NAME")]
+    office: Option<String>,
+    /// 立即接受有区划代码和指标代码的数据 (accept every proposal with region and indicator codes)
+    #[arg(long)]
+    accept: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -50,7 +73,26 @@ pub struct ExtractArgs {
 pub fn run(ctx: &Ctx, out: &mut dyn Write, command: &BulletinCommand) -> Result<Outcome> {
     match command {
         BulletinCommand::Extract(args) => extract(&ctx.db, out, args),
+        BulletinCommand::Add(args) => add(&ctx.db, out, args),
     }
+}
+
+fn add(db: &Path, out: &mut dyn Write, args: &AddArgs) -> Result<Outcome> {
+    let opts = bulletin::store::AddOptions {
+        defaults: Defaults {
+            date: args.date.clone(),
+            office: args.office.clone(),
+        },
+        accept: args.accept,
+        by: tuopin::db::batch::current_user(),
+    };
+    opts.defaults.check()?;
+    let mut conn = tuopin::db::open(db)?;
+    for file in &args.files {
+        let issues = bulletin::store::add_file(&mut conn, file, &opts)?;
+        bulletin::render::added(out, &file.display().to_string(), &issues)?;
+    }
+    Ok(Outcome::Ok)
 }
 
 fn extract(db: &Path, out: &mut dyn Write, args: &ExtractArgs) -> Result<Outcome> {

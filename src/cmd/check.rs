@@ -1,10 +1,15 @@
-//! `tuopin check villages|counties|households`: the exit-criteria checks as of a month.
+//! `tuopin check villages|counties|households|facts`: the exit-criteria checks as of a month, and
+//! the bulletins' accepted facts against the register and the imports.
 //!
 //! ```text
 //! tuopin check villages [--county CODE] [--period YYYY-MM] [--format table|csv|json|md|xlsx] [--output FILE] [--no-bom] [--only-poor]
 //! tuopin check counties [--county CODE] [--period YYYY-MM] [--format table|csv|json|md|xlsx] [--output FILE] [--no-bom] [--only-poor]
 //! tuopin check households [--county CODE] [--period YYYY-MM] [--format table|csv|json|md|xlsx] [--output FILE] [--no-bom] [--threshold YUAN]
+//! tuopin check facts [--county CODE] [--period YYYY-MM] [--format table|csv|json|md|xlsx] [--output FILE] [--no-bom]
 //! ```
+//!
+//! `check facts` compares each accepted fact as of its own month; `--period` keeps the facts of
+//! that month, `--county` those of the county and the regions under it.
 //!
 //! `--output FILE` (`-o`) writes any format to a file, whole or not at all (a temporary file beside
 //! it, renamed when complete); `-` or no `--output` is standard output. Without `--format`, a file
@@ -106,6 +111,11 @@ enum What {
         #[arg(long, value_name = "YUAN")]
         threshold: Option<f64>,
     },
+    /// 快报数据与台账比对：已接受的快报数据与台账、导入值是否一致 (bulletin facts against the register)
+    Facts {
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outcome> {
@@ -123,6 +133,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outco
             };
             emit(out, common, |w, format| {
                 render::report(w, &report, format, !common.no_bom)
+            })?;
+        }
+        What::Facts { common } => {
+            let report = check::check_facts(&conn, common.county.as_deref(), common.period)?;
+            emit(out, common, |w, format| {
+                check::facts::render::report(w, &report, format, !common.no_bom)
             })?;
         }
         What::Households { common, threshold } => {

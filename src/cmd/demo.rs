@@ -15,6 +15,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use tuopin::check::facts::render as fact_render;
 use tuopin::check::render::{self, Format};
 use tuopin::demo::job::{self, Event, Group, Stage};
 use tuopin::demo::{self, Options};
@@ -199,6 +200,35 @@ impl Printer<'_> {
                     })?;
                 }
             }
+            Event::BulletinAdded {
+                path,
+                issues,
+                facts,
+            } => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                tuopin::bulletin::render::added(self.out, &name, issues)?;
+                let (agree, disagree, no_data) = facts.tally();
+                writeln!(
+                    self.out,
+                    "快报数据与台账比对 (check facts)：一致 {agree}，不一致 {disagree}，无数据 {no_data}"
+                )?;
+                for c in facts.disagreements() {
+                    writeln!(
+                        self.out,
+                        "  不一致：{}（{}） {} {}  快报 {}，台账 {}（{}）",
+                        c.place,
+                        c.region_code,
+                        c.indicator_name,
+                        c.period,
+                        fact_render::bulletin_text(c),
+                        fact_render::register_text(c),
+                        fact_render::difference_text(c)
+                    )?;
+                }
+            }
             Event::Checked(report) => render::report(self.out, report, Format::Table, false)?,
             Event::Written(written) => {
                 for d in &written.charts {
@@ -236,13 +266,16 @@ fn title(stage: Stage) -> String {
         Stage::Init => "== 1. 建库 (init) ==".to_string(),
         Stage::Generate => "\n== 2. 生成五个县的月度报表（演示数据，非真实数据）==".to_string(),
         Stage::Import => "\n== 3. 各县逐月导入 (import) ==".to_string(),
+        Stage::Bulletin => {
+            "\n== 4. 县快报入库并与台账比对 (bulletin add --accept, check facts) ==".to_string()
+        }
         Stage::CheckCounties(period) => {
-            format!("\n== 4. 县级退出核查 (check counties --period {period}) ==")
+            format!("\n== 5. 县级退出核查 (check counties --period {period}) ==")
         }
         Stage::CheckVillages(period) => {
-            format!("\n== 5. 贫困村退出核查 (check villages --only-poor --period {period}) ==")
+            format!("\n== 6. 贫困村退出核查 (check villages --only-poor --period {period}) ==")
         }
-        Stage::ChartsAndReport => "\n== 6. 图表与报告 (chart all, report) ==".to_string(),
+        Stage::ChartsAndReport => "\n== 7. 图表与报告 (chart all, report) ==".to_string(),
     }
 }
 

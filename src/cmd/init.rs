@@ -33,7 +33,12 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &InitArgs) -> Result<Outcom
         Some(dir) => DataSource::Dir(dir.clone()),
         None => DataSource::Embedded,
     };
-    let created = tuopin::import::reference::init::init(&ctx.db, args.force, &source)?;
+    let created = tuopin::import::reference::init::init(
+        &ctx.db,
+        args.force,
+        &source,
+        &tuopin::bulletin::store::seed,
+    )?;
     let loaded = &created.loaded;
     writeln!(out, "已创建数据库 {} (database created)", ctx.db.display())?;
     writeln!(

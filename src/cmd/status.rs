@@ -69,7 +69,14 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &StatusArgs) -> Result<Outc
         "指标目录    {} 项；退出标准 {} 项；扶贫标准 {} 年",
         s.indicators, s.criteria, s.poverty_lines
     )?;
-    writeln!(out, "快报        {} 期", s.bulletins.len())?;
+    writeln!(
+        out,
+        "快报        {} 期；数据 已接受 {} 条，待审核 {} 条，已拒绝 {} 条",
+        s.bulletins.len(),
+        s.proposals.accepted,
+        s.proposals.proposed,
+        s.proposals.rejected
+    )?;
     for b in &s.bulletins {
         writeln!(out, "  {} {}", b.citation(), b.title)?;
     }

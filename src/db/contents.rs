@@ -24,6 +24,16 @@ pub struct Contents {
     pub criteria: i64,
     pub poverty_lines: i64,
     pub bulletins: Vec<Bulletin>,
+    /// The bulletins' figures by review status.
+    pub proposals: Proposals,
+}
+
+/// How many figures `bulletin add` proposed are 待审核, accepted (facts) and rejected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Proposals {
+    pub proposed: i64,
+    pub accepted: i64,
+    pub rejected: i64,
 }
 
 const REGIONS_BY_LEVEL: &str = "SELECT l.level, l.name, count(r.code) FROM region_level l
@@ -82,5 +92,19 @@ fn read(conn: &Connection) -> Result<Contents> {
         criteria: count(conn, "SELECT count(*) FROM criterion")?,
         poverty_lines: count(conn, "SELECT count(*) FROM poverty_line")?,
         bulletins: bulletin::all(conn)?,
+        proposals: Proposals {
+            proposed: count(
+                conn,
+                "SELECT count(*) FROM bulletin_proposal WHERE status = 'proposed'",
+            )?,
+            accepted: count(
+                conn,
+                "SELECT count(*) FROM bulletin_proposal WHERE status = 'accepted'",
+            )?,
+            rejected: count(
+                conn,
+                "SELECT count(*) FROM bulletin_proposal WHERE status = 'rejected'",
+            )?,
+        },
     })
 }

@@ -18,9 +18,21 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../schema.sql"),
     include_str!("../../migrations/0002-drop-identified-year.sql"),
     include_str!("../../migrations/0003-rules-as-documented.sql"),
-    include_str!("../../migrations/0004-reserved-bulletin-store.sql"),
+    include_str!("../../migrations/0004-bulletin-store.sql"),
     include_str!("../../migrations/0005-national-export.sql"),
 ];
+
+/// The line a migration's leading comment holds when it must run with foreign keys off (it
+/// rebuilds a table that others reference): `PRAGMA foreign_keys` cannot change inside a
+/// transaction, so it is switched off around it, and `PRAGMA foreign_key_check` must find nothing
+/// before the migration commits.
+pub const FOREIGN_KEYS_OFF: &str = "-- foreign_keys: off";
+
+fn needs_foreign_keys_off(sql: &str) -> bool {
+    sql.lines()
+        .take_while(|l| l.starts_with("--") || l.trim().is_empty())
+        .any(|l| l.trim() == FOREIGN_KEYS_OFF)
+}
 
 /// The schema version this binary writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -100,8 +112,8 @@ pub fn migrate(conn: &Connection) -> Result<()> {
 /// the write lock, so two processes opening an old database at once migrate it once. Returns the
 /// copy taken, if any.
 ///
-/// A migration that must rebuild a table with foreign keys off has to do so outside a transaction;
-/// none does yet.
+/// A migration that rebuilds a table others reference says so (`FOREIGN_KEYS_OFF`): foreign keys
+/// are off for its transaction and checked whole before it commits.
 pub fn migrate_with(conn: &Connection, migrations: &[&str]) -> Result<Option<PathBuf>> {
     let target = migrations.len() as i64;
     let mut copy = None;
@@ -123,18 +135,51 @@ pub fn migrate_with(conn: &Connection, migrations: &[&str]) -> Result<Option<Pat
         } else if copy.is_none() && !created {
             copy = Some(copy_before_migration(conn, version)?);
         }
-        let next = version + 1;
-        tx.execute_batch(migrations[version as usize])
-            .with_context(|| {
-                format!("数据库结构迁移到版本 {next} 失败，数据库仍为版本 {version}")
-            })?;
-        tx.execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {next};"
-        ))?;
-        tx.commit().with_context(|| {
-            format!("数据库结构迁移到版本 {next} 失败，数据库仍为版本 {version}")
-        })?;
+        // The copy is taken; the migration takes the lock again in its own transaction (and looks
+        // at the version again), because a migration with foreign keys off must switch them
+        // before its transaction begins.
+        drop(tx);
+        let sql = migrations[version as usize];
+        if needs_foreign_keys_off(sql) {
+            let was_on: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+            conn.pragma_update(None, "foreign_keys", "OFF")?;
+            let result = migrate_one(conn, version, sql, true);
+            conn.pragma_update(None, "foreign_keys", was_on)?;
+            result?;
+        } else {
+            migrate_one(conn, version, sql, false)?;
+        }
     }
+}
+
+/// Apply the migration from `version` in its own IMMEDIATE transaction (foreign keys already off
+/// when `check_keys`, then checked before the commit). Another process may have migrated meanwhile:
+/// then nothing is done.
+fn migrate_one(conn: &Connection, version: i64, sql: &str, check_keys: bool) -> Result<()> {
+    let next = version + 1;
+    let failed = || format!("数据库结构迁移到版本 {next} 失败，数据库仍为版本 {version}");
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    if user_version(&tx)? != version {
+        return Ok(());
+    }
+    tx.execute_batch(sql).with_context(failed)?;
+    if check_keys {
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(anyhow::anyhow!(
+                "{broken} 行引用了不存在的记录 (foreign key check)"
+            ))
+            .with_context(failed);
+        }
+    }
+    tx.execute_batch(&format!(
+        "PRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {next};"
+    ))?;
+    tx.commit().with_context(failed)?;
+    Ok(())
 }
 
 /// The copy kept before migrating from `version`. The caller holds the write lock, so nothing

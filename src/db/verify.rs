@@ -102,6 +102,11 @@ const CHECKS: &[(&str, &str, Check)] = &[
         "数据库中没有明文身份证号码（所有表的所有列，数值列也查）",
         clear_ids,
     ),
+    (
+        "bulletin_sentences",
+        "每条快报数据的原句都在其期文中所记的位置，每条已接受的数据都引用其原句",
+        bulletin_sentences,
+    ),
 ];
 
 /// Run every check. A check that meets a damaged page fails with that said, and the others still
@@ -324,6 +329,24 @@ const ID_PREFILTER: &str = "(CASE typeof({col})
      WHEN 'integer' THEN abs({col}) >= 100000000000000000
      WHEN 'real' THEN abs({col}) >= 1e17
      ELSE 0 END)";
+
+// Positions are byte offsets: compared as blobs, where substr counts bytes. An accepted fact must
+// cite a quote.
+const SENTENCES_OFF_TEXT: &str = "SELECT count(*) FROM bulletin_proposal p JOIN bulletin b ON b.id = p.bulletin_id
+     WHERE (b.text IS NOT NULL AND p.sentence_start IS NOT NULL
+            AND substr(CAST(b.text AS BLOB), p.sentence_start + 1, p.sentence_end - p.sentence_start)
+                IS NOT CAST(p.sentence AS BLOB))
+        OR (p.status = 'accepted' AND NOT EXISTS
+            (SELECT 1 FROM bulletin_quote q WHERE q.id = p.quote_id AND q.bulletin_id = p.bulletin_id))";
+
+fn bulletin_sentences(conn: &Connection, c: &mut Finding) -> Result<()> {
+    let n = count(conn, SENTENCES_OFF_TEXT)?;
+    c.found(
+        n,
+        format!("bulletin_proposal: {n} 条的原句与期文不符或没有引文"),
+    );
+    Ok(())
+}
 
 /// Every column of every table (numeric ones too), scanned for a resident ID number in clear: one
 /// pass per table, SQLite's prefilter first, the exact check (check digit, birth date) in Rust.

@@ -13,6 +13,7 @@
 //! Files are written exactly per the CSV contract; some as Excel on a Chinese Windows writes them
 //! (GBK, CRLF, wide form), some UTF-8 (long form, one with a BOM).
 
+mod bulletin;
 mod households;
 mod indicators;
 mod plan;
@@ -38,7 +39,12 @@ pub struct Generated {
     pub regions: PathBuf,
     pub months: Vec<Month>,
     pub households_rows: u64,
+    /// A county's 快报 issue of the last month, with one deliberate discrepancy (added with
+    /// `bulletin add`, not imported).
+    pub bulletin: Option<CountyFile>,
 }
+
+pub use bulletin::DISCREPANCY;
 
 /// One month's files.
 #[derive(Debug, Clone)]
@@ -57,7 +63,7 @@ pub struct CountyFile {
 }
 
 impl Generated {
-    /// How many files were written.
+    /// How many county files were written to import (the bulletin is not one).
     pub fn files(&self) -> usize {
         1 + self
             .months
@@ -166,6 +172,23 @@ pub fn generate(opts: &Options, out: &Path) -> Result<Generated> {
             households: hh_files,
             indicators: ind_files,
         });
+    }
+    let chosen = plans
+        .iter()
+        .find(|(c, ..)| c.code == "211321")
+        .or_else(|| plans.first());
+    if let Some((county, villages, households, _)) = chosen {
+        if let Some(text) = bulletin::bulletin_text(county, villages, households, opts.to) {
+            let path = out.join(format!(
+                "demo-{}-{}-bulletin-{}.txt",
+                county.code, county.name, opts.to
+            ));
+            std::fs::write(&path, text).with_context(|| format!("无法写入 {}", path.display()))?;
+            generated.bulletin = Some(CountyFile {
+                path,
+                county: Some(county.code),
+            });
+        }
     }
     Ok(generated)
 }

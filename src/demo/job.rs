@@ -1,13 +1,16 @@
 //! `tuopin demo`'s main job in one call: a fresh database in a folder, the generated county files,
-//! their import county by county and month by month, the checks of the last month, the charts and
-//! the report. The caller is told of each step as it happens (`Event`) and prints what it likes.
+//! their import county by county and month by month, a county's bulletin added and accepted (with
+//! its one deliberate discrepancy) and compared with the register, the checks of the last month,
+//! the charts and the report. The caller is told of each step as it happens (`Event`) and prints what it likes.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 use rusqlite::Connection;
 
+use crate::bulletin::store::{self as bulletin_store, AddOptions, IssueAdded};
 use crate::chart::{self, Canvas, ChartFont};
+use crate::check::FactsReport;
 use crate::check::{self, Report, Scope};
 use crate::demo::generate::{generate, CountyFile, Generated, Options};
 use crate::import::reference::{self, DataSource, Loaded};
@@ -24,6 +27,8 @@ pub enum Stage {
     Generate,
     /// Import them: the regions file, then each month's files.
     Import,
+    /// `bulletin add --accept` of the county's bulletin, then `check facts`.
+    Bulletin,
     /// The county criteria as of the month.
     CheckCounties(Period),
     /// The village criteria of the registered poor villages as of the month.
@@ -34,8 +39,8 @@ pub enum Stage {
 
 /// What the job tells its caller, in this order: `Begin(Init)`, `Initialised`, `Begin(Generate)`,
 /// `Generated`, `Begin(Import)`, then per file `Imported` and after each group of files (the regions
-/// file, then each month) `Group`; `Begin(CheckCounties)`, `Checked`, `Begin(CheckVillages)`,
-/// `Checked`, `Begin(ChartsAndReport)`, `Written`.
+/// file, then each month) `Group`; `Begin(Bulletin)`, `BulletinAdded`; `Begin(CheckCounties)`,
+/// `Checked`, `Begin(CheckVillages)`, `Checked`, `Begin(ChartsAndReport)`, `Written`.
 pub enum Event<'a> {
     Begin(Stage),
     Initialised {
@@ -53,6 +58,12 @@ pub enum Event<'a> {
     },
     /// The files of one group were imported.
     Group(&'a Group),
+    /// The county's bulletin was added, and its facts compared with the register.
+    BulletinAdded {
+        path: &'a Path,
+        issues: &'a [IssueAdded],
+        facts: &'a FactsReport,
+    },
     Checked(&'a Report),
     Written(&'a Written),
 }
@@ -126,7 +137,13 @@ pub fn run(
     let data = data_dir(dir);
 
     on(Event::Begin(Stage::Init))?;
-    let loaded = reference::init::init(&db, false, &DataSource::Embedded)?.loaded;
+    let loaded = reference::init::init(
+        &db,
+        false,
+        &DataSource::Embedded,
+        &crate::bulletin::store::seed,
+    )?
+    .loaded;
     on(Event::Initialised {
         db: &db,
         loaded: &loaded,
@@ -143,6 +160,22 @@ pub fn run(
     let mut conn = crate::db::open(&db)?;
     if !import_all(&mut conn, &generated, on)? {
         bail!("演示数据导入出错（见上方错误），未继续核查");
+    }
+
+    if let Some(b) = &generated.bulletin {
+        on(Event::Begin(Stage::Bulletin))?;
+        let opts = AddOptions {
+            accept: true,
+            by: "demo".into(),
+            ..AddOptions::default()
+        };
+        let issues = bulletin_store::add_file(&mut conn, &b.path, &opts)?;
+        let facts = check::check_facts(&conn, None, None)?;
+        on(Event::BulletinAdded {
+            path: &b.path,
+            issues: &issues,
+            facts: &facts,
+        })?;
     }
 
     let period = check::resolve_period(&conn, None)?;
@@ -278,6 +311,17 @@ mod tests {
                     refused += usize::from(!summary.ok());
                 }
                 Event::Group(g) => groups.push(g.clone()),
+                Event::BulletinAdded { issues, facts, .. } => {
+                    assert_eq!(issues.len(), 1);
+                    assert_eq!(issues[0].accepted, 3);
+                    let wrong: Vec<_> = facts.disagreements().collect();
+                    assert_eq!(wrong.len(), 1, "{wrong:?}");
+                    assert_eq!(
+                        wrong[0].difference,
+                        Some(-(crate::demo::generate::DISCREPANCY as f64))
+                    );
+                    steps.push("bulletin added".into());
+                }
                 Event::Checked(report) => steps.push(format!("checked {:?}", report.level)),
                 Event::Written(w) => {
                     let names: Vec<String> = w
@@ -308,6 +352,8 @@ mod tests {
                 "Generate",
                 "generated",
                 "Import",
+                "Bulletin",
+                "bulletin added",
                 "CheckCounties 2019-12",
                 "checked County",
                 "CheckVillages 2019-12",

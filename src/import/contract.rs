@@ -112,6 +112,32 @@ columns!(
     }
 );
 
+columns!(
+    /// The review of bulletin facts: what `tuopin facts --proposed --format csv` writes and `tuopin
+    /// facts import` reads back (and `data/facts.csv`, the seed's review), both with the English
+    /// names as headers. A row names its proposal by 编号 (id), else by 期号, 原文数字 and a passage
+    /// of its 原句 (issue_no, figure, sentence); a row with 期号 and 原句 but no 原文数字 adds a fact
+    /// the extractor missed. 新建区划 and 指标 are for reading only.
+    REVIEW, review {
+        ID = ("编号", "id", false),
+        STATUS = ("审核状态", "status", false),
+        ISSUE = ("期号", "issue_no", false),
+        FIGURE = ("原文数字", "figure", false),
+        VALUE = ("数值", "value", true),
+        HIGH = ("上限", "value_high", false),
+        UNIT = ("单位", "unit", false),
+        QUALIFIER = ("限定", "qualifier", false),
+        PLACE = ("地名", "place", false),
+        REGION = ("区划代码", "region_code", false),
+        NEW_REGION = ("新建区划", "new_region", false),
+        INDICATOR = ("指标代码", "indicator_code", false),
+        INDICATOR_NAME = ("指标", "indicator", false),
+        PERIOD = ("统计期", "period", false),
+        NOTE = ("备注", "note", false),
+        SENTENCE = ("原句", "sentence", false),
+    }
+);
+
 /// The indicator columns of the wide-form template (`tuopin template indicators --wide`): the
 /// indicators of docs/csv-contract.md that county offices report, village items first. Any other
 /// catalogue indicator may be added as a column by its code or Chinese name.

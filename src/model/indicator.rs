@@ -181,11 +181,37 @@ impl Qualifier {
         }
     }
 
-    fn high(self) -> Option<f64> {
+    /// How a reviewer reads it: 确数, 以上, 约, 不超过, 区间.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "确数",
+            Qualifier::AtLeast => "以上",
+            Qualifier::About => "约",
+            Qualifier::AtMost => "不超过",
+            Qualifier::Range(_) => "区间",
+        }
+    }
+
+    /// The high end of a range.
+    pub fn high(self) -> Option<f64> {
         match self {
             Qualifier::Range(h) => Some(h),
             _ => None,
         }
+    }
+
+    /// A qualifier as a reviewer writes it: its code or its Chinese name (余/多/以上 …), with the
+    /// high end a range needs.
+    pub fn from_text(text: &str, high: Option<f64>) -> Result<Qualifier, String> {
+        let code = match text.trim() {
+            "确数" | "精确" | "准确" => "exact",
+            "以上" | "余" | "多" | "不少于" | "至少" | "超过" => "at_least",
+            "约" | "左右" | "近" | "预计" => "about",
+            "不超过" | "以内" | "以下" | "至多" => "at_most",
+            "区间" | "至" | "范围" => "range",
+            other => other,
+        };
+        Qualifier::parse(&code.to_ascii_lowercase(), high)
     }
 
     /// Read the qualifier columns of a data file (`range` needs the high end).

@@ -6,7 +6,9 @@ use std::str::FromStr;
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Province,
@@ -184,6 +186,65 @@ pub fn insert(conn: &Connection, r: &Region, src: &RegionSource) -> Result<()> {
         src.quote_id,
     ])?;
     Ok(())
+}
+
+const INSERT_QUOTED: &str =
+    "INSERT INTO region (code, name, level, parent_code, code_official, quote_id)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/// Insert a region a bulletin names (no file: its source is the sentence).
+pub fn insert_quoted(conn: &Connection, r: &Region, quote_id: i64) -> Result<()> {
+    conn.prepare_cached(INSERT_QUOTED)?.execute(params![
+        r.code,
+        r.name,
+        r.level.code(),
+        r.parent_code,
+        r.code_official,
+        quote_id,
+    ])?;
+    Ok(())
+}
+
+/// The letter of a provisional code at a level: `<county>-T01` for a township, `<township>-V01`
+/// for a village (as `data/regions.csv` writes them).
+fn provisional_letter(level: Level) -> char {
+    match level {
+        Level::Township => 'T',
+        Level::Village => 'V',
+        Level::County => 'C',
+        Level::City | Level::Province => 'P',
+    }
+}
+
+/// The next free provisional code for a region of `level` under `parent`: `210922-T02` after
+/// `210922-T01`.
+pub fn next_provisional_code(conn: &Connection, parent: &str, level: Level) -> Result<String> {
+    let prefix = format!("{parent}-{}", provisional_letter(level));
+    let mut stmt = conn.prepare_cached("SELECT code FROM region WHERE parent_code = ?1")?;
+    let codes: Vec<String> = stmt
+        .query_map([parent], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let used = codes
+        .iter()
+        .filter_map(|c| c.strip_prefix(&prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(format!("{prefix}{:02}", used + 1))
+}
+
+/// A child of `parent` by name and level (a place a bulletin names again).
+pub fn find_child(
+    conn: &Connection,
+    parent: &str,
+    name: &str,
+    level: Level,
+) -> Result<Option<Region>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_REGION} WHERE parent_code = ?1 AND name = ?2 AND level = ?3 ORDER BY code LIMIT 1"
+    ))?;
+    Ok(stmt
+        .query_row(params![parent, name, level.code()], from_row)
+        .optional()?)
 }
 
 #[cfg(test)]

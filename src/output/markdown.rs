@@ -12,9 +12,21 @@ fn special(c: char) -> bool {
     )
 }
 
-/// `s` as literal text in a Markdown line or table cell.
+/// `s` as literal text in a Markdown line (a heading, a list item): a leading `-`, `+`, `=` or
+/// `12.` is escaped too, since after a list marker it would open a nested list.
 pub fn text(s: &str) -> Cow<'_, str> {
-    let starts_a_block = s.starts_with(['-', '+', '=']) || ordered_list_marker(s).is_some();
+    escape(s, true)
+}
+
+/// `s` as literal text in a table cell, where a leading `-` or `1.` means nothing (`-3` stays
+/// `-3`).
+pub fn cell(s: &str) -> Cow<'_, str> {
+    escape(s, false)
+}
+
+fn escape(s: &str, at_block_start: bool) -> Cow<'_, str> {
+    let starts_a_block =
+        at_block_start && (s.starts_with(['-', '+', '=']) || ordered_list_marker(s).is_some());
     if !starts_a_block
         && !s
             .chars()
@@ -23,13 +35,13 @@ pub fn text(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    let marker = ordered_list_marker(s);
+    let marker = ordered_list_marker(s).filter(|_| at_block_start);
     for (i, c) in s.char_indices() {
         if c.is_control() || is_separator(c) {
             out.push(' ');
             continue;
         }
-        let block_start = i == 0 && matches!(c, '-' | '+' | '=');
+        let block_start = at_block_start && i == 0 && matches!(c, '-' | '+' | '=');
         if special(c) || block_start || marker == Some(i) {
             out.push('\\');
         }
@@ -70,5 +82,13 @@ mod tests {
         assert!(matches!(text("岫岩满族自治县"), Cow::Borrowed(_)));
         assert!(matches!(text("210922-T01-V01"), Cow::Borrowed(_)));
         assert_eq!(text("< 2%"), "\\< 2%");
+    }
+
+    #[test]
+    fn table_cells_keep_leading_signs_and_escape_the_rest() {
+        assert_eq!(cell("-3"), "-3");
+        assert_eq!(cell("1. 列表"), "1. 列表");
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(cell("甲村\n| 伪造 |"), "甲村 \\| 伪造 \\|");
     }
 }

@@ -21,6 +21,16 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// A number as a spreadsheet cell or a file reads it back: no grouping, no trailing zeros:
+/// 1328 → "1328"; 9.79 → "9.79".
+pub fn plain(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -31,5 +41,7 @@ mod tests {
         assert_eq!(super::number(9.79), "9.79");
         assert_eq!(super::number(-1234.5), "-1234.5");
         assert_eq!(super::number(0.0), "0");
+        assert_eq!(super::plain(2_150_000.0), "2150000");
+        assert_eq!(super::plain(9.79), "9.79");
     }
 }

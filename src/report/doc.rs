@@ -44,7 +44,72 @@ pub struct Doc {
     pub overview_chart: Option<String>,
     pub notes: Vec<String>,
     pub rules: Vec<String>,
+    /// 快报数据与台账比对: the accepted facts of the month and before, against the register.
+    pub facts: FactsSection,
 }
+
+/// The bulletins' facts against the register and the imports (`check facts`), for the report:
+/// the counts and the disagreements.
+pub struct FactsSection {
+    /// (agree, disagree, no data)
+    pub tally: (usize, usize, usize),
+    pub disagreements: Vec<FactRow>,
+}
+
+/// One disagreement, as the report lists it: the cells of `FACTS_HEADER`.
+pub struct FactRow {
+    pub place: String,
+    pub code: String,
+    pub indicator: String,
+    pub period: Period,
+    pub bulletin: String,
+    pub register: String,
+    pub difference: String,
+    pub bulletin_source: String,
+    pub register_source: String,
+}
+
+/// The columns of the disagreements' table.
+pub const FACTS_HEADER: [&str; 9] = [
+    "地区",
+    "代码",
+    "指标",
+    "统计期",
+    "快报",
+    "台账",
+    "差值",
+    "快报原文",
+    "台账来源",
+];
+
+impl FactRow {
+    /// The row's cells, in the order of `FACTS_HEADER`.
+    pub fn cells(&self) -> [String; 9] {
+        [
+            self.place.clone(),
+            self.code.clone(),
+            self.indicator.clone(),
+            self.period.to_string(),
+            self.bulletin.clone(),
+            self.register.clone(),
+            self.difference.clone(),
+            self.bulletin_source.clone(),
+            self.register_source.clone(),
+        ]
+    }
+}
+
+/// The sentence that opens the section: how many facts were compared and how they came out.
+pub fn facts_summary(f: &FactsSection) -> String {
+    let (agree, disagree, no_data) = f.tally;
+    format!(
+        "已接受的快报数据中，台账或导入也给出的 {} 条：一致 {agree} 条，不一致 {disagree} 条，无数据 {no_data} 条。",
+        agree + disagree + no_data
+    )
+}
+
+/// Where each comparison can be read in full.
+pub const FACTS_MORE: &str = "逐条比对及其依据：tuopin check facts";
 
 /// The three sentences of the 概况 section.
 pub fn headline(doc: &Doc) -> Vec<String> {

@@ -19,7 +19,7 @@ use docx_rs::{
     TableCell, TableRow, VAlignType, WidthType,
 };
 
-use super::doc::{county_summary, headline, Doc};
+use super::doc::{county_summary, facts_summary, headline, Doc, FACTS_HEADER, FACTS_MORE};
 use crate::check::CriterionStatus;
 use crate::output::palette::Rgb;
 
@@ -381,6 +381,20 @@ pub fn render(doc: &Doc, dir: &Path) -> Result<Vec<u8>> {
     }
 
     docx = docx
+        .add_paragraph(heading("快报数据与台账比对", "Heading2"))
+        .add_paragraph(prose(&facts_summary(&doc.facts)));
+    if !doc.facts.disagreements.is_empty() {
+        let header: Vec<String> = FACTS_HEADER.map(String::from).to_vec();
+        let rows = doc
+            .facts
+            .disagreements
+            .iter()
+            .map(|f| f.cells().into_iter().map(cell).collect())
+            .collect();
+        docx = docx.add_table(table(&header, rows, &[3, 4, 4, 3, 3, 3, 2, 8, 8]));
+    }
+    docx = docx
+        .add_paragraph(prose(FACTS_MORE))
         .add_paragraph(heading("说明", "Heading2"))
         .add_paragraph(item(&format!("退出标准：{}", doc.rules.join("；"))))
         .add_paragraph(item(&format!(

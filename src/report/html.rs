@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::doc::{county_summary, headline, Doc};
+use super::doc::{county_summary, facts_summary, headline, Doc, FACTS_HEADER, FACTS_MORE};
 
 fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -103,6 +103,28 @@ pub fn render(doc: &Doc) -> String {
             );
         }
     }
+    s.push_str("<h2>快报数据与台账比对</h2>\n");
+    let _ = writeln!(s, "<p>{}</p>", esc(&facts_summary(&doc.facts)));
+    if !doc.facts.disagreements.is_empty() {
+        s.push_str("<table>\n<tr>");
+        for h in FACTS_HEADER {
+            let _ = write!(s, "<th>{h}</th>");
+        }
+        s.push_str("</tr>\n");
+        for f in &doc.facts.disagreements {
+            s.push_str("<tr>");
+            for c in f.cells() {
+                let _ = write!(s, "<td>{}</td>", esc(&c));
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</table>\n");
+    }
+    let _ = writeln!(
+        s,
+        "<p class=\"meta\">{}</p>",
+        esc(FACTS_MORE).replace("tuopin check facts", "<code>tuopin check facts</code>")
+    );
     s.push_str("<h2>说明</h2>\n<ul>\n");
     let _ = writeln!(s, "<li>退出标准：{}</li>", esc(&doc.rules.join("；")));
     let _ = writeln!(

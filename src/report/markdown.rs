@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::doc::{county_summary, headline, Doc};
-use crate::output::markdown::text as md;
+use super::doc::{county_summary, facts_summary, headline, Doc, FACTS_HEADER, FACTS_MORE};
+use crate::output::markdown::{cell, text as md};
 
 /// Markdown: tables and images by relative path, readable in any viewer. Names from the database
 /// (regions, criteria) are escaped: data, never markup, and one line each.
@@ -30,13 +30,13 @@ pub fn render(doc: &Doc) -> String {
     if let Some(first) = doc.counties.first() {
         for (name, ..) in &first.criteria {
             let no = name.split(' ').next().unwrap_or(name);
-            let _ = write!(header, " {} |", md(no));
+            let _ = write!(header, " {} |", cell(no));
             rule.push_str("---|");
         }
     }
     let _ = writeln!(s, "{header} 结论 |\n{rule}---|");
     for c in &doc.counties {
-        let mut row = format!("| {} | {} |", md(&c.name), md(&c.code));
+        let mut row = format!("| {} | {} |", cell(&c.name), cell(&c.code));
         for (_, status, ..) in &c.criteria {
             let _ = write!(row, " {} |", status.symbol());
         }
@@ -56,7 +56,7 @@ pub fn render(doc: &Doc) -> String {
             let _ = writeln!(
                 s,
                 "| {} | {} {} | {value} | {rule} |",
-                md(name),
+                cell(name),
                 status.symbol(),
                 status.chinese()
             );
@@ -73,6 +73,22 @@ pub fn render(doc: &Doc) -> String {
             let _ = writeln!(s, "![{}{title}]({file})\n", md(&c.name));
         }
     }
+    let _ = writeln!(s, "## 快报数据与台账比对\n");
+    let _ = writeln!(s, "{}\n", facts_summary(&doc.facts));
+    if !doc.facts.disagreements.is_empty() {
+        let _ = writeln!(s, "| {} |", FACTS_HEADER.join(" | "));
+        let _ = writeln!(s, "|{}", "---|".repeat(FACTS_HEADER.len()));
+        for f in &doc.facts.disagreements {
+            let cells: Vec<String> = f.cells().iter().map(|c| cell(c).into_owned()).collect();
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(
+        s,
+        "{}\n",
+        FACTS_MORE.replace("tuopin check facts", "`tuopin check facts`")
+    );
     let _ = writeln!(s, "## 说明\n");
     let _ = writeln!(s, "- 退出标准：{}", doc.rules.join("；"));
     let _ = writeln!(

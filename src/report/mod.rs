@@ -1,5 +1,6 @@
 //! `tuopin report`: a bulletin-style summary of the exit checks for one month, in HTML, Markdown and
-//! Word (.docx), with the charts of `chart all`.
+//! Word (.docx), with the charts of `chart all`, and the bulletins' facts that disagree with the
+//! register (快报数据与台账比对, `check facts`).
 //!
 //! The report is built once as plain data (`Doc`, in `doc.rs`) and then written in each format
 //! (`html.rs`, `markdown.rs`, `docx.rs`), so the files always say the same thing. The HTML and the
@@ -25,7 +26,7 @@ mod docx;
 mod html;
 mod markdown;
 
-pub use doc::{CountySection, Doc};
+pub use doc::{CountySection, Doc, FactRow, FactsSection};
 
 pub use html::render as render_html;
 pub use markdown::render as render_markdown;
@@ -65,6 +66,31 @@ fn office(conn: &Connection) -> Result<String> {
         .map(|r| r.name)
         .unwrap_or_default();
     Ok(format!("{province}脱贫攻坚领导小组办公室"))
+}
+
+/// The accepted facts of `period` and before against the register (`check facts`): the counts and
+/// the disagreements.
+fn facts_section(conn: &Connection, period: Period) -> Result<FactsSection> {
+    use crate::check::facts::render as fr;
+    let mut report = check::check_facts(conn, None, None)?;
+    report.comparisons.retain(|c| c.period <= period);
+    Ok(FactsSection {
+        tally: report.tally(),
+        disagreements: report
+            .disagreements()
+            .map(|c| FactRow {
+                place: c.place.clone(),
+                code: c.region_code.clone(),
+                indicator: c.indicator_name.clone(),
+                period: c.period,
+                bulletin: fr::bulletin_text(c),
+                register: fr::register_text(c),
+                difference: fr::difference_text(c),
+                bulletin_source: c.bulletin_source.clone(),
+                register_source: c.register_source.clone().unwrap_or_default(),
+            })
+            .collect(),
+    })
 }
 
 fn file_name(path: &Path) -> String {
@@ -193,6 +219,7 @@ pub fn build(
             .iter()
             .map(|r| format!("{} {} {}", r.no, r.name, rule_text(r)))
             .collect(),
+        facts: facts_section(conn, period)?,
     };
     Ok((doc, drawn))
 }

@@ -77,7 +77,13 @@ impl Fixture {
     fn new() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("fuzz.db");
-        tuopin::import::reference::init::init(&db, false, &DataSource::Embedded).unwrap();
+        tuopin::import::reference::init::init(
+            &db,
+            false,
+            &DataSource::Embedded,
+            &tuopin::bulletin::store::seed,
+        )
+        .unwrap();
         let conn = tuopin::db::open(&db).unwrap();
         Fixture {
             file: dir.path().join("input.csv"),

@@ -263,3 +263,11 @@ pub(super) fn household_rows(
     }
     rows
 }
+
+/// Registered households (any status) and their people, of one village (its index) or of all.
+pub(super) fn registered(households: &[Household], village: Option<usize>) -> (u64, u64) {
+    households
+        .iter()
+        .filter(|h| village.is_none_or(|v| h.village == v))
+        .fold((0, 0), |(n, people), h| (n + 1, people + h.size))
+}

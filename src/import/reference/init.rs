@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::db::{self, copy, files, migrate};
-use crate::import::reference::{self, DataSource, Loaded};
+use crate::import::reference::{self, DataSource, Loaded, ReadSeed};
 
 /// What `init` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,13 +23,13 @@ pub struct Previous {
     pub moved_aside: bool,
 }
 
-/// Create the database at `path` and load the reference data.
+/// Create the database at `path` and load the reference data (the seed bulletins read by `seed`).
 ///
 /// The database is built in a temporary file beside `path` and renamed into place only when every
 /// data file has loaded, so a bad data file leaves nothing behind (and `--force` keeps the old
 /// database until the new one is complete). `--force` replaces only a tuopin database, never
 /// another file given as `--db`, and keeps a copy of it first, as `restore` does.
-pub fn init(path: &Path, force: bool, source: &DataSource) -> Result<Created> {
+pub fn init(path: &Path, force: bool, source: &DataSource, seed: &ReadSeed) -> Result<Created> {
     if path.exists() {
         // Read from the file header rather than opening it, so nothing is created beside it.
         if migrate::header_application_id(path) != Some(migrate::APPLICATION_ID) {
@@ -52,7 +52,7 @@ pub fn init(path: &Path, force: bool, source: &DataSource) -> Result<Created> {
     }
     let tmp = files::working_file(path, "init");
     files::remove_with_companions(&tmp)?;
-    let loaded = match build(&tmp, source) {
+    let loaded = match build(&tmp, source, seed) {
         Ok(loaded) => loaded,
         Err(e) => {
             files::remove_with_companions(&tmp)?;
@@ -103,9 +103,9 @@ fn keep_previous(path: &Path) -> Result<Previous> {
     }
 }
 
-fn build(tmp: &Path, source: &DataSource) -> Result<Loaded> {
+fn build(tmp: &Path, source: &DataSource, seed: &ReadSeed) -> Result<Loaded> {
     let mut conn = db::create(tmp)?;
-    let loaded = reference::load(&mut conn, source)?;
+    let loaded = reference::load(&mut conn, source, seed)?;
     // Fold the WAL back into the main file so the rename moves a complete database.
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
     conn.close().map_err(|(_, e)| e)?;

@@ -1,5 +1,10 @@
 //! The reference data of `data/` (regions, indicator catalogue, criteria, poverty lines, monitoring
 //! rules, bulletins and their facts), embedded in the binary at build time and loaded by `tuopin init`.
+//!
+//! The seed bulletins (`bulletins-2019-03.txt`) go the way every bulletin goes: the caller reads
+//! them as `bulletin add` does (`ReadSeed`: the extractor sits above this layer) and they are
+//! stored by the same code with their proposals; `facts.csv` is the seed's review, applied as
+//! `tuopin facts import` applies one (`import::review`), and what it does not accept is rejected.
 
 pub mod init;
 pub mod table;
@@ -14,20 +19,16 @@ use rusqlite::{params, Connection};
 use crate::db::batch::{self, NewBatch};
 use crate::import::problem::LineError;
 use crate::import::reference::table::Table;
-use crate::model::bulletin::{self, Bulletin};
+use crate::import::review;
+use crate::model::bulletin::{self, Added, NewIssue};
 use crate::model::cell::{parse_bool, read_integer, read_number};
 use crate::model::criteria::{self, Criterion, CriterionLevel, Operator};
-use crate::model::indicator::{self, NewValue, Qualifier, Source, ValueType};
+use crate::model::indicator::{self, ValueType};
 use crate::model::monitoring::{self, MonitoringRule};
-use crate::model::period::Period;
 use crate::model::region::{self, Level, Region, RegionSource};
 
 /// The files of data/, in load order, with the bytes compiled into the binary.
 pub const FILES: &[(&str, &[u8])] = &[
-    (
-        "bulletins.csv",
-        include_bytes!("../../../data/bulletins.csv"),
-    ),
     (
         "bulletins-2019-03.txt",
         include_bytes!("../../../data/bulletins-2019-03.txt"),
@@ -99,8 +100,15 @@ pub struct Loaded {
     pub facts: usize,
 }
 
+/// The seed bulletins as `bulletin add` would store them, read from `bulletins-2019-03.txt` of the
+/// source (and its regions and indicators) by the caller: the file name to cite and the issues.
+pub type ReadSeed = dyn Fn(&DataSource) -> Result<(String, Vec<NewIssue>)>;
+
+/// Who `init` records as the reviewer of the seed and the adder of its issues.
+pub const INIT_USER: &str = "init";
+
 /// Read the data files and load them into a freshly migrated database, in one transaction.
-pub fn load(conn: &mut Connection, source: &DataSource) -> Result<Loaded> {
+pub fn load(conn: &mut Connection, source: &DataSource, seed: &ReadSeed) -> Result<Loaded> {
     let tx = conn.transaction()?;
     crate::model::history::set_change_context(&tx, None, "init")?;
     let mut loader = Loader {
@@ -111,7 +119,7 @@ pub fn load(conn: &mut Connection, source: &DataSource) -> Result<Loaded> {
         issue_texts: HashMap::new(),
     };
     loader.salt()?;
-    loader.bulletins()?;
+    loader.bulletins(seed)?;
     loader.indicators()?;
     loader.regions()?;
     loader.criteria()?;
@@ -203,12 +211,6 @@ impl Row<'_> {
         }
     }
 
-    fn period(&self, column: &str) -> Result<Period> {
-        let t = self.required(column)?;
-        t.parse()
-            .map_err(|e: crate::model::period::PeriodError| self.err(column, e.to_string()))
-    }
-
     /// Wrap a database error of this row's insert so it names the file and line.
     fn context<T>(&self, r: Result<T>) -> Result<T> {
         r.map_err(|e| {
@@ -264,35 +266,20 @@ impl Loader<'_> {
         Ok(())
     }
 
-    fn bulletins(&mut self) -> Result<()> {
-        let (text_file, text) = self.source.read("bulletins-2019-03.txt")?;
-        let text =
-            std::str::from_utf8(&text).with_context(|| format!("{text_file} 不是 UTF-8 文本"))?;
-        let issues = bulletin::split_issues(text);
-        let (table, _) = self.table("bulletins.csv")?;
-        for row in Self::rows(&table) {
-            let b = Bulletin {
-                issue_no: row.integer("issue_no")?,
-                total_no: row.integer("total_no")?,
-                date: row.required("date")?.to_string(),
-                title: row.required("title")?.to_string(),
-                publisher: row.required("publisher")?.to_string(),
+    fn bulletins(&mut self, seed: &ReadSeed) -> Result<()> {
+        let (file, issues) = seed(self.source)?;
+        for issue in &issues {
+            let Some(no) = issue.issue_no else {
+                bail!("{file}: 种子快报的每一期都要有期号");
             };
-            if chrono::NaiveDate::parse_from_str(&b.date, "%Y-%m-%d").is_err() {
-                return Err(row.err("date", format!("日期 {:?} 应为 YYYY-MM-DD", b.date)));
-            }
-            let Some(issue_text) = issues.get(&b.issue_no) else {
-                return Err(row.err(
-                    "issue_no",
-                    format!("{text_file} 中没有第 {} 期", b.issue_no),
-                ));
+            let id = match bulletin::add_issue(self.conn, issue, &file, INIT_USER)? {
+                Added::New { id, .. } => id,
+                _ => bail!("{file}: 第 {no} 期重复"),
             };
-            if self.bulletin_ids.contains_key(&b.issue_no) {
-                return Err(row.err("issue_no", format!("第 {} 期重复", b.issue_no)));
+            if self.bulletin_ids.insert(no, id).is_some() {
+                bail!("{file}: 第 {no} 期重复");
             }
-            let id = row.context(bulletin::insert(self.conn, &b))?;
-            self.bulletin_ids.insert(b.issue_no, id);
-            self.issue_texts.insert(b.issue_no, issue_text.to_string());
+            self.issue_texts.insert(no, issue.text.clone());
             self.loaded.bulletins += 1;
         }
         Ok(())
@@ -310,7 +297,7 @@ impl Loader<'_> {
         };
         let (Some(&id), Some(text)) = (self.bulletin_ids.get(&issue), self.issue_texts.get(&issue))
         else {
-            return Err(row.err("bulletin", format!("第 {issue} 期不在 bulletins.csv 中")));
+            return Err(row.err("bulletin", format!("第 {issue} 期不在种子快报中")));
         };
         if !bulletin::quote_is_verbatim(text, quote) {
             return Err(row.err("quote", format!("原文在第 {issue} 期中找不到：{quote}")));
@@ -550,59 +537,34 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// The seed's review: `facts.csv` applied as `facts import` applies a file, then every seed
+    /// proposal it does not accept is rejected.
     fn facts(&mut self) -> Result<()> {
-        let (table, _) = self.table("facts.csv")?;
-        for row in Self::rows(&table) {
-            let region_code = row.required("region_code")?;
-            let Some(region) = region::find(self.conn, region_code)? else {
-                return Err(row.err("region_code", format!("区划代码 {region_code} 不存在")));
-            };
-            let code = row.required("indicator")?;
-            let Some(ind) = indicator::find(self.conn, code)? else {
-                return Err(row.err("indicator", format!("指标 {code:?} 不在指标目录中")));
-            };
-            if !ind.applies_to(region.level) {
-                return Err(row.err(
-                    "indicator",
-                    format!(
-                        "指标 {}（{}）不适用于{}级",
-                        ind.code,
-                        ind.name,
-                        region.level.chinese()
-                    ),
-                ));
+        let (file, bytes) = self.source.read("facts.csv")?;
+        let rows = match review::read(self.conn, &file, &bytes)? {
+            Ok(rows) => rows,
+            Err(errors) => {
+                let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                bail!("{}", shown.join("\n"));
             }
-            if ind.derived {
-                return Err(row.err(
-                    "indicator",
-                    format!("指标 {} 由台账计算，不能直接录入", ind.code),
-                ));
-            }
-            let raw = row.required("value")?;
-            let value = ind.value_type.parse(raw).map_err(|e| row.err("value", e))?;
-            let qualifier =
-                Qualifier::parse(row.text("qualifier")?, row.optional_number("value_high")?)
-                    .map_err(|e| row.err("qualifier", e))?;
-            let Some(quote_id) = self.quote(&row)? else {
-                bail!(row.err("quote", "每条事实都必须注明期号和原文"));
-            };
-            let change = row.context(indicator::put_value(
-                self.conn,
-                &NewValue {
-                    region_code,
-                    indicator_code: &ind.code,
-                    period: row.period("period")?,
-                    value,
-                    qualifier,
-                    note: row.optional("note")?,
-                    source: Source::Quote(quote_id),
-                },
-            ))?;
-            if change != indicator::Change::Inserted {
-                return Err(row.err("period", "同一区划、指标、统计期的事实重复"));
-            }
-            self.loaded.facts += 1;
+        };
+        let sha = batch::sha256_hex(&bytes);
+        let id = batch::create(
+            self.conn,
+            &NewBatch {
+                kind: "reference",
+                file_name: &file,
+                sha256: &sha,
+                scope: None,
+                period: None,
+            },
+        )?;
+        let applied = review::apply(self.conn, &rows, INIT_USER)?;
+        batch::finish(self.conn, id, rows.len() as u64, applied.accepted as u64)?;
+        for bulletin_id in self.bulletin_ids.values() {
+            bulletin::review::reject_pending(self.conn, *bulletin_id, INIT_USER)?;
         }
+        self.loaded.facts += applied.accepted;
         Ok(())
     }
 }
