@@ -7,6 +7,7 @@
 //! (`head`, `member`), 在校生状况 (`in_school`, `out_of_school`, `not_applicable`) and the yes/no
 //! columns 参加大病医疗, 是否参加城乡居民基本医疗保险, 危房户, 饮水安全, 饮水困难 (`yes`, `no`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -107,11 +108,12 @@ const COLUMNS: [(&str, Vocabulary); 7] = [
 ];
 
 /// A cell compared with the list: full-width forms and every space removed (`在 校 生`, `户主 `).
-pub fn value_key(raw: &str) -> String {
-    normalize_width(raw)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+pub fn value_key(raw: &str) -> Cow<'_, str> {
+    let wide = normalize_width(raw);
+    if !wide.chars().any(char::is_whitespace) {
+        return wide;
+    }
+    Cow::Owned(wide.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
 /// Check one row of the list: the column has a vocabulary and the meaning is one of its own.
@@ -140,7 +142,8 @@ pub fn check_row(column: &str, meaning: &str) -> Result<Meaning, String> {
 /// The vocabulary as a database holds it.
 #[derive(Debug, Clone, Default)]
 pub struct Values {
-    map: HashMap<(String, String), Meaning>,
+    /// Column → value (as `value_key`) → meaning.
+    map: HashMap<String, HashMap<String, Meaning>>,
 }
 
 const LOAD: &str = "SELECT column_name, value, meaning FROM national_value";
@@ -148,13 +151,15 @@ const LOAD: &str = "SELECT column_name, value, meaning FROM national_value";
 impl Values {
     pub fn load(conn: &Connection) -> Result<Values> {
         let mut stmt = conn.prepare(LOAD)?;
-        let mut map = HashMap::new();
+        let mut map: HashMap<String, HashMap<String, Meaning>> = HashMap::new();
         let rows = stmt.query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
         })?;
         for row in rows {
-            let (column, value, meaning) = row?;
-            map.insert((column, value_key(&value)), meaning);
+            let (column, value, meaning): (String, String, Meaning) = row?;
+            map.entry(column)
+                .or_default()
+                .insert(value_key(&value).into_owned(), meaning);
         }
         Ok(Values { map })
     }
@@ -166,17 +171,18 @@ impl Values {
         if column == COLUMNS[0].0 && key == "户主" {
             return Some(Meaning::Head);
         }
-        // One allocation for the look-up key per cell; the columns are few and short.
-        self.map.get(&(column.to_string(), key)).copied()
+        self.map.get(column)?.get(key.as_ref()).copied()
     }
 
     /// A list of `(column, value, meaning)`, for tests.
     #[cfg(test)]
     pub fn of(rows: &[(&str, &str, Meaning)]) -> Values {
-        let map = rows
-            .iter()
-            .map(|(c, v, m)| ((c.to_string(), value_key(v)), *m))
-            .collect();
+        let mut map: HashMap<String, HashMap<String, Meaning>> = HashMap::new();
+        for (c, v, m) in rows {
+            map.entry(c.to_string())
+                .or_default()
+                .insert(value_key(v).into_owned(), *m);
+        }
         Values { map }
     }
 }

@@ -520,7 +520,7 @@ impl Loader<'_> {
             let value = row.required("value")?;
             let meaning = crate::model::national::check_row(column, row.required("meaning")?)
                 .map_err(|e| row.err("meaning", e))?;
-            let key = crate::model::national::value_key(value);
+            let key = crate::model::national::value_key(value).into_owned();
             if !seen.insert((column.to_string(), key)) {
                 return Err(row.err("value", format!("{column} 的值 {value:?} 重复")));
             }
