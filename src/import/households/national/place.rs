@@ -105,7 +105,10 @@ impl Reader<'_, '_> {
                 }
                 Some((level, _)) => {
                     return Ok(Err((
-                        format!("行政区划代码 {code:?} 是{}级区划，不是村", level.chinese()),
+                        format!(
+                            "行政区划代码 {code:?} 是{}级区划，不是村 (not a village)",
+                            level.chinese()
+                        ),
                         REGION_CODE,
                     )))
                 }
@@ -113,7 +116,7 @@ impl Reader<'_, '_> {
                 None if !village_cell.is_empty() => self.unknown_codes += h.rows,
                 None => {
                     return Ok(Err((
-                        format!("行政区划代码 {code:?} 不在区划表中"),
+                        format!("行政区划代码 {code:?} 不在区划表中 (unknown region code)"),
                         REGION_CODE,
                     )))
                 }
@@ -163,7 +166,7 @@ impl Reader<'_, '_> {
         };
         if village_cell.is_empty() {
             return Ok(Err((
-                "行政村 为空：没有行政村名称就找不到户所在的村".to_string(),
+                "行政村 为空：没有行政村名称就找不到户所在的村 (no village)".to_string(),
                 VILLAGE,
             )));
         }
@@ -239,7 +242,10 @@ impl Reader<'_, '_> {
                 p.add(
                     pp.line,
                     Some(&pp.column),
-                    format!("{}：共 {} 行", pp.message, pp.rows),
+                    match pp.message.rsplit_once(" (") {
+                        Some((zh, en)) => format!("{zh}：共 {} 行 ({en}", pp.rows),
+                        None => format!("{}：共 {} 行", pp.message, pp.rows),
+                    },
                 )
             });
         }
@@ -252,7 +258,7 @@ impl Reader<'_, '_> {
             };
             let text = format!(
                 "{}: [{}] 值 {value:?} 不在取值表（data/national-values.csv，可编辑后 init --data 载入）中，{treated}：共 {rows} 行 (unknown value)",
-                problems.at(*line, None),
+                problems.at(*line, self.header.index[*s]),
                 self.header.name(*s)
             );
             let text = if show {
