@@ -27,6 +27,13 @@ fn check_char(body: &[u8]) -> u8 {
     CHECK[(sum % 11) as usize]
 }
 
+/// 17 digits with their GB 11643 check character appended (the demo's invented numbers).
+pub fn with_check_digit(body: &str) -> Option<String> {
+    let b = body.as_bytes();
+    (b.len() == 17 && b.iter().all(u8::is_ascii_digit))
+        .then(|| format!("{body}{}", check_char(b) as char))
+}
+
 /// An 18-character resident ID number with a valid GB 11643 check digit.
 pub fn valid_id_number(id: &str) -> bool {
     let b = id.as_bytes();
