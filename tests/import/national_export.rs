@@ -1,6 +1,6 @@
 //! The national system's detail export (one row per person, places by name), from the files
-//! `tests/fixtures/national/make.py` writes with openpyxl and xlwt: the same export as .xlsx, .xls
-//! and GBK CSV gives the same snapshot; the contract's form of the same households gives the same
+//! `tests/fixtures/national/make.py` writes with openpyxl and xlwt: the same export as .xlsx, .xls,
+//! GBK CSV and UTF-8 CSV gives the same snapshot; the contract's form of the same households gives the same
 //! verdicts; each refused case is listed by its cell with nothing written; --add-villages and
 //! undo; no phone number, member name or ID number reaches the database or any output.
 
@@ -88,9 +88,21 @@ fn snapshot(conn: &rusqlite::Connection) -> Vec<String> {
 #[test]
 fn the_same_export_as_xlsx_xls_and_gbk_csv_gives_the_same_snapshot() {
     let mut first: Option<Vec<String>> = None;
-    for name in ["national.xlsx", "national.xls", "national.csv"] {
+    for name in [
+        "national.xlsx",
+        "national.xls",
+        "national.csv",
+        "national-utf8.csv",
+    ] {
         let s = with_regions();
-        copy(&s, name);
+        if name == "national-utf8.csv" {
+            // The same sheet saved as "CSV UTF-8": with a BOM and LF line ends.
+            let bytes = std::fs::read(national_fixture("national.csv")).unwrap();
+            let text = encoding_rs::GBK.decode(&bytes).0.replace("\r\n", "\n");
+            s.write(name, format!("\u{feff}{text}"));
+        } else {
+            copy(&s, name);
+        }
         let out = import(&s, name, &[]);
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         let text = stdout(&out);
