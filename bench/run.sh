@@ -7,6 +7,7 @@
 #   TUOPIN_BENCH_SCALE=1 bench/run.sh         also the 10× scale run of the check bench
 #                                             (10,000,000 households; minutes, ~5 GB of disk)
 #   TUOPIN_BENCH_WORKBOOK_ROWS=10000 bench/run.sh   rows of the workbook bench (default 100,000)
+#   TUOPIN_BENCH_PERSONS=100000 bench/run.sh  persons of the national-export bench (default 1,000,000)
 #   bench/run.sh --bench check                one bench only (arguments go to cargo bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -24,6 +24,7 @@ use rusqlite::{params, Connection};
 use super::asof::{checked_county, max_age_months, resolve_period};
 use super::inputs::Sources;
 use super::register;
+use crate::model::evidence::{self, Evidence};
 use crate::model::household::{self, HouseholdStatus, MonitoringKind, Test, STANDARDS};
 use crate::model::monitoring::{
     self, RuleKind, DEEP_POVERTY_SHARE_PERCENT, EXPECTED_SHARE_PERCENT,
@@ -91,6 +92,8 @@ pub struct HouseholdFinding {
     pub id_masked: Option<String>,
     /// Import file and line of the household's row.
     pub source: String,
+    /// For a household of the national export, the member row behind each failed standard.
+    pub evidence: Vec<Evidence>,
 }
 
 /// A register used by the household check.
@@ -301,8 +304,14 @@ pub fn check_households(
             if reason.is_some() {
                 *monitored_people.entry(r.get(column + 5)?).or_default() += size;
             }
+            let household_id: String = r.get(0)?;
+            let evidence = if failed.is_empty() {
+                Vec::new()
+            } else {
+                evidence::for_household(conn, snap_period, &household_id)?
+            };
             households.push(HouseholdFinding {
-                household_id: r.get(0)?,
+                household_id,
                 village_code: r.get(1)?,
                 status,
                 suspected_wrong_exit: status == HouseholdStatus::Exited && !failed.is_empty(),
@@ -316,6 +325,7 @@ pub fn check_households(
                 size,
                 id_masked: r.get(column)?,
                 source: sources.cite(Some((batch, line_no)), None),
+                evidence,
             });
         }
     }
