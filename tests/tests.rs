@@ -11,6 +11,7 @@ mod common;
 
 mod backup;
 mod bulletin;
+mod bulletin_dev;
 mod bulletin_store;
 mod chart_cli;
 mod chart_render;

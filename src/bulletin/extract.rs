@@ -5,80 +5,16 @@
 
 use std::ops::Range;
 
-use super::figure::{figure, skip_spaces, CHANGE_VERBS};
-use super::indicators::match_indicator;
+use super::figure::{figure, skip_spaces};
+use super::indicators::{match_change, match_indicator};
 use super::numbers::{self, is_space, Quantity};
+use super::phrase::{phrase, Role};
 use super::places::{Mention, MentionKind, PlaceRef, Places};
 use super::reference::Reference;
 use super::time;
 use super::{IndicatorMatch, Issue, Proposal, RegionMatch};
 use crate::model::period::Period;
 use crate::model::region::Level;
-
-/// Leading words of a noun phrase that are not the noun ("其中建档立卡户", "全省共选派驻村工作队").
-const NOUN_LEAD: &[&str] = &[
-    "其中",
-    "共有",
-    "共计",
-    "共",
-    "有",
-    "达到",
-    "达",
-    "为",
-    "累计",
-    "全部",
-    "实现",
-    "新增",
-    "完成",
-    "已",
-    "均",
-    "各",
-    "约",
-    "近",
-    "超过",
-    "不低于",
-    "不超过",
-    "至少",
-    "全省",
-    "全市",
-    "全县",
-    "全区",
-    "全村",
-    "全镇",
-    "全乡",
-    "全州",
-    "我省",
-    "我市",
-    "我县",
-    "该县",
-    "该村",
-    "该市",
-    "今年",
-    "去年",
-    "目前",
-    "截至",
-    "新建",
-    "建成",
-    "实施",
-    "发放",
-    "选派",
-    "投入",
-    "安排",
-    "落实",
-    "吸纳",
-    "带动",
-    "培训",
-    "转移",
-    "帮助",
-    "修建",
-    "新打",
-    "发展",
-    "成立",
-    "建设",
-    "引导",
-    "组织",
-    "整合",
-];
 
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '!' | '?')
@@ -193,68 +129,6 @@ fn masks(para: &str, base: usize) -> Vec<Range<usize>> {
         }
     }
     out
-}
-
-/// Counters: what they count is named after them ("9家粉条生产企业", "5个省级贫困县").
-const COUNTERS: &[&str] = &[
-    "个", "家", "名", "项", "所", "座", "栋", "间", "套", "台", "辆", "条", "处", "场", "批", "件",
-    "份", "张", "位", "支", "株", "棵", "眼", "盏", "种", "类", "村",
-];
-/// Characters that end the noun after a counter (verbs, particles).
-const NOUN_STOP: &str = "的了和与及或落实成加入参获已被是在为有到共均达用对开建发完投带进推组得受由从将把向等能如可要应需所并都也就让使于至";
-
-/// The noun phrase that names a figure: what a counter counts (after it), else the words right
-/// before it ("建档立卡贫困户 174 户").
-fn noun_of(para: &str, from: usize, q_start: usize, unit: &str, unit_end: usize) -> String {
-    let after = skip_spaces(&para[unit_end..]).trim_start_matches('的');
-    let after: String = after
-        .chars()
-        .take_while(|c| super::places::is_cjk(*c) && !NOUN_STOP.contains(*c))
-        .take(10)
-        .collect();
-    if COUNTERS.contains(&unit) && after.chars().count() >= 2 {
-        return after;
-    }
-    let raw = &para[from.min(q_start)..q_start];
-    let mut s = raw.trim_matches(|c: char| is_space(c) || matches!(c, '、' | '，' | ','));
-    if let Some((at, c)) = s
-        .char_indices()
-        .rev()
-        .find(|(_, c)| matches!(c, '、' | '，' | ',' | '（' | '('))
-    {
-        s = &s[at + c.len_utf8()..];
-    }
-    // Strip leading words while something is left: "全村 339 户" keeps 全村.
-    loop {
-        let before = s;
-        for w in NOUN_LEAD {
-            if let Some(r) = s.strip_prefix(w) {
-                let r = r.trim_start_matches(is_space);
-                if !r.is_empty() {
-                    s = r;
-                }
-            }
-        }
-        if s == before {
-            break;
-        }
-    }
-    // "…代表组成的48人学习考察团": what stands before 的 describes, the noun follows.
-    if s.ends_with('的') && after.chars().count() >= 2 {
-        return after;
-    }
-    if let Some(at) = s.rfind('的') {
-        s = &s[at + '的'.len_utf8()..];
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let noun: String = chars[chars.len().saturating_sub(12)..].iter().collect();
-    let verb_end = [
-        "有", "了", "达", "为", "到", "至", "获得", "投入", "带动", "选派", "资助", "利用", "提高",
-    ];
-    if !noun.is_empty() && !verb_end.iter().any(|v| noun.ends_with(v)) {
-        return noun;
-    }
-    after
 }
 
 /// The place of a figure at `at..end` of a paragraph: the nearest place of its clause; else the
@@ -464,23 +338,43 @@ fn paragraph_facts(
             Some((c, end, _)) if *c == ci => *end,
             _ => clause.start,
         };
-        let noun = noun_of(para, from - base, q.start, &f.unit, f.unit_end);
+        let ph = phrase(para, from - base, q.start, &f.unit, f.end);
         let previous = match &last_clause {
             Some((c, _, ind)) if *c == ci => Some(ind),
             _ => None,
         };
-        let noun_for_match = if from != clause.start && noun_is_after(para, from - base, q.start) {
-            String::new()
-        } else {
-            noun.clone()
+        // The figure before it in the sentence: what a change with nothing named changed.
+        let prior = out
+            .last()
+            .filter(|p| p.sentence_span == sentence_span)
+            .map(|p| p.indicator.clone());
+        let subject = |noun: &str| match (&prior, noun.is_empty()) {
+            (Some(p), true) => p.name().trim_start_matches("未命名").to_string(),
+            _ => noun.to_string(),
         };
-        // "由 A 提高到 B": B is the same indicator as A.
-        let between = &para[(from - base).min(q.start)..q.start];
-        let changed =
-            from != clause.start && CHANGE_VERBS.iter().any(|v| between.trim().starts_with(v));
-        let indicator = match previous {
-            Some(ind) if changed => ind.clone(),
-            _ => match_indicator(places.reference, &noun_for_match, &f.unit, previous),
+        let reference = places.reference;
+        let indicator = match &ph.role {
+            // "由 A 提高到 B", "…为 5 万元，2019 年达到 36 万元": B is the same indicator as A.
+            Role::Reached if ph.noun.is_empty() && (previous.is_some() || prior.is_some()) => {
+                previous
+                    .cloned()
+                    .or(prior.clone())
+                    .unwrap_or(IndicatorMatch::New {
+                        name: String::new(),
+                        unit: f.unit.clone(),
+                    })
+            }
+            Role::Change(verb) => match_change(reference, &subject(&ph.noun), verb, &f.unit),
+            Role::Comparison(how) => IndicatorMatch::New {
+                name: format!("{}{how}", subject(&ph.noun)),
+                unit: f.unit.clone(),
+            },
+            _ => {
+                let joined = from != clause.start && noun_is_after(para, from - base, q.start);
+                let noun = if joined { "" } else { ph.noun.as_str() };
+                let effect = ph.effect.as_ref().map(std::slice::from_ref);
+                match_indicator(reference, noun, &f.unit, previous, effect)
+            }
         };
         last_clause = Some((ci, base + f.end, indicator.clone()));
         out.push(Proposal {
@@ -532,19 +426,11 @@ fn noun_is_after(para: &str, from: usize, q_start: usize) -> bool {
         .is_empty()
 }
 
-/// "由4350元提高到4770元": the first figure is the value before the change.
+/// "由4350元提高到4770元", "从 12.5% 下降到…": the first figure is the value before the change.
 fn is_before_change(para: &str, clause_start: usize, q: &Quantity, unit_end: usize) -> bool {
     let before = para[clause_start.min(q.start)..q.start].trim_end_matches(is_space);
-    if !(before.ends_with('由') || before.ends_with('从')) {
-        return false;
-    }
-    let after = skip_spaces(&para[unit_end..]);
-    CHANGE_VERBS.iter().any(|v| {
-        after.starts_with(v)
-            && ["到", "至", "为"]
-                .iter()
-                .any(|t| after[v.len()..].trim_start_matches(is_space).starts_with(t))
-    })
+    (before.ends_with('由') || before.ends_with('从'))
+        && super::phrase::starts_with_result(skip_spaces(&para[unit_end..]))
 }
 
 #[cfg(test)]

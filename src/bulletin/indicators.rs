@@ -18,6 +18,97 @@ const WHOLE_PLACE: &[&str] = &[
     "全村", "该村", "本村", "全镇", "全乡", "该镇", "该乡", "全县", "该县", "全市", "该市", "全省",
 ];
 
+/// Nouns that alone name a whole place's households or people ("农户 186 户、人口 450 人").
+const TOTALS: &[(&str, &str)] = &[
+    ("农户", "households_total"),
+    ("户数", "households_total"),
+    ("总户数", "households_total"),
+    ("总户", "households_total"),
+    ("人口", "population"),
+    ("总人口", "population"),
+    ("户籍人口", "population"),
+];
+
+/// Words of a catalogue name that measures a change ("农村居民人均可支配收入增幅"): only these
+/// match a change, and a change never matches a level.
+const CHANGE_WORDS: &[&str] = &[
+    "幅度", "增幅", "降幅", "增速", "增长", "增加", "减少", "提高", "下降",
+];
+
+/// Endings of nouns that name people or households themselves ("驻村干部", "贫困户"); other
+/// nouns get the count in their name ("脱贫" → "脱贫人数").
+const PEOPLE_NOUNS: &[&str] = &[
+    "人",
+    "人口",
+    "人次",
+    "群众",
+    "劳动力",
+    "干部",
+    "学生",
+    "人员",
+    "教师",
+    "村医",
+    "农民",
+    "农民工",
+    "居民",
+    "村民",
+    "青少年",
+    "儿童",
+    "老人",
+    "妇女",
+    "党员",
+    "书记",
+    "队员",
+    "专家",
+    "对象",
+    "工人",
+];
+const HOUSEHOLD_NOUNS: &[&str] = &["户", "家庭"];
+const AREA_UNITS: &[&str] = &["亩", "公顷", "平方米", "平方公里"];
+const COUNT_UNITS: &[&str] = &[
+    "个", "家", "村", "项", "次", "所", "座", "处", "支", "栋", "间", "套", "台", "辆", "条", "场",
+    "批", "件", "张", "位", "种", "类", "眼", "株",
+];
+
+/// The name of a new indicator from its noun and unit: "脱贫" 户 → 脱贫户数, "扶贫车间" 个 →
+/// 扶贫车间数, "高标准农田" 亩 → 高标准农田面积.
+fn new_name(noun: &str, unit: &str) -> String {
+    let counted = |words: &[&str]| noun.ends_with('数') || words.iter().any(|w| noun.ends_with(w));
+    let suffix = match counted_kind(unit) {
+        Counted::Households if counted(HOUSEHOLD_NOUNS) => "数",
+        Counted::Households => "户数",
+        Counted::People if unit == "人次" && !noun.ends_with("人次") => "人次",
+        Counted::People if counted(PEOPLE_NOUNS) => "数",
+        Counted::People => "人数",
+        Counted::Other if AREA_UNITS.contains(&unit) && !noun.ends_with("面积") => "面积",
+        Counted::Other
+            if COUNT_UNITS.contains(&unit) && !noun.ends_with('数') && !noun.ends_with('量') =>
+        {
+            "数"
+        }
+        Counted::Other => "",
+    };
+    let suffix = if noun.ends_with(suffix) && suffix == "数" {
+        ""
+    } else {
+        suffix
+    };
+    format!("{noun}{suffix}")
+}
+
+/// The indicator of a change ("增长 15%") of what `subject` names: a catalogue name of a change
+/// ("农村居民人均可支配收入增幅"), else a new one ("人均纯收入增长幅度").
+pub fn match_change(
+    reference: &Reference,
+    subject: &str,
+    verb: &str,
+    unit: &str,
+) -> IndicatorMatch {
+    let rate = matches!(unit, "%" | "个百分点" | "倍");
+    let noun = format!("{subject}{verb}{}", if rate { "幅度" } else { "" });
+    match_indicator(reference, &noun, unit, None, Some(CHANGE_WORDS))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Counted {
     Households,
@@ -25,7 +116,7 @@ enum Counted {
     Other,
 }
 
-fn counted(unit: &str) -> Counted {
+fn counted_kind(unit: &str) -> Counted {
     match unit {
         "户" => Counted::Households,
         "人" | "名" | "人次" => Counted::People,
@@ -70,12 +161,15 @@ fn coverage(name: &str, context: &str) -> (f64, f64) {
 }
 
 /// The indicator of a figure with `unit`, named by `noun` (the words before or after it);
-/// `previous` is the indicator of the figure just before it in the same clause, for "174 户、382 人".
+/// `previous` is the indicator of the figure just before it in the same clause, for "174 户、382 人";
+/// with `only`, a catalogue name must hold one of these words (a change's, or the verb of effect
+/// 带动 the noun begins with).
 pub fn match_indicator(
     reference: &Reference,
     noun: &str,
     unit: &str,
     previous: Option<&IndicatorMatch>,
+    only: Option<&[&str]>,
 ) -> IndicatorMatch {
     let known = |code: &str| {
         reference
@@ -87,7 +181,7 @@ pub fn match_indicator(
                 name: i.name.clone(),
             })
     };
-    let kind = counted(unit);
+    let kind = counted_kind(unit);
     // "174 户、382 人": the people of the households just counted.
     if noun.is_empty() && kind != Counted::Other {
         if let Some(IndicatorMatch::Known { code, .. }) = previous {
@@ -100,6 +194,22 @@ pub fn match_indicator(
                 if let Some(found) = other.and_then(known) {
                     return found;
                 }
+            }
+        }
+        // "脱贫 1.2 万户、4.1 万人": the people of a new household count.
+        if let Some(IndicatorMatch::New { name, .. }) = previous {
+            if let (Counted::People, Some(stem)) = (kind, name.strip_suffix("户数")) {
+                return IndicatorMatch::New {
+                    name: format!("{stem}人数"),
+                    unit: unit.to_string(),
+                };
+            }
+        }
+    }
+    if only.is_none() {
+        if let Some((_, code)) = TOTALS.iter().find(|(w, _)| *w == noun) {
+            if let Some(found) = known(code) {
+                return found;
             }
         }
     }
@@ -118,6 +228,12 @@ pub fn match_indicator(
     if !noun.is_empty() {
         for ind in &reference.indicators {
             if base_unit(&ind.unit) != base {
+                continue;
+            }
+            if only.is_some_and(|words| !words.iter().any(|w| ind.name.contains(w))) {
+                continue;
+            }
+            if only.is_none() && CHANGE_WORDS.iter().any(|w| ind.name.contains(w)) {
                 continue;
             }
             let (c, b) = coverage(&ind.name, noun);
@@ -147,16 +263,11 @@ pub fn match_indicator(
             name: ind.name.clone(),
         };
     }
-    let mut name = noun.to_string();
-    if name.is_empty() {
-        name = format!("未命名（{unit}）");
-    } else if (matches!(kind, Counted::Households | Counted::People)
-        || matches!(unit, "个" | "家" | "村" | "项" | "次" | "所" | "座" | "处"))
-        && !name.ends_with('数')
-        && !name.ends_with('量')
-    {
-        name.push('数');
-    }
+    let name = if noun.is_empty() {
+        format!("未命名（{unit}）")
+    } else {
+        new_name(noun, unit)
+    };
     IndicatorMatch::New {
         name,
         unit: unit.to_string(),
@@ -174,17 +285,17 @@ mod tests {
     #[test]
     fn catalogue_by_noun_and_pairs() {
         let r = Reference::embedded().unwrap();
-        let h = match_indicator(&r, "建档立卡贫困户", "户", None);
+        let h = match_indicator(&r, "建档立卡贫困户", "户", None, None);
         assert_eq!(code(&h), Some("registered_poor_households"));
-        let p = match_indicator(&r, "", "人", Some(&h));
+        let p = match_indicator(&r, "", "人", Some(&h), None);
         assert_eq!(code(&p), Some("registered_poor_population"));
-        let d = match_indicator(&r, "全市农村低保年平均保障标准", "元", None);
+        let d = match_indicator(&r, "全市农村低保年平均保障标准", "元", None, None);
         assert_eq!(code(&d), Some("dibao_standard"));
-        let t = match_indicator(&r, "全村", "户", None);
+        let t = match_indicator(&r, "全村", "户", None, None);
         assert_eq!(code(&t), Some("households_total"));
-        let f = match_indicator(&r, "耕地面积", "亩", None);
+        let f = match_indicator(&r, "耕地面积", "亩", None, None);
         assert_eq!(code(&f), Some("farmland_area"));
-        let n = match_indicator(&r, "光伏电站", "座", None);
+        let n = match_indicator(&r, "光伏电站", "座", None, None);
         assert_eq!(
             n,
             IndicatorMatch::New {

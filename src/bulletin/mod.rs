@@ -17,6 +17,7 @@ pub mod input;
 mod mention;
 mod names;
 pub mod numbers;
+mod phrase;
 mod places;
 mod placewords;
 pub mod reference;

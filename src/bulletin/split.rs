@@ -261,7 +261,9 @@ fn read_masthead_part(p: &str, office: &mut Option<String>, date: &mut Option<St
 /// An issuing office: 辽宁省脱贫攻坚领导小组办公室, 某县扶贫办, 省民政厅.
 fn looks_like_office(p: &str) -> bool {
     let s = squash(p);
+    // "阜平县：产业扶贫带动群众增收" is a title.
     !looks_like_name(&s)
+        && !s.contains(['：', ':'])
         && (s.contains("扶贫")
             || [
                 "办公室",
@@ -483,12 +485,54 @@ fn starts_with_list_marker(s: &str) -> bool {
     }
 }
 
-/// A paragraph that reads as a title: short, no clause punctuation, no list marker.
+/// Labels before a colon that make a line a byline or a note, not a title ("来源：…").
+const LABELS: &[&str] = &[
+    "编者按",
+    "来源",
+    "作者",
+    "记者",
+    "通讯员",
+    "编辑",
+    "责任编辑",
+    "责编",
+    "审核",
+    "签发",
+    "联系人",
+    "电话",
+    "联系电话",
+    "地址",
+    "邮箱",
+    "抄送",
+    "报送",
+    "附件",
+    "图",
+    "注",
+];
+
+/// A paragraph that reads as a title: short, no clause punctuation, no list marker. One colon
+/// between two parts may stand in it ("阜平县：产业扶贫带动群众增收"), not after a label or at
+/// its end (a lead-in: "主要做法：").
 fn is_title(p: &str) -> bool {
     let s = squash(p);
     let n = s.chars().count();
+    let colons: Vec<(usize, char)> = s
+        .char_indices()
+        .filter(|&(_, c)| c == '：' || c == ':')
+        .collect();
+    let colon_ok = match colons.as_slice() {
+        [] => true,
+        [(at, c)] => {
+            let (head, tail) = (&s[..*at], &s[at + c.len_utf8()..]);
+            head.chars().count() >= 2
+                && tail.chars().count() >= 4
+                && !LABELS.contains(&head)
+                && !head.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    };
     (4..=45).contains(&n)
-        && !s.contains(|c: char| CLAUSE_MARKS.contains(&c) || c == '：' || c == ':')
+        && colon_ok
+        && !s.contains(|c: char| CLAUSE_MARKS.contains(&c))
         && !starts_with_list_marker(&s)
         && !ends_sentence(&s)
         && !s.starts_with("编者按")

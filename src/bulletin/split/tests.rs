@@ -115,3 +115,13 @@ fn page_numbers_and_contacts_dropped() {
     let i = &split(text, &defaults()).unwrap()[0];
     assert_eq!(i.text, "标题\n正文第一段。\n正文第二段。");
 }
+
+#[test]
+fn a_title_may_hold_one_colon_but_a_label_is_no_title() {
+    let text = "第 1 期\n2019年3月1日\n阜平县：产业扶贫带动群众增收\n正文第一段。\n来源：县扶贫办\n主要做法：\n正文第二段。\n兰西县:一村一品助脱贫\n正文第三段。";
+    let i = &split(text, &defaults()).unwrap()[0];
+    assert_eq!(
+        i.title_texts(),
+        vec!["阜平县：产业扶贫带动群众增收", "兰西县:一村一品助脱贫"]
+    );
+}
