@@ -8,6 +8,7 @@
 #                                             (10,000,000 households; minutes, ~5 GB of disk)
 #   TUOPIN_BENCH_WORKBOOK_ROWS=10000 bench/run.sh   rows of the workbook bench (default 100,000)
 #   TUOPIN_BENCH_MONTHS=3 bench/run.sh        fewer months of register in the check bench's 1× database
+#   TUOPIN_BENCH_PERSONS=100000 bench/run.sh  persons of the national-export bench (default 1,000,000)
 #   bench/run.sh --bench check                one bench only (arguments go to cargo bench)
 # Every ratio of issue 16's table is printed as a `bar:` line as it is measured and again together
 # at the end; the script exits non-zero when any ratio misses its bar (a bench exits 1 then).

@@ -169,7 +169,7 @@ fn usage_lines_are_rendered_from_clap() {
     let lines: Vec<String> = usage_lines().into_iter().map(|(_, l)| l).collect();
     for expected in [
         "tuopin template households|indicators|regions [--english] [--bom] [--wide] [--xlsx] [--output FILE]",
-        "tuopin import households FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run]",
+        "tuopin import households FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run] [--add-villages]",
         "tuopin import undo BATCH_ID",
         "tuopin criteria [--json]",
         "tuopin criteria set NO --threshold VALUE [--reason TEXT]",

@@ -130,6 +130,28 @@ fn generated_files_import_without_errors_and_carry_sanjiazi() {
     assert!(n > 0);
     let fk: i64 = scalar(&conn, "SELECT count(*) FROM pragma_foreign_key_check", []);
     assert_eq!(fk, 0);
+    // 建昌县 sends the national export (a row per person): its households are as many as in
+    // the contract's files, the rows read more, and H2 (no column there) is never reported.
+    let (batches, read, written): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*), sum(rows_read), sum(rows_written) FROM import_batch
+             WHERE file_name LIKE 'demo-211422-%-households-national-%.csv'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((batches, written), (3, 3 * 300));
+    assert!(
+        read > 2 * written,
+        "{read} person rows for {written} households"
+    );
+    let h2: i64 = scalar(
+        &conn,
+        "SELECT count(*) FROM household_snapshot h JOIN region_county c ON c.code = h.village_code
+         WHERE c.county_code = '211422' AND h.food_clothing_ok IS NOT NULL",
+        [],
+    );
+    assert_eq!(h2, 0);
 }
 
 #[test]

@@ -24,6 +24,7 @@ use rusqlite::{params, Connection};
 use super::asof::{checked_county, max_age_months, resolve_period};
 use super::inputs::Sources;
 use super::register;
+use crate::model::evidence::{self, Evidence};
 use crate::model::household::{self, HouseholdStatus, MonitoringKind, Test, STANDARDS};
 use crate::model::monitoring::{
     self, RuleKind, DEEP_POVERTY_SHARE_PERCENT, EXPECTED_SHARE_PERCENT,
@@ -91,6 +92,8 @@ pub struct HouseholdFinding {
     pub id_masked: Option<String>,
     /// Import file and line of the household's row.
     pub source: String,
+    /// For a household of the national export, the member row behind each failed standard.
+    pub evidence: Vec<Evidence>,
 }
 
 /// A register used by the household check.
@@ -166,7 +169,8 @@ const USED: &str = "WITH used(county, period) AS (
 // county flagged, in the used snapshots, in village and household order. ?2 poverty line (NULL:
 // H1 unknown), ?3 monitoring line (NULL: none). The standards' columns and test come from
 // model::household::STANDARDS, so it is built once, from constants: the reported columns are
-// 4.. in STANDARDS order, then id_masked, batch_id, line, monitoring_kind, size, the county.
+// 4.. in STANDARDS order, then id_masked, batch_id, line, monitoring_kind, size, the county, the
+// snapshot month.
 fn household_findings() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
@@ -174,7 +178,8 @@ fn household_findings() -> &'static str {
             "{USED}
              SELECT h.household_id, h.village_code, h.status, h.income_per_capita,
                     {reported},
-                    h.id_masked, h.batch_id, h.line, h.monitoring_kind, h.size, t.parent_code
+                    h.id_masked, h.batch_id, h.line, h.monitoring_kind, h.size, t.parent_code,
+                    h.period
              FROM used u
              JOIN household_snapshot h ON h.period = u.period
              JOIN region v ON v.code = h.village_code
@@ -428,8 +433,14 @@ impl<'c> HouseholdCheck<'c> {
             None if below => Some(MonitoringReason::IncomeBelowLine),
             None => None,
         };
+        let household_id: String = r.get(0)?;
+        let evidence = if failed.is_empty() {
+            Vec::new()
+        } else {
+            evidence::for_household(self.conn, r.get(column + 6)?, &household_id)?
+        };
         Ok(HouseholdFinding {
-            household_id: r.get(0)?,
+            household_id,
             village_code: r.get(1)?,
             status,
             suspected_wrong_exit: status == HouseholdStatus::Exited && !failed.is_empty(),
@@ -443,6 +454,7 @@ impl<'c> HouseholdCheck<'c> {
             size: r.get(column + 4)?,
             id_masked: r.get(column)?,
             source: self.sources.cite(Some((batch, line_no)), None),
+            evidence,
         })
     }
 

@@ -81,3 +81,19 @@ pub fn standards_text(codes: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join("、")
 }
+
+/// The failed standards, each with the member row behind it where the register names one:
+/// `H3 义务教育有保障（第 14 行 之子 在校生状况 = 辍学）`.
+pub fn failed_text(h: &super::households::HouseholdFinding) -> String {
+    h.failed
+        .iter()
+        .map(|code| {
+            let text = standards_text(&[code]);
+            match h.evidence.iter().find(|e| e.standard == *code) {
+                Some(e) => format!("{text}（{}）", e.text()),
+                None => text,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}

@@ -126,6 +126,24 @@ pub fn check_poor_villages_and_counties(
     ))
 }
 
+/// The member rows behind the failed standards of a village's households (national exports), in
+/// its county's register snapshot as of `period`: that month and the rows.
+pub fn village_evidence(
+    conn: &Connection,
+    period: Period,
+    village: &str,
+) -> Result<Option<(Period, Vec<crate::model::evidence::HouseholdEvidence>)>> {
+    let Some(county) = region::county_of(conn, village)? else {
+        return Ok(None);
+    };
+    let snapshots = register::latest_snapshots(conn, period, Some(&county))?;
+    let Some(snapshot) = snapshots.get(&county) else {
+        return Ok(None);
+    };
+    let rows = crate::model::evidence::for_village(conn, snapshot.period, village)?;
+    Ok(Some((snapshot.period, rows)))
+}
+
 /// Every criterion of one village or county, as of `period` (None: the latest month with data).
 /// Returns the month checked, the region's level and its result.
 pub fn explain(

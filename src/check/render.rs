@@ -17,7 +17,7 @@ use crate::output::table;
 use crate::output::{csv, figure};
 
 pub use super::labels::{bound_text, documents_differ_text, rule_text};
-use super::labels::{level_words, standards_text, summary};
+use super::labels::{failed_text, level_words, standards_text, summary};
 
 /// The output formats of the check commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,7 +345,7 @@ fn household_row(h: &HouseholdFinding) -> Vec<String> {
             .map(|m| m.chinese())
             .unwrap_or_default()
             .to_string(),
-        standards_text(&h.failed),
+        failed_text(h),
     ]
 }
 

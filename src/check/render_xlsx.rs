@@ -13,7 +13,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::households::{HouseholdCheck, HouseholdFinding};
-use super::labels::{bound_text, level_words, rule_text, standards_text, summary};
+use super::labels::{bound_text, failed_text, level_words, rule_text, standards_text, summary};
 use super::result::{Regions, Tally};
 use crate::model::household::STANDARDS;
 use crate::output::figure::{self, YES_NO};
@@ -155,7 +155,7 @@ fn household_row(h: &HouseholdFinding) -> Vec<Cell<'_>> {
         Cell::text(h.status.chinese()),
         Cell::number(h.income_per_capita),
         Cell::text(h.monitoring_reason.map(|m| m.chinese()).unwrap_or_default()),
-        Cell::text(standards_text(&h.failed)),
+        Cell::text(failed_text(h)),
         Cell::text(standards_text(&h.unknown)),
         Cell::text(h.source.as_str()),
     ]

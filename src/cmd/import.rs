@@ -1,7 +1,7 @@
 //! `tuopin import`: county-office files into the database, or an import undone.
 //!
 //! ```text
-//! tuopin import households FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run]
+//! tuopin import households FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run] [--add-villages]
 //! tuopin import indicators FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run]
 //! tuopin import regions FILE... [--period YYYY-MM] [--county CODE] [--sheet NAME|N] [--dry-run]
 //! tuopin import undo BATCH_ID
@@ -11,6 +11,10 @@
 //! a workbook's sheet is `--sheet`, else the first whose header is recognised. Each file is one
 //! transaction: a file with any invalid row writes nothing and every invalid row is listed (line
 //! or cell, column, value, reason). Exit code 1 when any file had invalid rows.
+//!
+//! A household register is the contract's form or the national system's export (one row per
+//! person, places by name), told apart by its header; `--add-villages` adds the villages and
+//! townships such an export names and the region table lacks, as provisional regions of the batch.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -25,8 +29,8 @@ use super::{Context, Outcome};
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// 导入建档立卡台账 (household register)
-    Households(FileArgs),
+    /// 导入建档立卡台账：合同格式，或全国扶贫开发信息系统导出的明细表（每人一行）(household register)
+    Households(HouseholdArgs),
     /// 导入指标值，长表或宽表 (indicator values)
     Indicators(FileArgs),
     /// 导入区划 (regions)
@@ -57,16 +61,25 @@ pub struct FileArgs {
     dry_run: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct HouseholdArgs {
+    #[command(flatten)]
+    file: FileArgs,
+    /// 国家系统导出中区划表没有的村（及乡镇）作为临时区划新增，随本批次撤销 (add unknown villages as provisional regions)
+    #[arg(long)]
+    add_villages: bool,
+}
+
 /// Files larger than this (about 50,000 register rows) get a progress bar on a terminal.
 const PROGRESS_BYTES: u64 = 5_000_000;
 
 pub fn run(ctx: &Context, out: &mut dyn Write, command: &ImportCommand) -> Result<Outcome> {
     cap_address_space();
     let mut conn = tuopin::db::open(&ctx.db)?;
-    let (kind, args) = match command {
-        ImportCommand::Households(a) => (Kind::Households, a),
-        ImportCommand::Indicators(a) => (Kind::Indicators, a),
-        ImportCommand::Regions(a) => (Kind::Regions, a),
+    let (kind, args, add_villages) = match command {
+        ImportCommand::Households(a) => (Kind::Households, &a.file, a.add_villages),
+        ImportCommand::Indicators(a) => (Kind::Indicators, a, false),
+        ImportCommand::Regions(a) => (Kind::Regions, a, false),
         ImportCommand::Undo { batch_id } => {
             let done = import::undo(&mut conn, *batch_id)?;
             writeln!(
@@ -83,6 +96,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, command: &ImportCommand) -> Resul
         period: args.period,
         show_names: ctx.show_names,
         sheet: args.sheet.clone(),
+        add_villages,
     };
     let mut outcome = Outcome::Ok;
     let names: Vec<String> = args.files.iter().map(|f| f.display().to_string()).collect();

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002-drop-identified-year.sql"),
     include_str!("../../migrations/0003-rules-as-documented.sql"),
     include_str!("../../migrations/0004-bulletin-store.sql"),
+    include_str!("../../migrations/0005-national-export.sql"),
 ];
 
 /// The line a migration's leading comment holds when it must run with foreign keys off (it

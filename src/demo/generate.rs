@@ -11,11 +11,13 @@
 //! villages still has no broadband.
 //!
 //! Files are written exactly per the CSV contract; some as Excel on a Chinese Windows writes them
-//! (GBK, CRLF, wide form), some UTF-8 (long form, one with a BOM).
+//! (GBK, CRLF, wide form), some UTF-8 (long form, one with a BOM). 建昌县 sends its register as
+//! the national system's detail export instead (one row per person, places by name: `national`).
 
 mod bulletin;
 mod households;
 mod indicators;
+mod national;
 mod plan;
 mod villages;
 
@@ -28,6 +30,7 @@ use crate::model::period::Period;
 
 use households::{household_rows, households};
 use indicators::{indicator_rows, province_rows};
+use national::{national_rows, NATIONAL_COUNTY};
 use plan::{County, Encoding, COUNTIES};
 use villages::villages;
 
@@ -137,10 +140,15 @@ pub fn generate(opts: &Options, out: &Path) -> Result<Generated> {
         let mut hh_files = Vec::new();
         let mut ind_files = Vec::new();
         for (county, villages, households, rng) in plans.iter_mut() {
-            let rows = household_rows(households, villages, period);
-            generated.households_rows += rows.len() as u64 - 1;
+            generated.households_rows += households.len() as u64;
+            let (rows, form) = if county.code == NATIONAL_COUNTY {
+                let rows = national_rows(county, households, villages, period);
+                (rows, "households-national")
+            } else {
+                (household_rows(households, villages, period), "households")
+            };
             let file = out.join(format!(
-                "demo-{}-{}-households-{period}.csv",
+                "demo-{}-{}-{form}-{period}.csv",
                 county.code, county.name
             ));
             write_csv(&file, &rows, county.encoding)?;

@@ -120,6 +120,92 @@ pub fn write_households(
     Ok(())
 }
 
+/// The header of the national export [`write_national`] writes: the 2016–2020 columns and 脱贫年度.
+pub const NATIONAL_HEADER: &str = "序号,县(市、区、旗),乡(镇),行政村,自然村,户编号,人编号,姓名,证件号码,人数,与户主关系,民族,文化程度,在校生状况,健康状况,劳动技能,务工状况,务工时间（月）,参加大病医疗,脱贫属性,贫困户属性,主要致贫原因,危房户,饮水安全,饮水困难,人均纯收入,联系电话,脱贫年度";
+
+/// The national system's detail export of about `persons` people (whole households of 1 to 5,
+/// about 3 on average) over the villages of `plans` (names as [`write_regions`] gives them, under
+/// `county_names`, one per plan), sorted by village as the system sorts it: a title, an
+/// area-and-date line, the header, one row per person with the household cells on every row.
+/// Returns the households written.
+pub fn write_national(
+    out: &mut dyn Write,
+    plans: &[CountyPlan],
+    county_names: &[&str],
+    persons: u64,
+    period: Period,
+    seed: u64,
+) -> Result<u64> {
+    const RELATIONS: [&str; 4] = ["配偶", "之子", "之女", "之母"];
+    const SCHOOL: [&str; 4] = ["非在校生", "小学", "初中", "非在校生"];
+    let mut rng = Rng::new(seed);
+    writeln!(out, "建档立卡贫困人口明细表")?;
+    writeln!(out, "辽宁省  {}年{}月", period.year(), period.month())?;
+    writeln!(out, "{NATIONAL_HEADER}")?;
+    let villages: Vec<(usize, usize, usize)> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(c, p)| {
+            (1..=p.townships)
+                .flat_map(move |t| (1..=p.villages_per_township).map(move |v| (c, t, v)))
+        })
+        .collect();
+    let households = (persons / 3).max(1);
+    let (mut seq, mut written) = (0u64, 0u64);
+    for i in 0..households {
+        let (c, t, v) = villages[(i * villages.len() as u64 / households) as usize];
+        let size = 1 + rng.below(5);
+        let roll = rng.unit();
+        let (status, exit_year) = if roll < 0.80 {
+            (
+                "已脱贫(享受政策)",
+                ["2016", "2017", "2018"][rng.below(3) as usize],
+            )
+        } else if roll < 0.97 {
+            ("未脱贫", "")
+        } else {
+            ("返贫", "")
+        };
+        let income = 2_000 + rng.below(14_000);
+        let yes = |rng: &mut Rng, p: f64| if rng.unit() < p { "是" } else { "否" };
+        let (house, water) = (yes(&mut rng, 0.03), yes(&mut rng, 0.98));
+        for j in 0..size {
+            seq += 1;
+            let (relation, born, school) = match j {
+                0 => ("户主", 1940 + rng.below(40), "非在校生"),
+                _ => {
+                    let k = (j as usize - 1) % RELATIONS.len();
+                    let born = [
+                        1950 + rng.below(30),
+                        2004 + rng.below(10),
+                        2004 + rng.below(10),
+                        1930 + rng.below(20),
+                    ][k];
+                    (RELATIONS[k], born, SCHOOL[k])
+                }
+            };
+            let body = format!(
+                "{}{born:04}{:02}{:02}{:03}",
+                plans[c].code,
+                1 + rng.below(12),
+                1 + rng.below(28),
+                rng.below(1000)
+            );
+            let id = crate::model::idcard::with_check_digit(&body).unwrap_or_default();
+            writeln!(
+                out,
+                "{seq},{},生成乡镇{t},生成村{t}-{v},生成屯,N{i:010},N{i:010}{j:02},生成人{},{id},{size},{relation},汉族,小学,{school},健康,普通劳动力,乡（镇）内务工,6,{},{status},一般贫困户,因病,{house},{water},否,{income},139{:08},{exit_year}",
+                county_names[c],
+                seq % 1000,
+                yes(&mut rng, 0.995),
+                seq % 100_000_000,
+            )?;
+        }
+        written += 1;
+    }
+    Ok(written)
+}
+
 /// The columns of the wide indicators file [`write_indicators`] writes: village population and the
 /// village facilities and figures behind V2–V10, then the county survey figures behind C2–C4 and C6.
 const INDICATOR_HEADER: &str = "统计期,区划代码,户籍人口,村集体经济收入,通硬化路,安全饮水覆盖率,通生产生活用电,通宽带,标准化卫生室及合格村医,综合文化服务中心,主导产业或合作社,脱贫人口错退率,贫困人口漏评率,群众认可度,农村居民人均可支配收入增幅";
@@ -234,5 +320,36 @@ mod tests {
         write_households(&mut c, &villages, 50, "2019-03", 8).unwrap();
         assert_ne!(a, c);
         assert_eq!(String::from_utf8(a).unwrap().lines().count(), 51);
+    }
+
+    #[test]
+    fn national_exports_are_whole_households_sorted_by_village() {
+        let plans = [CountyPlan {
+            code: "210922",
+            townships: 2,
+            villages_per_township: 3,
+        }];
+        let period = Period::new(2019, 3).unwrap();
+        let mut a = Vec::new();
+        let n = write_national(&mut a, &plans, &["彰武县"], 300, period, 7).unwrap();
+        let mut b = Vec::new();
+        write_national(&mut b, &plans, &["彰武县"], 300, period, 7).unwrap();
+        assert_eq!((a.clone(), n), (b, 100));
+        let text = String::from_utf8(a).unwrap();
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .skip(3)
+            .map(|l| l.split(',').collect())
+            .collect();
+        let heads = rows.iter().filter(|r| r[10] == "户主").count();
+        assert_eq!(heads as u64, n);
+        // Each household's rows are together and as many as its 人数.
+        let mut i = 0;
+        while i < rows.len() {
+            let size: usize = rows[i][9].parse().unwrap();
+            assert!(rows[i..i + size].iter().all(|r| r[5] == rows[i][5]));
+            assert!(crate::model::idcard::IdNumber::parse(rows[i][8]).is_ok());
+            i += size;
+        }
     }
 }

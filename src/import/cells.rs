@@ -30,7 +30,8 @@ enum Rule {
 
 fn rule_of(column: &Column) -> Rule {
     match column.en {
-        "period" => Rule::Period,
+        // 数据日期 of the national export: a date cell is its month, like 统计期.
+        "period" | "data_date" => Rule::Period,
         "household_id" | "village_code" | "region_code" | "code" | "parent_code" => Rule::Code,
         "id_number" => Rule::IdNumber,
         _ => Rule::Any,

@@ -61,9 +61,74 @@ columns!(
     }
 );
 
-/// Other headers the national system (全国扶贫开发信息系统) writes for a contract column: (header,
-/// the column's Chinese name).
-pub const HEADER_SYNONYMS: &[(&str, &str)] = &[("脱贫属性", "脱贫状态"), ("脱贫标志", "脱贫状态")];
+/// Other headers the national system (全国扶贫开发信息系统) writes for a column: (header, the
+/// column's Chinese name in its list; the contract's or [`NATIONAL`]'s).
+pub const HEADER_SYNONYMS: &[(&str, &str)] = &[
+    ("脱贫属性", "脱贫状态"),
+    ("脱贫标志", "脱贫状态"),
+    ("脱贫标志", "脱贫属性"),
+    ("脱贫状态", "脱贫属性"),
+    ("县", "县(市、区、旗)"),
+    ("县(市、区)", "县(市、区、旗)"),
+    ("县(区)", "县(市、区、旗)"),
+    ("县(市)", "县(市、区、旗)"),
+    ("乡镇", "乡(镇)"),
+    ("乡(镇、街道)", "乡(镇)"),
+    ("村", "行政村"),
+    ("行政村(社区)", "行政村"),
+    ("家庭人口", "人数"),
+    ("家庭人口数", "人数"),
+    ("是否参加大病医疗", "参加大病医疗"),
+    ("参加大病医疗保险", "参加大病医疗"),
+    ("参加城乡居民基本医疗保险", "是否参加城乡居民基本医疗保险"),
+    ("是否危房户", "危房户"),
+    ("是否饮水安全", "饮水安全"),
+    ("是否饮水困难", "饮水困难"),
+    ("脱贫年份", "脱贫年度"),
+];
+
+columns!(
+    /// The national system's detail export (建档立卡贫困人口明细表): one row per person, places by
+    /// name, in the order of the 2016–2020 export, then the columns some exports add. Told from
+    /// the contract form by 与户主关系 or 人编号 in its header (`households::national`). 行政村 is
+    /// required unless 行政区划代码 is there; columns tuopin does not read (姓名, 民族, 联系电话 …) are
+    /// listed so that they are known, and are never stored.
+    NATIONAL, national {
+        SEQ = ("序号", "seq", false),
+        COUNTY = ("县(市、区、旗)", "county_name", false),
+        TOWNSHIP = ("乡(镇)", "township_name", false),
+        VILLAGE = ("行政村", "village_name", false),
+        NATURAL_VILLAGE = ("自然村", "natural_village", false),
+        ID = ("户编号", "household_id", true),
+        PERSON = ("人编号", "person_id", false),
+        NAME = ("姓名", "name", false),
+        ID_NUMBER = ("证件号码", "id_number", false),
+        SIZE = ("人数", "household_size", false),
+        RELATION = ("与户主关系", "relation", true),
+        ETHNICITY = ("民族", "ethnicity", false),
+        EDUCATION = ("文化程度", "education_level", false),
+        SCHOOL = ("在校生状况", "school_status", false),
+        HEALTH = ("健康状况", "health", false),
+        SKILL = ("劳动技能", "labour_skill", false),
+        WORK = ("务工状况", "work_status", false),
+        WORK_MONTHS = ("务工时间（月）", "work_months", false),
+        SERIOUS_ILLNESS = ("参加大病医疗", "serious_illness_insurance", false),
+        STATUS = ("脱贫属性", "status", true),
+        CATEGORY = ("贫困户属性", "category", false),
+        CAUSE = ("主要致贫原因", "cause", false),
+        DILAPIDATED = ("危房户", "dilapidated_house", false),
+        WATER_SAFE = ("饮水安全", "water_safe", false),
+        WATER_DIFFICULTY = ("饮水困难", "water_difficulty", false),
+        INCOME = ("人均纯收入", "income_per_capita", true),
+        PHONE = ("联系电话", "phone", false),
+        EXIT_YEAR = ("脱贫年度", "exit_year", false),
+        IDENTIFICATION = ("识别标准", "identification_standard", false),
+        DATA_DATE = ("数据日期", "data_date", false),
+        REGION_CODE = ("行政区划代码", "region_code", false),
+        BASIC_MEDICAL = ("是否参加城乡居民基本医疗保险", "basic_medical_insurance", false),
+        MONITORING_KIND = ("监测对象类别", "monitoring_kind", false),
+    }
+);
 
 columns!(
     /// Indicator values, long form (one value per row).

@@ -139,6 +139,9 @@ pub(crate) struct Table<'s> {
     /// Whether the header was recognised by its column names (else the first row is taken as the
     /// header, and the importer's header check says what is wrong with it).
     pub recognised: bool,
+    /// The title rows above a recognised header (at most `HEADER_SEARCH_ROWS`): the national
+    /// export's area-and-date line (辽宁省朝阳市朝阳县  2019年12月) is read from them.
+    pub above: Vec<csv::StringRecord>,
 }
 
 impl<'s> Table<'s> {
@@ -160,8 +163,14 @@ impl<'s> Table<'s> {
             }
         }
         let recognised = found.is_some();
+        let mut above = Vec::new();
         let Some(first) = (match found {
-            Some(i) => ahead.drain(..=i).next_back(),
+            Some(i) => {
+                let mut rows: Vec<SourceRow> = ahead.drain(..=i).collect();
+                let header = rows.pop();
+                above = rows.into_iter().map(|r| r.record).collect();
+                header
+            }
             None => ahead.pop_front(),
         }) else {
             return Ok(Table {
@@ -170,6 +179,7 @@ impl<'s> Table<'s> {
                 header: csv::StringRecord::new(),
                 header_line: 1,
                 recognised: false,
+                above,
             });
         };
         let mut table = Table {
@@ -178,6 +188,7 @@ impl<'s> Table<'s> {
             header: first.record,
             header_line: first.line,
             recognised,
+            above,
         };
         if recognised {
             table.merge_lower_header(known)?;
@@ -375,6 +386,20 @@ mod tests {
         assert_eq!(header, ["统计期", "户编号", "村代码"]);
         assert_eq!((line, recognised), (4, true));
         assert_eq!(rest, [5]);
+        let t = Table::read(
+            Box::new(Rows(
+                vec![
+                    vec!["明细表", ""],
+                    vec!["甲县  2019年3月", ""],
+                    vec!["户编号", "村代码"],
+                ],
+                0,
+            )),
+            &known,
+        )
+        .unwrap();
+        let above: Vec<&str> = t.above.iter().map(|r| &r[0]).collect();
+        assert_eq!(above, ["明细表", "甲县  2019年3月"]);
     }
 
     #[test]

@@ -299,7 +299,11 @@ fn import_unchecked(
 /// contract's columns, and for indicators every catalogue indicator's code and name.
 fn known_headers(conn: &Connection, kind: Kind) -> Result<Vec<String>> {
     let columns: Vec<&Column> = match kind {
-        Kind::Households => contract::HOUSEHOLDS.iter().collect(),
+        // The register in either form: the contract's, or the national system's export.
+        Kind::Households => contract::HOUSEHOLDS
+            .iter()
+            .chain(contract::NATIONAL)
+            .collect(),
         Kind::Regions => contract::REGIONS.iter().collect(),
         Kind::Indicators => contract::INDICATORS_LONG
             .iter()

@@ -35,6 +35,9 @@ pub struct Options {
     pub show_names: bool,
     /// The sheet of a workbook to read (`--sheet`): its name, or its number from 1.
     pub sheet: Option<String>,
+    /// The national export names villages the region table lacks: add them (and their townships)
+    /// as provisional regions, with this batch (`--add-villages`).
+    pub add_villages: bool,
 }
 
 /// Collects row problems as they are found.
@@ -131,6 +134,23 @@ impl<'a> Problems<'a> {
         } else {
             self.summary.errors_not_listed += 1;
         }
+    }
+
+    /// Run `f` for the problems of earlier rows (a household of several rows, a place named on
+    /// many): listed as usual, but they do not mark the current row. When `f` adds any, `rows`
+    /// more rows count as invalid (the earlier rows not counted yet). Returns whether it added any.
+    pub fn for_rows(&mut self, rows: u64, f: impl FnOnce(&mut Self)) -> bool {
+        let had_error = std::mem::replace(&mut self.row_has_error, false);
+        let reported = std::mem::take(&mut self.reported);
+        let invalid = self.summary.invalid;
+        f(self);
+        let added = self.row_has_error;
+        if added {
+            self.summary.invalid = invalid + rows;
+        }
+        self.row_has_error = had_error;
+        self.reported = reported;
+        added
     }
 
     /// Start a new row: its problems are counted as one invalid row.

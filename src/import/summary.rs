@@ -43,6 +43,11 @@ pub struct Summary {
     pub skipped_totals: u64,
     /// Rows below the header skipped as note lines (填表人, 审核人, 注：…).
     pub skipped_notes: u64,
+    /// Townships and villages this file added to the region table (`--add-villages`), each as
+    /// `乡镇 东山镇（210727-T03）`: provisional codes, taken back by undoing the batch.
+    pub added_regions: Vec<String>,
+    /// The register's form, when it is not the contract's: `国家扶贫开发信息系统导出（每人一行）`.
+    pub form: Option<&'static str>,
 }
 
 impl Summary {
@@ -146,6 +151,28 @@ pub fn write_summary(
         writeln!(out, "  统计期 {}", p.join("、"))?;
     }
     write_problems(err, s)?;
+    if !s.added_regions.is_empty() {
+        const SHOWN: usize = 20;
+        let more = s.added_regions.len().saturating_sub(SHOWN);
+        let shown: Vec<&str> = s
+            .added_regions
+            .iter()
+            .take(SHOWN)
+            .map(String::as_str)
+            .collect();
+        writeln!(
+            out,
+            "  {}临时区划 {} 个（--add-villages，代码为临时代码，撤销本批次即删除）：{}{} (provisional regions added)",
+            if s.ok() && !s.dry_run { "新增" } else { "将新增" },
+            s.added_regions.len(),
+            shown.join("、"),
+            if more > 0 {
+                format!(" 等（另 {more} 个）")
+            } else {
+                String::new()
+            }
+        )?;
+    }
     if !s.missing_households.is_empty() {
         const SHOWN: usize = 20;
         let shown: Vec<&str> = s
@@ -175,6 +202,10 @@ pub fn write_summary(
 fn layout_line(s: &Summary) -> Option<String> {
     let mut zh = Vec::new();
     let mut en = Vec::new();
+    if let Some(form) = s.form {
+        zh.push(form.to_string());
+        en.push("national export");
+    }
     if let Some(sheet) = &s.sheet {
         zh.push(format!("工作表 {sheet}"));
         en.push("sheet");

@@ -66,6 +66,25 @@ const HOUSEHOLD_SNAPSHOT: TableUndo = TableUndo {
          FROM history WHERE changed_by = ?1 AND table_name = 'household_snapshot' AND action = 'delete' ORDER BY id",
 };
 
+// The member rows behind failed standards of a national export's households (migration 5).
+const HOUSEHOLD_EVIDENCE: TableUndo = TableUndo {
+    restore_updated: "UPDATE household_evidence AS t SET
+            line = json_extract(h.old_row, '$.line'), relation = json_extract(h.old_row, '$.relation'),
+            column_name = json_extract(h.old_row, '$.column_name'), value = json_extract(h.old_row, '$.value'),
+            batch_id = json_extract(h.old_row, '$.batch_id')
+         FROM history h
+         WHERE h.changed_by = ?1 AND h.table_name = 'household_evidence' AND h.action = 'update'
+           AND t.period = json_extract(h.old_row, '$.period') AND t.household_id = json_extract(h.old_row, '$.household_id')
+           AND t.standard = json_extract(h.old_row, '$.standard')",
+    remove_inserted: "DELETE FROM household_evidence WHERE batch_id = ?1",
+    reinsert_deleted: "INSERT INTO household_evidence
+            (period, household_id, standard, line, relation, column_name, value, batch_id)
+         SELECT json_extract(old_row, '$.period'), json_extract(old_row, '$.household_id'),
+            json_extract(old_row, '$.standard'), json_extract(old_row, '$.line'), json_extract(old_row, '$.relation'),
+            json_extract(old_row, '$.column_name'), json_extract(old_row, '$.value'), json_extract(old_row, '$.batch_id')
+         FROM history WHERE changed_by = ?1 AND table_name = 'household_evidence' AND action = 'delete' ORDER BY id",
+};
+
 const REGISTER_SNAPSHOT: TableUndo = TableUndo {
     restore_updated: "UPDATE register_snapshot AS t SET
             batch_id = json_extract(h.old_row, '$.batch_id'), households = json_extract(h.old_row, '$.households')
@@ -153,12 +172,18 @@ pub fn undo(conn: &mut Connection, batch_id: i64) -> Result<Undone> {
             .map_err(|e| anyhow!("撤销批次 {batch_id} 失败（其数据可能已被后续导入引用）: {e}"))
     };
     // Regions go last: the rows above may refer to regions this batch created.
-    for t in [&HOUSEHOLD_SNAPSHOT, &REGISTER_SNAPSHOT, &INDICATOR_VALUE] {
+    for t in [
+        &HOUSEHOLD_SNAPSHOT,
+        &HOUSEHOLD_EVIDENCE,
+        &REGISTER_SNAPSHOT,
+        &INDICATOR_VALUE,
+    ] {
         done.restored += run(t.restore_updated)?;
         done.removed += run(t.remove_inserted)?;
     }
     done.restored += run(INDICATOR_VALUE.reinsert_deleted)?;
     done.restored += run(HOUSEHOLD_SNAPSHOT.reinsert_deleted)?;
+    done.restored += run(HOUSEHOLD_EVIDENCE.reinsert_deleted)?;
     done.restored += run(REGISTER_SNAPSHOT.reinsert_deleted)?;
     // Putting regions back under their old parents must not take households out of the county
     // register that counts them (a village moved, then registered in its new county).

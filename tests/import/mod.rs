@@ -5,6 +5,7 @@ mod damaged;
 mod indicators_regions;
 mod moves;
 mod national;
+mod national_export;
 mod templates;
 mod workbooks;
 

@@ -9,13 +9,13 @@ use super::villages::Village;
 
 #[derive(Clone)]
 pub(super) struct Household {
-    id: String,
-    village: usize,
-    head: String,
-    id_number: String,
-    size: u64,
-    category: &'static str,
-    cause: &'static str,
+    pub id: String,
+    pub village: usize,
+    pub head: String,
+    pub id_number: String,
+    pub size: u64,
+    pub category: &'static str,
+    pub cause: &'static str,
     /// Exited before the demo starts (year), or exits at a month, or never.
     exited_before: Option<i32>,
     exit_at: Option<Period>,
@@ -51,7 +51,7 @@ const CAUSES: [&str; 8] = [
 ];
 
 /// A fake resident ID number with a valid check digit, born in the county.
-fn id_number(rng: &mut Rng, county: &str) -> String {
+pub(super) fn id_number(rng: &mut Rng, county: &str) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
     let body = format!(
@@ -207,6 +207,52 @@ fn status_at(h: &Household, p: Period) -> (&'static str, Option<i32>) {
     }
 }
 
+/// What a household's row of a month says, in either form.
+pub(super) struct MonthFacts {
+    pub status: &'static str,
+    pub exit_year: Option<i32>,
+    pub income_text: String,
+    /// 不愁吃穿, 义务教育保障, 基本医疗保障, 住房安全, 饮水安全.
+    pub flags: [bool; 5],
+}
+
+/// The month's row of household number `i`.
+pub(super) fn month_facts(h: &Household, i: usize, p: Period) -> MonthFacts {
+    let (status, exit_year) = status_at(h, p);
+    let line = poverty_line(p.year());
+    // Incomes rise through the months; exited households sit above the line.
+    let months = Period::new(2018, 1)
+        .map(|s| s.months_until(p))
+        .unwrap_or(0)
+        .max(0) as f64;
+    let income = match status {
+        "已脱贫" if h.fragile => line + 150.0 + h.base_income * 0.3,
+        "已脱贫" => line + 400.0 + h.base_income * 0.8 + months * 35.0,
+        _ => (h.base_income * 0.9 + months * 10.0).min(line - 150.0),
+    };
+    let housing = h.housing_fixed.is_none_or(|f| p >= f);
+    let medical = h.medical_lapse.is_none_or(|m| p < m);
+    let exited = status == "已脱贫";
+    // Excel habits: some numbers with separators or as 174.0, a few with spaces.
+    let income_text = match i % 7 {
+        0 => format!("{:.1}", income.round()),
+        1 => crate::output::number::number(income.round()),
+        _ => format!("{}", income.round()),
+    };
+    MonthFacts {
+        status,
+        exit_year,
+        income_text,
+        flags: [
+            exited || !i.is_multiple_of(5),
+            true,
+            medical,
+            housing,
+            exited || !i.is_multiple_of(9) || p.year() == 2019,
+        ],
+    }
+}
+
 pub(super) fn household_rows(
     households: &[Household],
     villages: &[Village],
@@ -221,28 +267,8 @@ pub(super) fn household_rows(
         .collect::<Vec<_>>()];
     let yes = |b: bool| if b { "是" } else { "否" }.to_string();
     for (i, h) in households.iter().enumerate() {
-        let (status, exit_year) = status_at(h, p);
-        let line = poverty_line(p.year());
-        // Incomes rise through the months; exited households sit above the line.
-        let months = Period::new(2018, 1)
-            .map(|s| s.months_until(p))
-            .unwrap_or(0)
-            .max(0) as f64;
-        let income = match status {
-            "已脱贫" if h.fragile => line + 150.0 + h.base_income * 0.3,
-            "已脱贫" => line + 400.0 + h.base_income * 0.8 + months * 35.0,
-            _ => (h.base_income * 0.9 + months * 10.0).min(line - 150.0),
-        };
-        let housing = h.housing_fixed.is_none_or(|f| p >= f);
-        let medical = h.medical_lapse.is_none_or(|m| p < m);
-        let exited = status == "已脱贫";
-        // Excel habits: some numbers with separators or as 174.0, a few with spaces.
-        let income_text = match i % 7 {
-            0 => format!("{:.1}", income.round()),
-            1 => crate::output::number::number(income.round()),
-            _ => format!("{}", income.round()),
-        };
-        rows.push(vec![
+        let f = month_facts(h, i, p);
+        let mut row = vec![
             p.to_string(),
             h.id.clone(),
             villages[h.village].code.clone(),
@@ -251,15 +277,12 @@ pub(super) fn household_rows(
             h.size.to_string(),
             h.category.to_string(),
             h.cause.to_string(),
-            status.to_string(),
-            exit_year.map(|y| y.to_string()).unwrap_or_default(),
-            income_text,
-            yes(exited || i % 5 != 0),
-            yes(true),
-            yes(medical),
-            yes(housing),
-            yes(exited || i % 9 != 0 || p.year() == 2019),
-        ]);
+            f.status.to_string(),
+            f.exit_year.map(|y| y.to_string()).unwrap_or_default(),
+            f.income_text,
+        ];
+        row.extend(f.flags.map(yes));
+        rows.push(row);
     }
     rows
 }

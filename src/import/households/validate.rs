@@ -18,7 +18,7 @@ use crate::model::household::{
     parse_category, parse_cause, HouseholdStatus, MonitoringKind, CATEGORY_SPELLINGS, CAUSES,
     STATUS_SPELLINGS,
 };
-use crate::model::idcard::{hash_id_number, mask_id_number, valid_id_number};
+use crate::model::idcard::{mask_id_number, IdNumber};
 use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::privacy::quote_cell;
@@ -334,23 +334,19 @@ pub(crate) fn validate_row<'a>(
     let (id_hash, id_masked) = if id_number.is_empty() {
         (None, None)
     } else {
-        let normalized = normalize_width(id_number).to_ascii_uppercase();
-        if valid_id_number(&normalized) {
-            (
-                Some(hash_id_number(rules.salt, &normalized)),
-                Some(mask_id_number(&normalized)),
-            )
-        } else {
-            // Never echo the number itself: only its masked form.
-            problems.add(
-                line,
-                Some(name(ID_NUMBER)),
-                format!(
-                    "证件号码 {} 无效（应为 18 位且校验位正确）",
-                    mask_id_number(&normalized)
-                ),
-            );
-            (None, None)
+        // 18-digit resident IDs, 15-digit first-generation ones and 20/22-digit 残疾人证 numbers,
+        // each kept as the holder's resident ID; never echoed, only masked.
+        match IdNumber::parse(id_number) {
+            Ok(id) => (Some(id.hash(rules.salt)), Some(id.masked())),
+            Err(e) => {
+                let shown = normalize_width(id_number).trim().to_ascii_uppercase();
+                problems.add(
+                    line,
+                    Some(name(ID_NUMBER)),
+                    format!("证件号码 {} 无效：{}", mask_id_number(&shown), e.message()),
+                );
+                (None, None)
+            }
         }
     };
     let head_name = Some(header.cell(record, HEAD_NAME)).filter(|s| !s.is_empty());
@@ -462,7 +458,7 @@ mod tests {
         assert_eq!(row.id_masked.as_deref(), Some("1101**********002X"));
         assert_eq!(
             row.id_hash,
-            Some(hash_id_number("salt", ID_NUMBER_OK)),
+            Some(crate::model::idcard::hash_id_number("salt", ID_NUMBER_OK)),
             "hashed in upper case with the database's salt"
         );
         assert_eq!(row.size, 3);
@@ -500,7 +496,7 @@ mod tests {
                 "f.csv:2: [脱贫年度] 脱贫状态为已脱贫时，脱贫年度必填",
                 "f.csv:2: [人均纯收入] \"-5\" 为负数；人均纯收入应 ≥ 0",
                 "f.csv:2: [饮水安全] 值（2 个字符，首字“也”，未显示：可能是个人信息） 不是是/否值（是/否、有/无、Y/N、1/0）",
-                "f.csv:2: [证件号码] 证件号码 1101**********0021 无效（应为 18 位且校验位正确）",
+                "f.csv:2: [证件号码] 证件号码 1101**********0021 无效：校验位不正确（GB 11643），号码可能抄错了一位",
             ]
         );
     }

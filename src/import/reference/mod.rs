@@ -48,6 +48,10 @@ pub const FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../../data/monitoring.csv"),
     ),
     ("settings.csv", include_bytes!("../../../data/settings.csv")),
+    (
+        "national-values.csv",
+        include_bytes!("../../../data/national-values.csv"),
+    ),
     ("facts.csv", include_bytes!("../../../data/facts.csv")),
 ];
 
@@ -90,6 +94,8 @@ pub struct Loaded {
     pub criteria: usize,
     pub poverty_lines: usize,
     pub monitoring_rules: usize,
+    /// Values of the national export's vocabulary (`national-values.csv`).
+    pub national_values: usize,
     pub bulletins: usize,
     pub facts: usize,
 }
@@ -120,6 +126,7 @@ pub fn load(conn: &mut Connection, source: &DataSource, seed: &ReadSeed) -> Resu
     loader.poverty_lines()?;
     loader.monitoring()?;
     loader.settings()?;
+    loader.national_values()?;
     loader.facts()?;
     let loaded = loader.loaded;
     crate::model::history::set_change_context(&tx, None, "")?;
@@ -499,6 +506,33 @@ impl Loader<'_> {
                     )
                     .map_err(|e| anyhow!("设置项 {key} 重复: {e}")),
             )?;
+        }
+        Ok(())
+    }
+
+    /// The national export's vocabulary: replaces the defaults the schema's migration 5 wrote.
+    fn national_values(&mut self) -> Result<()> {
+        let (table, _) = self.table("national-values.csv")?;
+        self.conn.execute("DELETE FROM national_value", [])?;
+        let mut seen = HashSet::new();
+        for row in Self::rows(&table) {
+            let column = row.required("column")?;
+            let value = row.required("value")?;
+            let meaning = crate::model::national::check_row(column, row.required("meaning")?)
+                .map_err(|e| row.err("meaning", e))?;
+            let key = crate::model::national::value_key(value).into_owned();
+            if !seen.insert((column.to_string(), key)) {
+                return Err(row.err("value", format!("{column} 的值 {value:?} 重复")));
+            }
+            row.context(
+                self.conn
+                    .execute(
+                        crate::model::national::INSERT,
+                        params![column, value, meaning, row.optional("note")?],
+                    )
+                    .map_err(Into::into),
+            )?;
+            self.loaded.national_values += 1;
         }
         Ok(())
     }
