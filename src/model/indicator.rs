@@ -266,21 +266,14 @@ const UPSERT_VALUE: &str = "INSERT INTO indicator_value
 const VALUE_EXISTS: &str =
     "SELECT 1 FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3";
 
-/// Insert or overwrite one value. An overwritten value is kept in `history` by the triggers.
-pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
-    if !v.value.is_finite() {
-        bail!("指标值必须是有限数字");
-    }
-    let existed = conn.prepare_cached(VALUE_EXISTS)?.exists(params![
-        v.region_code,
-        v.indicator_code,
-        v.period
-    ])?;
+/// Runs `sql` (UPSERT_VALUE or INSERT_INCOMING: both take a value's ten columns in the table's
+/// order) with `v`.
+fn execute_with_value(conn: &Connection, sql: &str, v: &NewValue) -> Result<usize> {
     let (batch_id, line, quote_id) = match v.source {
         Source::Batch { id, line } => (Some(id), Some(line as i64), None),
         Source::Quote(q) => (None, None, Some(q)),
     };
-    let changed = conn.prepare_cached(UPSERT_VALUE)?.execute(params![
+    Ok(conn.prepare_cached(sql)?.execute(params![
         v.region_code,
         v.indicator_code,
         v.period,
@@ -291,7 +284,20 @@ pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
         batch_id,
         line,
         quote_id,
+    ])?)
+}
+
+/// Insert or overwrite one value. An overwritten value is kept in `history` by the triggers.
+pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
+    if !v.value.is_finite() {
+        bail!("指标值必须是有限数字");
+    }
+    let existed = conn.prepare_cached(VALUE_EXISTS)?.exists(params![
+        v.region_code,
+        v.indicator_code,
+        v.period
     ])?;
+    let changed = execute_with_value(conn, UPSERT_VALUE, v)?;
     Ok(match (existed, changed) {
         (false, _) => Change::Inserted,
         (true, 0) => Change::Unchanged,
@@ -356,22 +362,7 @@ impl<'c> ValueWriter<'c> {
         if !v.value.is_finite() {
             bail!("指标值必须是有限数字");
         }
-        let (batch_id, line, quote_id) = match v.source {
-            Source::Batch { id, line } => (Some(id), Some(line as i64), None),
-            Source::Quote(q) => (None, None, Some(q)),
-        };
-        self.conn.prepare_cached(INSERT_INCOMING)?.execute(params![
-            v.region_code,
-            v.indicator_code,
-            v.period,
-            v.value,
-            v.qualifier.code(),
-            v.qualifier.high(),
-            v.note,
-            batch_id,
-            line,
-            quote_id,
-        ])?;
+        execute_with_value(self.conn, INSERT_INCOMING, v)?;
         self.pending += 1;
         if self.pending as usize >= WRITE_BATCH {
             self.flush()?;
