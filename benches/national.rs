@@ -132,15 +132,23 @@ fn main() {
         }
     }
     let ours = median(ours);
+    let mut bars = Bars::default();
     if have_sqlite3 {
+        let reference = median(reference);
         report(
             "tuopin import of the national export",
             ours,
             "sqlite3 .import (same rows)",
-            median(reference),
+            reference,
             "<= 1.50",
+        );
+        bars.at_most(
+            "national import ÷ sqlite3 .import",
+            ours.as_secs_f64() / reference.as_secs_f64(),
+            1.5,
         );
     } else {
         println!("tuopin import of the national export: {}", secs(ours));
     }
+    bars.exit();
 }

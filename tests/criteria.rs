@@ -337,7 +337,8 @@ fn checks_charts_and_the_report_read_the_set_as_it_is() {
 
     // The criteria grid has a column per village criterion, V11 with its short head.
     let conn = s.open();
-    let mut monthly = tuopin::chart::checks::Monthly::new(&conn, Some("210922")).unwrap();
+    let mut monthly =
+        tuopin::chart::checks::Monthly::new(&conn, vec!["210922".to_string()]).unwrap();
     let grid =
         tuopin::chart::checks::criteria_grid(&mut monthly, "210922", "2019-03".parse().unwrap())
             .unwrap();

@@ -115,3 +115,41 @@ pub fn scratch() -> tempfile::TempDir {
 pub fn copy(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
 }
+
+/// The bars of issue 16 a bench is held to: each ratio is printed beside its bar as it is measured,
+/// and the bench exits non-zero at the end when any is missed, so that bench/run.sh shows a
+/// regression (not part of `cargo test`: minutes of CI time).
+#[derive(Default)]
+pub struct Bars {
+    missed: Vec<String>,
+}
+
+impl Bars {
+    /// `value` must be at most `bar`.
+    pub fn at_most(&mut self, name: &str, value: f64, bar: f64) {
+        self.judge(name, value, "<=", bar, value <= bar);
+    }
+
+    /// `value` must be at least `bar`.
+    pub fn at_least(&mut self, name: &str, value: f64, bar: f64) {
+        self.judge(name, value, ">=", bar, value >= bar);
+    }
+
+    fn judge(&mut self, name: &str, value: f64, op: &str, bar: f64, ok: bool) {
+        let verdict = if ok { "ok" } else { "MISSED" };
+        println!("bar: {name:<48} {value:>8.2}   {op} {bar:.2}   {verdict}");
+        if !ok {
+            self.missed
+                .push(format!("{name}: {value:.2} (bar {op} {bar:.2})"));
+        }
+    }
+
+    /// Exit: 0 when every bar held, 1 (naming the missed ones) otherwise.
+    pub fn exit(self) -> ! {
+        if self.missed.is_empty() {
+            std::process::exit(0);
+        }
+        println!("bars missed: {}", self.missed.join("; "));
+        std::process::exit(1);
+    }
+}

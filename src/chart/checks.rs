@@ -22,34 +22,47 @@ use crate::output::number::number;
 /// The indicator behind the incidence criteria (V1, C1).
 const INCIDENCE: &str = "poverty_incidence";
 
-/// What the checks say, month by month, computed on first use.
+/// What the checks say, month by month, computed on first use, for the counties drawn only: their
+/// registered poor villages and the counties themselves. The sources of the results are dropped
+/// (no chart and no report table shows them), so 24 months of a large plan stay small.
 pub struct Monthly<'c> {
     conn: &'c Connection,
-    /// Check only this county (a single county's chart), or all.
-    county: Option<String>,
+    /// The counties checked: the one of a single county's chart, or the planned-exit ones.
+    counties: Vec<String>,
     villages: BTreeMap<Period, Report>,
-    counties: BTreeMap<Period, Report>,
-    /// village code → county code
+    counties_checked: BTreeMap<Period, Report>,
+    /// village code → county code, for the villages of `counties`
     county_of: HashMap<String, String>,
 }
 
+// The villages of the counties of the JSON array ?1 and their county.
 const VILLAGE_COUNTIES: &str = "SELECT rc.code, rc.county_code FROM region_county rc
-     JOIN region r ON r.code = rc.code WHERE r.level = 'village'";
+     JOIN region r ON r.code = rc.code
+     WHERE r.level = 'village' AND rc.county_code IN (SELECT value FROM json_each(?1))";
 
 impl<'c> Monthly<'c> {
-    /// Checks of every county (for `all` and the counties overview) or of one county.
-    pub fn new(conn: &'c Connection, county: Option<&str>) -> Result<Monthly<'c>> {
+    /// Checks of `counties` (a single county's chart: that one).
+    pub fn new(conn: &'c Connection, counties: Vec<String>) -> Result<Monthly<'c>> {
         let county_of = conn
             .prepare(VILLAGE_COUNTIES)?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([serde_json::to_string(&counties)?], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Monthly {
             conn,
-            county: county.map(str::to_string),
+            counties,
             villages: BTreeMap::new(),
-            counties: BTreeMap::new(),
+            counties_checked: BTreeMap::new(),
             county_of,
         })
+    }
+
+    /// Checks of the counties planned to exit in `period`'s year: what `all`, the counties
+    /// overview and the report draw.
+    pub fn planned(conn: &'c Connection, period: Period) -> Result<Monthly<'c>> {
+        let (_, codes) = planned_exit_counties(conn, period)?;
+        Monthly::new(conn, codes)
     }
 
     /// The registered poor villages in scope, checked as of `p`.
@@ -61,18 +74,20 @@ impl<'c> Monthly<'c> {
     /// The counties in scope, checked as of `p`.
     pub fn counties(&mut self, p: Period) -> Result<&Report> {
         self.load(p)?;
-        Ok(&self.counties[&p])
+        Ok(&self.counties_checked[&p])
     }
 
     fn load(&mut self, p: Period) -> Result<()> {
         if !self.villages.contains_key(&p) {
-            let (villages, counties) = check::check_poor_villages_and_counties(
-                self.conn,
-                Some(p),
-                self.county.as_deref(),
-            )?;
+            let (mut villages, mut counties) =
+                check::check_poor_villages_and_counties(self.conn, Some(p), &self.counties)?;
+            for r in villages.regions.iter_mut().chain(&mut counties.regions) {
+                for c in &mut r.criteria {
+                    c.source = String::new();
+                }
+            }
             self.villages.insert(p, villages);
-            self.counties.insert(p, counties);
+            self.counties_checked.insert(p, counties);
         }
         Ok(())
     }
@@ -337,8 +352,8 @@ pub struct Drawn {
 /// The standard set for every planned-exit county as of `period`: incidence, households and the
 /// criteria grid per county, and the counties overview, named `<code>-<kind>-<period>.png` (the
 /// overview under the province's code). Counties without data for a kind are skipped and named in
-/// the returned notes. `monthly` must check every county (`Monthly::new(conn, None)`); it keeps the
-/// checks for callers that report on the same month.
+/// the returned notes. `monthly` must check the planned-exit counties (`Monthly::planned`); it
+/// keeps the checks for callers that report on the same month.
 pub fn all(
     monthly: &mut Monthly,
     canvas: &Canvas,

@@ -7,14 +7,15 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use super::asof::max_age_months;
-use super::inputs::{self, indicator_names, values_as_of, Found, Place, Sources};
+use super::inputs::{self, indicator_names, values_as_of, Found, Place, Sources, Values};
 use super::judge::{judge, Bounds};
 use super::register::{self, RegisterCounts, Snapshot};
 use super::result::{CriterionResult, CriterionStatus, RegionResult, Verdict};
 use crate::model::criteria::{self, Criterion, CriterionLevel};
 use crate::model::period::Period;
 use crate::output::figure;
-use crate::output::number::number;
+
+mod derived;
 
 /// A stored value looked up for a region, with the age rule applied.
 enum Lookup<'a> {
@@ -38,8 +39,27 @@ enum Measured {
 #[derive(Debug, Default, Clone)]
 struct PoorVillages {
     pass: usize,
-    fail: Vec<String>,
-    undetermined: Vec<String>,
+    fail: Labels,
+    undetermined: Labels,
+}
+
+/// How many villages, and the first few of them by name and code: the source of C5 names five.
+#[derive(Debug, Default, Clone)]
+struct Labels {
+    count: usize,
+    first: Vec<String>,
+}
+
+/// The villages C5's source names before `等`.
+const NAMED: usize = 5;
+
+impl Labels {
+    fn add(&mut self, r: &RegionResult) {
+        self.count += 1;
+        if self.first.len() < NAMED {
+            self.first.push(format!("{} {}", r.name, r.code));
+        }
+    }
 }
 
 /// Everything a check of one month reads, loaded once; evaluates villages and counties from it.
@@ -112,109 +132,111 @@ impl<'c> Checker<'c> {
         })
     }
 
-    pub fn villages(&self, county: Option<&str>, only_poor: bool) -> Result<Vec<Place>> {
-        inputs::villages(self.conn, county, only_poor)
-    }
-
-    pub fn counties(&self, county: Option<&str>, only_poor: bool) -> Result<Vec<Place>> {
-        inputs::counties(self.conn, county, only_poor)
-    }
-
-    pub fn evaluate_villages(&self, villages: &[Place]) -> Result<Vec<RegionResult>> {
+    /// Every village of `county` (or all) that `keep` keeps, in code order, each handed to `f` with
+    /// its result as soon as it is decided.
+    pub fn for_each_village(
+        &self,
+        county: Option<&str>,
+        keep: &dyn Fn(&Place) -> bool,
+        f: &mut dyn FnMut(&Place, RegionResult) -> Result<()>,
+    ) -> Result<()> {
         let inds = stored_indicators(&self.village_criteria);
-        let codes: Vec<&str> = villages.iter().map(|v| v.code.as_str()).collect();
-        let values = values_as_of(self.conn, self.period, &codes, &inds)?;
-        let none = Vec::new();
-        Ok(villages
-            .iter()
-            .map(|v| {
-                let vals = values.get(&v.code).unwrap_or(&none);
-                let counts = self.counts.get(&v.code).copied().unwrap_or_default();
-                self.region_result(v, &self.village_criteria, vals, counts, None, None)
-            })
-            .collect())
+        inputs::for_each_village(self.conn, county, &mut |v| {
+            if !keep(&v) {
+                return Ok(());
+            }
+            let r = self.village_result(&v, &inds)?;
+            f(&v, r)
+        })
     }
 
-    pub fn evaluate_counties(&self, counties: &[Place]) -> Result<Vec<RegionResult>> {
-        // C5 needs the verdict of every registered poor village of each county.
-        let mut poor: HashMap<String, PoorVillages> = HashMap::new();
-        let mut sums: HashMap<String, RegisterCounts> = HashMap::new();
-        let county_codes: Vec<&str> = counties.iter().map(|c| c.code.as_str()).collect();
-        let one = if counties.len() == 1 {
-            Some(counties[0].code.as_str())
-        } else {
-            None
-        };
-        let villages: Vec<Place> = self
-            .villages(one, false)?
+    fn village_result(&self, v: &Place, inds: &[&str]) -> Result<RegionResult> {
+        let values = values_as_of(self.conn, self.period, &v.code, inds)?;
+        let counts = self.counts.get(&v.code).copied().unwrap_or_default();
+        Ok(self.region_result(v, &self.village_criteria, &values, counts, None, None))
+    }
+
+    /// Every county of `county` (or all) that `keep` keeps, in code order, each handed to `f` as
+    /// soon as it is decided. The villages are read once first, for the register sums and for
+    /// C5, which needs the verdict of every registered poor village; of those, each county keeps
+    /// only the counts and the few names its source shows.
+    pub fn for_each_county(
+        &self,
+        county: Option<&str>,
+        keep: &dyn Fn(&Place) -> bool,
+        f: &mut dyn FnMut(&Place, RegionResult) -> Result<()>,
+    ) -> Result<()> {
+        let counties: Vec<Place> = inputs::counties(self.conn, county, false)?
             .into_iter()
-            .filter(|v| county_codes.contains(&v.county.as_str()))
+            .filter(|c| keep(c))
             .collect();
-        for v in &villages {
+        let mut poor: HashMap<String, PoorVillages> = counties
+            .iter()
+            .map(|c| (c.code.clone(), PoorVillages::default()))
+            .collect();
+        let mut sums: HashMap<String, RegisterCounts> = HashMap::new();
+        let one = match counties.as_slice() {
+            [c] => Some(c.code.as_str()),
+            _ => None,
+        };
+        let inds = stored_indicators(&self.village_criteria);
+        inputs::for_each_village(self.conn, one, &mut |v| {
+            let Some(e) = poor.get_mut(&v.county) else {
+                return Ok(());
+            };
             if let Some(c) = self.counts.get(&v.code) {
                 *sums.entry(v.county.clone()).or_default() += *c;
             }
-        }
-        let poor_villages: Vec<Place> = villages
-            .into_iter()
-            .filter(|v| v.poverty_registered == Some(true))
-            .collect();
-        // evaluate_villages keeps the order of its input.
-        for (v, r) in poor_villages
-            .iter()
-            .zip(self.evaluate_villages(&poor_villages)?)
-        {
-            let e = poor.entry(v.county.clone()).or_default();
-            let label = format!("{} {}", r.name, r.code);
-            match r.verdict {
-                Verdict::Pass => e.pass += 1,
-                Verdict::Fail => e.fail.push(label),
-                Verdict::Undetermined => e.undetermined.push(label),
+            if v.poverty_registered == Some(true) {
+                let r = self.village_result(&v, &inds)?;
+                match r.verdict {
+                    Verdict::Pass => e.pass += 1,
+                    Verdict::Fail => e.fail.add(&r),
+                    Verdict::Undetermined => e.undetermined.add(&r),
+                }
             }
-        }
+            Ok(())
+        })?;
 
         let inds = stored_indicators(&self.county_criteria);
-        let mut regions: Vec<&str> = county_codes.clone();
-        for c in counties {
-            if let Some(p) = &c.province {
-                regions.push(p);
-            }
-        }
-        regions.sort_unstable();
-        regions.dedup();
-        let values = values_as_of(self.conn, self.period, &regions, &inds)?;
-        let none = Vec::new();
+        let none = Values::none(&inds);
         let empty = PoorVillages::default();
-        Ok(counties
-            .iter()
-            .map(|c| {
-                let vals = values.get(&c.code).unwrap_or(&none);
-                let province_vals = c
-                    .province
-                    .as_ref()
-                    .and_then(|p| values.get(p))
-                    .unwrap_or(&none);
-                let counts = sums.get(&c.code).copied().unwrap_or_default();
-                let pv = poor.get(&c.code).unwrap_or(&empty);
-                self.region_result(
-                    c,
-                    &self.county_criteria,
-                    vals,
-                    counts,
-                    Some(province_vals),
-                    Some(pv),
-                )
-            })
-            .collect())
+        // A province's values are the reference of every county under it (C6): read once.
+        let mut provinces: HashMap<String, Values> = HashMap::new();
+        for c in &counties {
+            let values = values_as_of(self.conn, self.period, &c.code, &inds)?;
+            if let Some(p) = &c.province {
+                if !provinces.contains_key(p) {
+                    let v = values_as_of(self.conn, self.period, p, &inds)?;
+                    provinces.insert(p.clone(), v);
+                }
+            }
+            let province_values = c
+                .province
+                .as_ref()
+                .and_then(|p| provinces.get(p))
+                .unwrap_or(&none);
+            let counts = sums.get(&c.code).copied().unwrap_or_default();
+            let r = self.region_result(
+                c,
+                &self.county_criteria,
+                &values,
+                counts,
+                Some(province_values),
+                Some(poor.get(&c.code).unwrap_or(&empty)),
+            );
+            f(c, r)?;
+        }
+        Ok(())
     }
 
     fn region_result(
         &self,
         place: &Place,
         criteria: &[Criterion],
-        values: &[Found],
+        values: &Values,
         counts: RegisterCounts,
-        reference: Option<&[Found]>,
+        reference: Option<&Values>,
         poor: Option<&PoorVillages>,
     ) -> RegionResult {
         let results: Vec<CriterionResult> = criteria
@@ -231,8 +253,8 @@ impl<'c> Checker<'c> {
         }
     }
 
-    fn lookup<'a>(&self, values: &'a [Found], indicator: &str) -> Lookup<'a> {
-        match values.iter().find(|f| f.indicator == indicator) {
+    fn lookup<'a>(&self, values: &'a Values, indicator: &str) -> Lookup<'a> {
+        match values.get(indicator) {
             None => Lookup::Absent,
             Some(f) if f.period.months_until(self.period) > self.max_age => Lookup::Stale(f),
             Some(f) => Lookup::Fresh(f),
@@ -254,8 +276,8 @@ impl<'c> Checker<'c> {
     }
 
     /// A figure with its unit for messages: `1,328 人`, `是`, `≥ 200 人`.
-    fn show(&self, f: &Found) -> String {
-        figure::figure(f.value, f.qualifier, self.indicator_unit(&f.indicator))
+    fn show(&self, f: &Found, indicator: &str) -> String {
+        figure::figure(f.value, f.qualifier, self.indicator_unit(indicator))
     }
 
     /// A stored value named with its figure and source, or why it is missing:
@@ -266,7 +288,7 @@ impl<'c> Checker<'c> {
             Lookup::Absent => format!("{} 及以前没有{name}的数据", self.period),
             Lookup::Stale(f) => format!(
                 "{name}最新值 {}（{}，{}）早于 {} 超过 {} 个月，视为无数据",
-                self.show(f),
+                self.show(f, indicator),
                 f.period,
                 self.sources.cite_found(f),
                 self.period,
@@ -274,14 +296,14 @@ impl<'c> Checker<'c> {
             ),
             Lookup::Fresh(f) => format!(
                 "{name} {}（{}，{}）",
-                self.show(f),
+                self.show(f, indicator),
                 f.period,
                 self.sources.cite_found(f)
             ),
         }
     }
 
-    fn stored(&self, values: &[Found], indicator: &str) -> Measured {
+    fn stored(&self, values: &Values, indicator: &str) -> Measured {
         match self.lookup(values, indicator) {
             Lookup::Fresh(f) => Measured::Value {
                 value: f.value,
@@ -307,208 +329,13 @@ impl<'c> Checker<'c> {
         }
     }
 
-    fn derived(
-        &self,
-        place: &Place,
-        indicator: &str,
-        values: &[Found],
-        counts: RegisterCounts,
-        poor: Option<&PoorVillages>,
-    ) -> Measured {
-        if indicator == "poor_village_pass_rate" {
-            return self.poor_village_rate(poor);
-        }
-        let snap = match self.register(&place.county) {
-            Ok(s) => s,
-            Err(why) => {
-                if indicator == "poverty_incidence" {
-                    let pop = self.lookup(values, "population");
-                    return Measured::Missing(format!(
-                        "{why}；{}",
-                        self.describe(&pop, "population")
-                    ));
-                }
-                return Measured::Missing(why);
-            }
-        };
-        let c = counts;
-        let exact = |value: f64, source: String| Measured::Value {
-            value,
-            bounds: Bounds::exact(value),
-            period: snap.period,
-            source,
-        };
-        let poor_text = format!(
-            "贫困人口 {} 人（未脱贫 {} 户、返贫 {} 户）",
-            number(c.poor_people as f64),
-            number((c.poor_households - c.returned_households) as f64),
-            number(c.returned_households as f64)
-        );
-        match indicator {
-            "poor_households" => exact(
-                c.poor_households as f64,
-                format!(
-                    "{}：未脱贫 {} 户、返贫 {} 户",
-                    snap.citation(),
-                    c.poor_households - c.returned_households,
-                    c.returned_households
-                ),
-            ),
-            "poor_population" => exact(
-                c.poor_people as f64,
-                format!("{}：{poor_text}", snap.citation()),
-            ),
-            "suspected_wrong_exits" => exact(
-                c.suspected_wrong_exits as f64,
-                format!(
-                    "{}：已脱贫户中未达到一达标两不愁三保障的 {} 户",
-                    snap.citation(),
-                    c.suspected_wrong_exits
-                ),
-            ),
-            "poverty_incidence" => {
-                let pop = self.lookup(values, "population");
-                let Lookup::Fresh(p) = pop else {
-                    return Measured::Missing(format!(
-                        "{}：{poor_text}；{}",
-                        snap.citation(),
-                        self.describe(&pop, "population")
-                    ));
-                };
-                if p.bounds.low <= 0.0 && p.bounds.high <= 0.0 {
-                    return Measured::Missing(format!(
-                        "{}：{poor_text}；户籍人口为 0（{}），无法计算",
-                        snap.citation(),
-                        self.sources.cite_found(p)
-                    ));
-                }
-                let poor = c.poor_people as f64;
-                // Multiply before dividing so that 5 of 250 is exactly 2.0.
-                let rate = |pop: f64| {
-                    if pop <= 0.0 {
-                        f64::INFINITY
-                    } else {
-                        poor * 100.0 / pop
-                    }
-                };
-                let value = rate(p.value);
-                Measured::Value {
-                    value,
-                    bounds: Bounds {
-                        low: rate(p.bounds.high),
-                        high: rate(p.bounds.low),
-                    },
-                    period: snap.period,
-                    source: format!(
-                        "{}：{poor_text} ÷ 户籍人口 {}（{}，{}）",
-                        snap.citation(),
-                        self.show(p),
-                        p.period,
-                        self.sources.cite_found(p)
-                    ),
-                }
-            }
-            "safe_housing_rate" => {
-                if c.households == 0 {
-                    return Measured::Missing(format!(
-                        "{}：台账中本{}没有建档立卡户",
-                        snap.citation(),
-                        if place.code == place.county {
-                            "县"
-                        } else {
-                            "村"
-                        }
-                    ));
-                }
-                if c.housing_reported == 0 {
-                    return Measured::Missing(format!(
-                        "{}：建档立卡户 {} 户均未填报住房安全",
-                        snap.citation(),
-                        c.households
-                    ));
-                }
-                let n = c.households as f64;
-                let unreported = c.households - c.housing_reported;
-                let value = c.housing_safe as f64 * 100.0 / c.housing_reported as f64;
-                Measured::Value {
-                    value,
-                    // Unreported households could be either: the share lies between all of them
-                    // unsafe and all of them safe.
-                    bounds: Bounds {
-                        low: c.housing_safe as f64 * 100.0 / n,
-                        high: (c.housing_safe + unreported) as f64 * 100.0 / n,
-                    },
-                    period: snap.period,
-                    source: format!(
-                        "{}：建档立卡户 {} 户，住房安全 {} 户，已填报 {} 户{}",
-                        snap.citation(),
-                        c.households,
-                        c.housing_safe,
-                        c.housing_reported,
-                        if unreported > 0 {
-                            format!("（未填报 {unreported} 户）")
-                        } else {
-                            String::new()
-                        }
-                    ),
-                }
-            }
-            other => Measured::Missing(format!("指标 {other} 不能由台账计算")),
-        }
-    }
-
-    fn poor_village_rate(&self, poor: Option<&PoorVillages>) -> Measured {
-        let Some(p) = poor else {
-            return Measured::Missing("贫困村退出达标率只适用于县".to_string());
-        };
-        let total = p.pass + p.fail.len() + p.undetermined.len();
-        if total == 0 {
-            return Measured::Value {
-                value: 100.0,
-                bounds: Bounds::exact(100.0),
-                period: self.period,
-                source: "县内没有建档立卡贫困村，按全部达标（100%）计 (vacuously true)".to_string(),
-            };
-        }
-        let share = |n: usize| n as f64 * 100.0 / total as f64;
-        let list = |v: &[String]| {
-            let shown: Vec<&str> = v.iter().take(5).map(String::as_str).collect();
-            let more = if v.len() > 5 { " 等" } else { "" };
-            format!("（{}{more}）", shown.join("、"))
-        };
-        let mut text = format!(
-            "县内建档立卡贫困村 {total} 个，{} 项全部达标 {} 个",
-            self.village_criteria.len(),
-            p.pass
-        );
-        if !p.fail.is_empty() {
-            text += &format!("，未达标 {} 个{}", p.fail.len(), list(&p.fail));
-        }
-        if !p.undetermined.is_empty() {
-            text += &format!(
-                "，无法判定 {} 个{}",
-                p.undetermined.len(),
-                list(&p.undetermined)
-            );
-        }
-        Measured::Value {
-            value: share(p.pass),
-            bounds: Bounds {
-                low: share(p.pass),
-                high: share(p.pass + p.undetermined.len()),
-            },
-            period: self.period,
-            source: text,
-        }
-    }
-
     fn criterion_result(
         &self,
         place: &Place,
         c: &Criterion,
-        values: &[Found],
+        values: &Values,
         counts: RegisterCounts,
-        reference: Option<&[Found]>,
+        reference: Option<&Values>,
         poor: Option<&PoorVillages>,
     ) -> CriterionResult {
         let measured = if DERIVED.contains(&c.indicator_code.as_str()) {

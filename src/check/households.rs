@@ -160,39 +160,75 @@ impl HouseholdReport {
     }
 }
 
-// Households of one snapshot month that are exited and fail a standard or are under the
-// monitoring line, or that the county flagged, in the counties of the JSON array ?4. ?2 poverty
-// line (NULL: H1 unknown), ?3 monitoring line (NULL: none). The standards' columns and test come
-// from model::household::STANDARDS, so it is built once, from constants: the reported columns are
-// 4.. in STANDARDS order, then id_masked, batch_id, line, monitoring_kind, size, the county.
+// The snapshot each county's households come from, as the JSON array ?1 of [county, month]
+// pairs; every household query below reads only the months of these pairs.
+const USED: &str = "WITH used(county, period) AS (
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))";
+
+// Households that are exited and fail a standard or are under the monitoring line, or that the
+// county flagged, in the used snapshots, in village and household order. ?2 poverty line (NULL:
+// H1 unknown), ?3 monitoring line (NULL: none). The standards' columns and test come from
+// model::household::STANDARDS, so it is built once, from constants: the reported columns are
+// 4.. in STANDARDS order, then id_masked, batch_id, line, monitoring_kind, size, the county, the
+// snapshot month.
 fn household_findings() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
         format!(
-            "SELECT h.household_id, h.village_code, h.status, h.income_per_capita,
+            "{USED}
+             SELECT h.household_id, h.village_code, h.status, h.income_per_capita,
                     {reported},
-                    h.id_masked, h.batch_id, h.line, h.monitoring_kind, h.size, t.parent_code
-             FROM household_snapshot h
+                    h.id_masked, h.batch_id, h.line, h.monitoring_kind, h.size, t.parent_code,
+                    h.period
+             FROM used u
+             JOIN household_snapshot h ON h.period = u.period
              JOIN region v ON v.code = h.village_code
-             JOIN region t ON t.code = v.parent_code
-             WHERE h.period = ?1
-               AND ((h.status = '{exited}' AND ({fails} OR h.income_per_capita < ?3))
-                    OR h.monitoring_kind IS NOT NULL)
-               AND t.parent_code IN (SELECT value FROM json_each(?4))
+             JOIN region t ON t.code = v.parent_code AND t.parent_code = u.county
+             WHERE ({listed})
              ORDER BY h.village_code, h.household_id",
             reported = household::reported_columns_sql("h"),
+            listed = listed_sql(),
+        )
+    })
+}
+
+/// On either list: the condition of [`household_findings`].
+fn listed_sql() -> String {
+    format!(
+        "(h.status = '{exited}' AND ({fails} OR h.income_per_capita < ?3)) OR h.monitoring_kind IS NOT NULL",
+        exited = HouseholdStatus::Exited.code(),
+        fails = household::fails_any_sql("h", "?2"),
+    )
+}
+
+// Per county of the used snapshots: its registered people, the people and households on the
+// monitoring list, the suspected wrong exits and the flagged households, counted with the
+// conditions the findings are decided with, so that the heading of a list (and the registers
+// and warnings JSON puts before the households) is known before the first household.
+fn household_counts() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "{USED}
+             SELECT u.county, sum(h.size),
+                    sum(CASE WHEN {monitored} THEN h.size ELSE 0 END),
+                    sum(CASE WHEN {monitored} THEN 1 ELSE 0 END),
+                    sum(CASE WHEN h.status = '{exited}' AND ({fails}) THEN 1 ELSE 0 END),
+                    sum(h.monitoring_kind IS NOT NULL)
+             FROM used u
+             JOIN household_snapshot h ON h.period = u.period
+             JOIN region v ON v.code = h.village_code
+             JOIN region t ON t.code = v.parent_code AND t.parent_code = u.county
+             GROUP BY u.county",
+            monitored = format!(
+                "h.monitoring_kind IS NOT NULL OR (h.status = '{}' AND h.income_per_capita < ?3)",
+                HouseholdStatus::Exited.code()
+            ),
             exited = HouseholdStatus::Exited.code(),
             fails = household::fails_any_sql("h", "?2"),
         )
     })
 }
-
-// The registered population of each county's snapshot of ?1, for the monitoring share.
-const REGISTERED_PEOPLE: &str = "SELECT t.parent_code, sum(h.size) FROM household_snapshot h
-     JOIN region v ON v.code = h.village_code
-     JOIN region t ON t.code = v.parent_code
-     WHERE h.period = ?1 AND t.parent_code IN (SELECT value FROM json_each(?2))
-     GROUP BY t.parent_code";
 
 /// The monitoring line for `period`: `threshold` when given, else the rule of the period's year.
 fn monitoring_line(
@@ -219,135 +255,239 @@ fn monitoring_line(
     )
 }
 
-/// Exited households that fail a household standard (疑似错退), and the 防返贫监测 list (income
-/// under the year's line, `threshold` overriding it, or flagged by the county), in each county's
-/// register snapshot as of `period` (None: the latest month with data).
+/// A household check as of a month, ready to run: the lines, the registers with their counts and
+/// the warnings are known when it is made (one grouped pass over the used snapshots); the
+/// households themselves are read, in village and household order, by [`HouseholdCheck::for_each`],
+/// so that a national list is written as it is read, never held.
+pub struct HouseholdCheck<'c> {
+    conn: &'c Connection,
+    sources: Sources,
+    /// The used snapshots as the JSON array of [county, month] pairs the queries take.
+    used: String,
+    line: Option<(i32, f64)>,
+    pub period: Period,
+    pub monitoring_threshold: Option<f64>,
+    pub monitoring_rule: Option<MonitoringLine>,
+    pub registers: Vec<RegisterUsed>,
+    pub warnings: Vec<String>,
+    suspected: usize,
+    monitored: usize,
+    flagged: usize,
+}
+
+/// What JSON says before the households, in the order of [`HouseholdReport`].
+#[derive(serde::Serialize)]
+struct Head<'a> {
+    period: Period,
+    kind: &'static str,
+    poverty_line_year: Option<i32>,
+    poverty_line: Option<f64>,
+    monitoring_threshold: Option<f64>,
+    monitoring_rule: &'a Option<MonitoringLine>,
+    registers: &'a [RegisterUsed],
+}
+
+impl<'c> HouseholdCheck<'c> {
+    /// Exited households that fail a household standard (疑似错退), and the 防返贫监测 list
+    /// (income under the year's line, `threshold` overriding it, or flagged by the county), in each
+    /// county's register snapshot as of `period` (None: the latest month with data).
+    pub fn new(
+        conn: &'c Connection,
+        period: Option<Period>,
+        county: Option<&str>,
+        threshold: Option<f64>,
+    ) -> Result<HouseholdCheck<'c>> {
+        let county = checked_county(conn, county)?;
+        let period = resolve_period(conn, period)?;
+        let max_age = max_age_months(conn)?;
+        let line = register::poverty_line(conn, period.year())?;
+        let rule = monitoring_line(conn, period, threshold, line.map(|l| l.1))?;
+        let monitoring_threshold = rule.as_ref().and_then(|r| r.line);
+        let snapshots = register::latest_snapshots(conn, period, county)?;
+        let mut registers: Vec<RegisterUsed> = snapshots
+            .values()
+            .map(|s| RegisterUsed {
+                county_code: s.county_code.clone(),
+                period: s.period,
+                file_name: s.file_name.clone(),
+                used: s.period.months_until(period) <= max_age,
+                registered_people: 0,
+                monitored_people: 0,
+            })
+            .collect();
+        registers.sort_by(|a, b| a.county_code.cmp(&b.county_code));
+        let pairs: Vec<(&str, Period)> = registers
+            .iter()
+            .filter(|r| r.used)
+            .map(|r| (r.county_code.as_str(), r.period))
+            .collect();
+        let used = serde_json::to_string(&pairs)?;
+        let (mut suspected, mut monitored, mut flagged) = (0, 0, 0);
+        let mut by_county: HashMap<String, (i64, i64)> = HashMap::new();
+        let mut stmt = conn.prepare_cached(household_counts())?;
+        let mut rows = stmt.query(params![used, line.map(|l| l.1), monitoring_threshold])?;
+        while let Some(r) = rows.next()? {
+            let people = r.get::<_, Option<i64>>(1)?.unwrap_or(0);
+            by_county.insert(r.get(0)?, (people, r.get(2)?));
+            monitored += r.get::<_, i64>(3)? as usize;
+            suspected += r.get::<_, i64>(4)? as usize;
+            flagged += r.get::<_, i64>(5)? as usize;
+        }
+        drop(rows);
+        for r in registers.iter_mut().filter(|r| r.used) {
+            let (people, on_list) = by_county.get(&r.county_code).copied().unwrap_or((0, 0));
+            r.registered_people = people;
+            r.monitored_people = on_list;
+        }
+        let warnings = warnings(&registers, rule.as_ref(), period);
+        Ok(HouseholdCheck {
+            conn,
+            sources: Sources::load(conn)?,
+            used,
+            line,
+            period,
+            monitoring_threshold,
+            monitoring_rule: rule,
+            registers,
+            warnings,
+            suspected,
+            monitored,
+            flagged,
+        })
+    }
+
+    pub fn poverty_line_year(&self) -> Option<i32> {
+        self.line.map(|l| l.0)
+    }
+    pub fn poverty_line(&self) -> Option<f64> {
+        self.line.map(|l| l.1)
+    }
+    pub fn suspected(&self) -> usize {
+        self.suspected
+    }
+    pub fn monitored(&self) -> usize {
+        self.monitored
+    }
+    /// Households on the list because the county flagged them.
+    pub fn flagged(&self) -> usize {
+        self.flagged
+    }
+
+    /// The JSON of a [`HouseholdReport`] up to its households, as `to_writer_pretty` writes it.
+    pub fn json_head(&self) -> Result<String> {
+        let head = serde_json::to_string_pretty(&Head {
+            period: self.period,
+            kind: "households",
+            poverty_line_year: self.poverty_line_year(),
+            poverty_line: self.poverty_line(),
+            monitoring_threshold: self.monitoring_threshold,
+            monitoring_rule: &self.monitoring_rule,
+            registers: &self.registers,
+        })?;
+        // Drop the closing brace: the households and the warnings follow.
+        Ok(head.trim_end_matches('}').trim_end().to_string())
+    }
+
+    /// Every household on either list, in village and household order, handed to `f` as it is
+    /// read.
+    pub fn for_each(&self, f: &mut dyn FnMut(&HouseholdFinding) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(household_findings())?;
+        let mut rows = stmt.query(params![
+            self.used,
+            self.poverty_line(),
+            self.monitoring_threshold
+        ])?;
+        while let Some(r) = rows.next()? {
+            f(&self.finding(r)?)?;
+        }
+        Ok(())
+    }
+
+    fn finding(&self, r: &rusqlite::Row) -> Result<HouseholdFinding> {
+        let income: f64 = r.get(3)?;
+        let status: HouseholdStatus = r.get(2)?;
+        let mut failed = Vec::new();
+        let mut unknown = Vec::new();
+        let mut column = 4;
+        for s in &STANDARDS {
+            let fact = match s.test {
+                Test::IncomeAboveLine => self.line.map(|(_, yuan)| income > yuan),
+                Test::Reported(_) => {
+                    column += 1;
+                    r.get::<_, Option<bool>>(column - 1)?
+                }
+            };
+            match fact {
+                Some(false) => failed.push(s.code),
+                None => unknown.push(s.code),
+                Some(true) => {}
+            }
+        }
+        let batch: i64 = r.get(column + 1)?;
+        let line_no: i64 = r.get(column + 2)?;
+        let kind: Option<MonitoringKind> = r.get(column + 3)?;
+        let below = status == HouseholdStatus::Exited
+            && self.monitoring_threshold.is_some_and(|t| income < t);
+        let reason = match kind {
+            Some(k) => Some(MonitoringReason::Flagged(k)),
+            None if below => Some(MonitoringReason::IncomeBelowLine),
+            None => None,
+        };
+        let household_id: String = r.get(0)?;
+        let evidence = if failed.is_empty() {
+            Vec::new()
+        } else {
+            evidence::for_household(self.conn, r.get(column + 6)?, &household_id)?
+        };
+        Ok(HouseholdFinding {
+            household_id,
+            village_code: r.get(1)?,
+            status,
+            suspected_wrong_exit: status == HouseholdStatus::Exited && !failed.is_empty(),
+            monitoring: reason.is_some(),
+            monitoring_reason: reason,
+            monitoring_kind: kind,
+            monitoring_line: self.monitoring_threshold,
+            failed,
+            unknown,
+            income_per_capita: income,
+            size: r.get(column + 4)?,
+            id_masked: r.get(column)?,
+            source: self.sources.cite(Some((batch, line_no)), None),
+            evidence,
+        })
+    }
+
+    /// The whole report, collected (for callers that need every household at once).
+    pub fn collect(&self) -> Result<HouseholdReport> {
+        let mut households = Vec::new();
+        self.for_each(&mut |h| {
+            households.push(h.clone());
+            Ok(())
+        })?;
+        Ok(HouseholdReport {
+            period: self.period,
+            kind: "households",
+            poverty_line_year: self.poverty_line_year(),
+            poverty_line: self.poverty_line(),
+            monitoring_threshold: self.monitoring_threshold,
+            monitoring_rule: self.monitoring_rule.clone(),
+            registers: self.registers.clone(),
+            households,
+            warnings: self.warnings.clone(),
+        })
+    }
+}
+
+/// Households of each county's register snapshot as of `period`, collected: see
+/// [`HouseholdCheck::new`].
 pub fn check_households(
     conn: &Connection,
     period: Option<Period>,
     county: Option<&str>,
     threshold: Option<f64>,
 ) -> Result<HouseholdReport> {
-    let county = checked_county(conn, county)?;
-    let period = resolve_period(conn, period)?;
-    let max_age = max_age_months(conn)?;
-    let line = register::poverty_line(conn, period.year())?;
-    let rule = monitoring_line(conn, period, threshold, line.map(|l| l.1))?;
-    let monitoring_threshold = rule.as_ref().and_then(|r| r.line);
-    let sources = Sources::load(conn)?;
-    let snapshots = register::latest_snapshots(conn, period, county)?;
-    let mut registers: Vec<RegisterUsed> = snapshots
-        .values()
-        .map(|s| RegisterUsed {
-            county_code: s.county_code.clone(),
-            period: s.period,
-            file_name: s.file_name.clone(),
-            used: s.period.months_until(period) <= max_age,
-            registered_people: 0,
-            monitored_people: 0,
-        })
-        .collect();
-    registers.sort_by(|a, b| a.county_code.cmp(&b.county_code));
-
-    let mut by_period: HashMap<Period, Vec<&str>> = HashMap::new();
-    for r in registers.iter().filter(|r| r.used) {
-        by_period.entry(r.period).or_default().push(&r.county_code);
-    }
-    let mut households = Vec::new();
-    let mut people: HashMap<String, i64> = HashMap::new();
-    let mut monitored_people: HashMap<String, i64> = HashMap::new();
-    let mut stmt = conn.prepare_cached(household_findings())?;
-    for (snap_period, counties) in by_period {
-        let counties = serde_json::to_string(&counties)?;
-        let mut sums = conn.prepare_cached(REGISTERED_PEOPLE)?;
-        let mut rows = sums.query(params![snap_period, counties])?;
-        while let Some(r) = rows.next()? {
-            people.insert(r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0));
-        }
-        let mut rows = stmt.query(params![
-            snap_period,
-            line.map(|l| l.1),
-            monitoring_threshold,
-            counties
-        ])?;
-        while let Some(r) = rows.next()? {
-            let income: f64 = r.get(3)?;
-            let status: HouseholdStatus = r.get(2)?;
-            let mut failed = Vec::new();
-            let mut unknown = Vec::new();
-            let mut column = 4;
-            for s in &STANDARDS {
-                let fact = match s.test {
-                    Test::IncomeAboveLine => line.map(|(_, yuan)| income > yuan),
-                    Test::Reported(_) => {
-                        column += 1;
-                        r.get::<_, Option<bool>>(column - 1)?
-                    }
-                };
-                match fact {
-                    Some(false) => failed.push(s.code),
-                    None => unknown.push(s.code),
-                    Some(true) => {}
-                }
-            }
-            let batch: i64 = r.get(column + 1)?;
-            let line_no: i64 = r.get(column + 2)?;
-            let kind: Option<MonitoringKind> = r.get(column + 3)?;
-            let below = status == HouseholdStatus::Exited
-                && monitoring_threshold.is_some_and(|t| income < t);
-            let reason = match kind {
-                Some(k) => Some(MonitoringReason::Flagged(k)),
-                None if below => Some(MonitoringReason::IncomeBelowLine),
-                None => None,
-            };
-            let size: i64 = r.get(column + 4)?;
-            if reason.is_some() {
-                *monitored_people.entry(r.get(column + 5)?).or_default() += size;
-            }
-            let household_id: String = r.get(0)?;
-            let evidence = if failed.is_empty() {
-                Vec::new()
-            } else {
-                evidence::for_household(conn, snap_period, &household_id)?
-            };
-            households.push(HouseholdFinding {
-                household_id,
-                village_code: r.get(1)?,
-                status,
-                suspected_wrong_exit: status == HouseholdStatus::Exited && !failed.is_empty(),
-                monitoring: reason.is_some(),
-                monitoring_reason: reason,
-                monitoring_kind: kind,
-                monitoring_line: monitoring_threshold,
-                failed,
-                unknown,
-                income_per_capita: income,
-                size,
-                id_masked: r.get(column)?,
-                source: sources.cite(Some((batch, line_no)), None),
-                evidence,
-            });
-        }
-    }
-    households.sort_by(|a, b| {
-        (&a.village_code, &a.household_id).cmp(&(&b.village_code, &b.household_id))
-    });
-    for r in registers.iter_mut().filter(|r| r.used) {
-        r.registered_people = people.get(&r.county_code).copied().unwrap_or(0);
-        r.monitored_people = monitored_people.get(&r.county_code).copied().unwrap_or(0);
-    }
-    let warnings = warnings(&registers, rule.as_ref(), period);
-    Ok(HouseholdReport {
-        period,
-        kind: "households",
-        poverty_line_year: line.map(|l| l.0),
-        poverty_line: line.map(|l| l.1),
-        monitoring_threshold,
-        monitoring_rule: rule,
-        registers,
-        households,
-        warnings,
-    })
+    HouseholdCheck::new(conn, period, county, threshold)?.collect()
 }
 
 /// A list longer than the guideline expects (per county, and over all), or no line at all.

@@ -1,6 +1,6 @@
-//! The inputs of a check, each read in bulk: the as-of indicator values of many regions in one
-//! query, the import files and bulletin quotes that sources cite, the indicator names, and the
-//! villages or counties in scope.
+//! The inputs of a check: the as-of indicator values of one region (a seek per indicator, asked as
+//! the region is decided), the import files and bulletin quotes that sources cite, the indicator
+//! names, and the villages (read as they are checked) or counties in scope.
 
 use std::collections::HashMap;
 
@@ -14,13 +14,34 @@ use crate::model::period::Period;
 /// A stored indicator value as of the month.
 #[derive(Debug, Clone)]
 pub(super) struct Found {
-    pub indicator: String,
     pub value: f64,
     pub bounds: Bounds,
     pub qualifier: Qualifier,
     pub period: Period,
     pub batch: Option<(i64, i64)>,
     pub quote: Option<i64>,
+}
+
+/// The as-of values of one region, one slot per indicator of the list they were looked up for.
+pub(super) struct Values<'a> {
+    indicators: &'a [&'a str],
+    found: Vec<Option<Found>>,
+}
+
+impl<'a> Values<'a> {
+    /// No values at all (a region nobody reported for).
+    pub fn none(indicators: &'a [&'a str]) -> Values<'a> {
+        Values {
+            indicators,
+            found: Vec::new(),
+        }
+    }
+
+    /// The value of `indicator`, if the region has one at or before the month.
+    pub fn get(&self, indicator: &str) -> Option<&Found> {
+        let i = self.indicators.iter().position(|c| *c == indicator)?;
+        self.found.get(i)?.as_ref()
+    }
 }
 
 /// A region under check.
@@ -34,21 +55,14 @@ pub(super) struct Place {
     pub province: Option<String>,
 }
 
-// The latest value at or before ?1 of each region of the JSON array ?2 and indicator of the JSON
-// array ?3. For each pair one seek finds the month (the primary key is region, indicator, period) and a
-// second fetches the row: the cost follows the number of pairs, not the length of the history, which a
-// scan of indicator_value would. MATERIALIZED keeps SQLite from re-running the month look-up for every
-// row of a pair.
-const VALUES_AS_OF: &str = "WITH pairs AS MATERIALIZED (
-        SELECT r.value AS region_code, i.value AS indicator_code,
-               (SELECT max(w.period) FROM indicator_value w
-                WHERE w.region_code = r.value AND w.indicator_code = i.value AND w.period <= ?1) AS period
-        FROM json_each(?2) r, json_each(?3) i)
-     SELECT v.region_code, v.indicator_code, v.period, v.value, v.qualifier,
-            v.value_high, v.batch_id, v.line, v.quote_id
-     FROM pairs p
-     JOIN indicator_value v
-       ON v.region_code = p.region_code AND v.indicator_code = p.indicator_code AND v.period = p.period";
+// The latest value of one region and indicator at or before ?3: one seek backwards from
+// (region, indicator, ?3) in the primary key, so the cost follows the number of pairs asked for,
+// not the length of the history. Asked region by region as the regions are checked, so that
+// nothing is held for regions already written.
+const VALUE_AS_OF: &str = "SELECT period, value, qualifier, value_high, batch_id, line, quote_id
+     FROM indicator_value
+     WHERE region_code = ?1 AND indicator_code = ?2 AND period <= ?3
+     ORDER BY period DESC LIMIT 1";
 
 const VILLAGES: &str = "SELECT v.code, v.name, v.parent_code, v.poverty_registered, t.parent_code
      FROM region v JOIN region t ON t.code = v.parent_code
@@ -129,63 +143,58 @@ pub(super) fn indicator_names(conn: &Connection) -> Result<HashMap<String, (Stri
     Ok(indicators)
 }
 
-/// The latest value at or before `period` of each of `regions` and `indicators`, by region.
-pub(super) fn values_as_of(
+/// The latest value at or before `period` of each of `indicators` for `region`.
+pub(super) fn values_as_of<'a>(
     conn: &Connection,
     period: Period,
-    regions: &[&str],
-    indicators: &[&str],
-) -> Result<HashMap<String, Vec<Found>>> {
-    let mut stmt = conn.prepare_cached(VALUES_AS_OF)?;
-    let mut rows = stmt.query(params![
-        period,
-        serde_json::to_string(regions)?,
-        serde_json::to_string(indicators)?
-    ])?;
-    let mut out: HashMap<String, Vec<Found>> = HashMap::new();
-    while let Some(r) = rows.next()? {
-        let value: f64 = r.get(3)?;
-        let qualifier = Qualifier::stored(r.get_ref(4)?.as_str()?, r.get(5)?);
-        let batch: Option<i64> = r.get(6)?;
-        let line: Option<i64> = r.get(7)?;
-        out.entry(r.get(0)?).or_default().push(Found {
-            indicator: r.get(1)?,
-            value,
-            bounds: Bounds::stored(value, qualifier),
-            qualifier,
-            period: r.get(2)?,
-            batch: batch.zip(line),
-            quote: r.get(8)?,
+    region: &str,
+    indicators: &'a [&'a str],
+) -> Result<Values<'a>> {
+    let mut stmt = conn.prepare_cached(VALUE_AS_OF)?;
+    let mut found = Vec::with_capacity(indicators.len());
+    for indicator in indicators {
+        let mut rows = stmt.query(params![region, indicator, period])?;
+        found.push(match rows.next()? {
+            None => None,
+            Some(r) => {
+                let value: f64 = r.get(1)?;
+                let qualifier = Qualifier::stored(r.get_ref(2)?.as_str()?, r.get(3)?);
+                let batch: Option<i64> = r.get(4)?;
+                let line: Option<i64> = r.get(5)?;
+                Some(Found {
+                    value,
+                    bounds: Bounds::stored(value, qualifier),
+                    qualifier,
+                    period: r.get(0)?,
+                    batch: batch.zip(line),
+                    quote: r.get(6)?,
+                })
+            }
         });
     }
-    Ok(out)
+    Ok(Values { indicators, found })
 }
 
-/// The villages of one county (or all), in code order; only the registered poor ones if `only_poor`.
-pub(super) fn villages(
+/// The villages of one county (or all), in code order, each handed to `f` as it is read: a
+/// national check holds no list of them.
+pub(super) fn for_each_village(
     conn: &Connection,
     county: Option<&str>,
-    only_poor: bool,
-) -> Result<Vec<Place>> {
+    f: &mut dyn FnMut(Place) -> Result<()>,
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(VILLAGES)?;
-    let rows = stmt.query_map([county], |r| {
-        Ok(Place {
+    let mut rows = stmt.query([county])?;
+    while let Some(r) = rows.next()? {
+        f(Place {
             code: r.get(0)?,
             name: r.get(1)?,
             parent_code: r.get(2)?,
             poverty_registered: r.get(3)?,
             county: r.get(4)?,
             province: None,
-        })
-    })?;
-    let mut out = Vec::new();
-    for p in rows {
-        let p = p?;
-        if !only_poor || p.poverty_registered == Some(true) {
-            out.push(p);
-        }
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// One county (or all), in code order, with its province; only the registered poor ones if

@@ -2,9 +2,10 @@
 //! summary line of a report, the household standards by code. The text renderers (`render.rs`)
 //! and the workbook (`render_xlsx.rs`) both use them, so a table and a sheet say the same.
 
-use super::result::Report;
+use super::result::Tally;
 use crate::model::criteria::{Criterion, Operator};
 use crate::model::household;
+use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::figure;
 
@@ -61,13 +62,14 @@ pub fn level_words(level: Level) -> (&'static str, &'static str, &'static str) {
 }
 
 /// The summary line above a table.
-pub fn summary(r: &Report) -> String {
-    let (title, unit, _) = level_words(r.level);
-    let (pass, fail, undetermined) = r.tally();
+pub fn summary(level: Level, period: Period, t: Tally) -> String {
+    let (title, unit, _) = level_words(level);
     format!(
-        "{title}  统计期 {}  共 {} 个{unit}：达标 {pass}，未达标 {fail}，无法判定 {undetermined}",
-        r.period,
-        r.regions.len()
+        "{title}  统计期 {period}  共 {} 个{unit}：达标 {}，未达标 {}，无法判定 {}",
+        t.total(),
+        t.pass,
+        t.fail,
+        t.undetermined
     )
 }
 

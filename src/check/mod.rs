@@ -26,8 +26,13 @@
 //!   passes vacuously, at 100%, and its source says so.
 //! - C6 compares the county's value with its province's value of the same indicator (threshold_ref).
 //!
-//! Speed: every input is read in bulk (one pass over the register month, one query for all as-of
-//! indicator values, small look-up tables), never with queries per village.
+//! Speed and memory (issue 16): the register is read in bulk (one pass over the snapshot month into
+//! counts per village) and the small look-up tables once; then the regions are decided one by one
+//! ([`Check`]), each with one primary-key seek per indicator for its as-of values, and handed to
+//! the renderer, which writes it and lets it go. Nothing but the counts per village grows with the
+//! size of the check.
+
+use std::collections::HashSet;
 
 use anyhow::{bail, Result};
 use rusqlite::Connection;
@@ -47,68 +52,69 @@ pub mod register;
 pub mod render;
 mod render_xlsx;
 mod result;
+mod run;
 
 use asof::checked_county;
 pub use asof::{latest_period, max_age_months, resolve_period, DEFAULT_MAX_AGE_MONTHS};
 pub use facts::{check_facts, FactComparison, FactStatus, FactsReport};
 pub use households::{
-    check_households, HouseholdFinding, HouseholdReport, MonitoringLine, MonitoringReason,
-    RegisterUsed,
+    check_households, HouseholdCheck, HouseholdFinding, HouseholdReport, MonitoringLine,
+    MonitoringReason, RegisterUsed,
 };
 pub use judge::{judge, Bounds};
-pub use result::{CriterionResult, CriterionStatus, RegionResult, Report, Scope, Verdict};
+pub use result::{
+    CriterionResult, CriterionStatus, RegionResult, Regions, Report, Scope, Tally, Verdict,
+};
+pub use run::Check;
 
 /// Check every village in scope against the village criteria, as of `period` (None: the latest
-/// month with data).
+/// month with data), collected. [`Check::villages`] hands them on one by one instead.
 pub fn check_villages(conn: &Connection, period: Option<Period>, scope: &Scope) -> Result<Report> {
-    let county = checked_county(conn, scope.county.as_deref())?;
-    let period = resolve_period(conn, period)?;
-    let checker = Checker::new(conn, period, county)?;
-    let villages = checker.villages(county, scope.only_poor)?;
-    let regions = checker.evaluate_villages(&villages)?;
-    Ok(Report {
-        period,
-        level: Level::Village,
-        regions,
-        rules: checker.village_criteria,
-    })
+    Check::villages(conn, period, scope)?.collect()
 }
 
 /// Check every county in scope against the county criteria, as of `period` (None: the latest month
-/// with data).
+/// with data), collected. [`Check::counties`] hands them on one by one instead.
 pub fn check_counties(conn: &Connection, period: Option<Period>, scope: &Scope) -> Result<Report> {
-    let county = checked_county(conn, scope.county.as_deref())?;
-    let period = resolve_period(conn, period)?;
-    let checker = Checker::new(conn, period, county)?;
-    let counties = checker.counties(county, scope.only_poor)?;
-    let regions = checker.evaluate_counties(&counties)?;
-    Ok(Report {
-        period,
-        level: Level::County,
-        regions,
-        rules: checker.county_criteria,
-    })
+    Check::counties(conn, period, scope)?.collect()
 }
 
-/// The registered poor villages and the counties in scope, checked together from one read of the
-/// data (charts need both, month after month).
+/// The registered poor villages and the counties among `counties`, checked together from one read
+/// of the data (charts need both, month after month, but only for the counties they draw).
 pub fn check_poor_villages_and_counties(
     conn: &Connection,
     period: Option<Period>,
-    county: Option<&str>,
+    counties: &[String],
 ) -> Result<(Report, Report)> {
-    let county = checked_county(conn, county)?;
     let period = resolve_period(conn, period)?;
-    let checker = Checker::new(conn, period, county)?;
-    let villages = checker.villages(county, true)?;
-    let village_results = checker.evaluate_villages(&villages)?;
-    let counties = checker.counties(county, false)?;
-    let county_results = checker.evaluate_counties(&counties)?;
+    for c in counties {
+        checked_county(conn, Some(c))?;
+    }
+    let one = match counties {
+        [c] => Some(c.as_str()),
+        _ => None,
+    };
+    let checker = Checker::new(conn, period, one)?;
+    let wanted: HashSet<&str> = counties.iter().map(String::as_str).collect();
+    let mut villages = Vec::new();
+    checker.for_each_village(
+        one,
+        &|v| v.poverty_registered == Some(true) && wanted.contains(v.county.as_str()),
+        &mut |_, r| {
+            villages.push(r);
+            Ok(())
+        },
+    )?;
+    let mut county_results = Vec::new();
+    checker.for_each_county(one, &|c| wanted.contains(c.code.as_str()), &mut |_, r| {
+        county_results.push(r);
+        Ok(())
+    })?;
     Ok((
         Report {
             period,
             level: Level::Village,
-            regions: village_results,
+            regions: villages,
             rules: checker.village_criteria.clone(),
         },
         Report {
@@ -147,30 +153,23 @@ pub fn explain(
 ) -> Result<(Period, Level, RegionResult)> {
     let r = region::get(conn, code)?;
     let period = resolve_period(conn, period)?;
-    let found = match r.level {
-        Level::Village => {
-            let county = region::county_of(conn, code)?;
-            let report = check_villages(
-                conn,
-                Some(period),
-                &Scope {
-                    county,
-                    only_poor: false,
-                },
-            )?;
-            report.regions.into_iter().find(|x| x.code == code)
-        }
-        Level::County => {
-            let report = check_counties(
-                conn,
-                Some(period),
-                &Scope {
-                    county: Some(code.to_string()),
-                    only_poor: false,
-                },
-            )?;
-            report.regions.into_iter().find(|x| x.code == code)
-        }
+    let check = match r.level {
+        Level::Village => Check::villages(
+            conn,
+            Some(period),
+            &Scope {
+                county: region::county_of(conn, code)?,
+                only_poor: false,
+            },
+        )?,
+        Level::County => Check::counties(
+            conn,
+            Some(period),
+            &Scope {
+                county: Some(code.to_string()),
+                only_poor: false,
+            },
+        )?,
         other => bail!(
             "{}（{}）是{}级区划；只能解释村或县 (explain takes a village or county)",
             r.name,
@@ -178,6 +177,13 @@ pub fn explain(
             other.chinese()
         ),
     };
+    let mut found = None;
+    check.each(&mut |x| {
+        if x.code == code {
+            found = Some(x);
+        }
+        Ok(())
+    })?;
     match found {
         Some(f) => Ok((period, r.level, f)),
         None => bail!("区划 {code} 不在核查范围内"),

@@ -6,12 +6,14 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::households::{self, HouseholdFinding, HouseholdReport};
-use super::result::{RegionResult, Report};
+use super::households::{self, HouseholdCheck, HouseholdFinding};
+use super::result::{RegionResult, Regions, Tally};
+use crate::model::criteria::Criterion;
 use crate::model::period::Period;
 use crate::model::region::Level;
 use crate::output::number::number;
-use crate::output::table::write_columns;
+use crate::output::spool::Spool;
+use crate::output::table;
 use crate::output::{csv, figure};
 
 pub use super::labels::{bound_text, documents_differ_text, rule_text};
@@ -43,9 +45,8 @@ fn yes_no(b: Option<bool>) -> &'static str {
     }
 }
 
-fn legend(r: &Report) -> String {
-    let rules: Vec<String> = r
-        .rules
+fn legend(rules: &[Criterion]) -> String {
+    let rules: Vec<String> = rules
         .iter()
         .map(|c| format!("{} {} {}", c.no, c.name, rule_text(c)))
         .collect();
@@ -54,10 +55,10 @@ fn legend(r: &Report) -> String {
 
 const SYMBOLS: &str = "✓ 达标  ✗ 未达标  — 无数据；逐项依据：tuopin explain 代码";
 
-fn header(r: &Report) -> Vec<String> {
-    let (_, _, poor) = level_words(r.level);
+fn header(r: &dyn Regions) -> Vec<String> {
+    let (_, _, poor) = level_words(r.level());
     let mut h = vec!["代码".to_string(), "名称".to_string(), poor.to_string()];
-    h.extend(r.rules.iter().map(|c| c.no.clone()));
+    h.extend(r.rules().iter().map(|c| c.no.clone()));
     h.push("结论".to_string());
     h
 }
@@ -78,66 +79,79 @@ fn symbols_row(region: &RegionResult) -> Vec<String> {
     row
 }
 
-/// The Chinese table: one row per region, ✓ / ✗ / — per criterion, the verdict last.
-pub fn report_table(out: &mut dyn Write, r: &Report) -> Result<()> {
-    writeln!(out, "{}", summary(r))?;
-    writeln!(out, "{}", legend(r))?;
+/// The rows of every region as they are decided, spooled (`output::spool`): the summary line
+/// above them counts every region, so they are written once the last one is decided, from
+/// bounded memory. `each` sees every row first (the table measures its columns there).
+fn spooled(r: &dyn Regions, each: &mut dyn FnMut(&[String])) -> Result<(Tally, Spool)> {
+    let mut tally = Tally::default();
+    let mut spool = Spool::new();
+    r.for_each(&mut |region| {
+        tally.add(region.verdict);
+        let row = symbols_row(region);
+        each(&row);
+        spool.push(row)
+    })?;
+    Ok((tally, spool))
+}
+
+/// The Chinese table: one row per region, ✓ / ✗ / — per criterion, the verdict last. The columns
+/// are as wide as their widest cell, measured while the rows are spooled.
+pub fn report_table(out: &mut dyn Write, r: &dyn Regions) -> Result<()> {
+    let header = header(r);
+    let mut widths = Vec::new();
+    table::widen(&mut widths, &header);
+    let (tally, spool) = spooled(r, &mut |row| table::widen(&mut widths, row))?;
+    writeln!(out, "{}", summary(r.level(), r.period(), tally))?;
+    writeln!(out, "{}", legend(r.rules()))?;
     writeln!(out)?;
-    let mut rows = vec![header(r)];
-    rows.extend(r.regions.iter().map(symbols_row));
-    write_columns(out, &rows)?;
+    table::write_row(out, &widths, &header)?;
+    spool.replay(&mut |row| Ok(table::write_row(out, &widths, &row)?))?;
     writeln!(out)?;
     writeln!(out, "{SYMBOLS}")?;
     Ok(())
 }
 
-/// Text from the database in a Markdown table cell: names are data, never markup.
+/// Text from the database in a Markdown line or table cell: names are data, never markup.
 fn md_cell(s: &str) -> String {
-    crate::output::markdown::cell(s).into_owned()
+    crate::output::markdown::text(s).into_owned()
 }
 
 /// The legend with the criteria's names escaped (their rules are tuopin's own text).
-fn legend_markdown(r: &Report) -> String {
-    let rules: Vec<String> = r
-        .rules
+fn legend_markdown(rules: &[Criterion]) -> String {
+    let rules: Vec<String> = rules
         .iter()
         .map(|c| format!("{} {} {}", md_cell(&c.no), md_cell(&c.name), rule_text(c)))
         .collect();
     format!("标准：{}", rules.join("；"))
 }
 
-/// A Markdown table, for reports.
-pub fn report_markdown(out: &mut dyn Write, r: &Report) -> Result<()> {
-    writeln!(out, "**{}**", summary(r))?;
+fn markdown_row(out: &mut dyn Write, row: &[String]) -> Result<()> {
+    let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+    writeln!(out, "| {} |", cells.join(" | "))?;
+    Ok(())
+}
+
+/// A Markdown table, for reports; spooled like the table.
+pub fn report_markdown(out: &mut dyn Write, r: &dyn Regions) -> Result<()> {
+    let (tally, spool) = spooled(r, &mut |_| {})?;
+    writeln!(out, "**{}**", summary(r.level(), r.period(), tally))?;
     writeln!(out)?;
-    writeln!(out, "{}", legend_markdown(r))?;
+    writeln!(out, "{}", legend_markdown(r.rules()))?;
     writeln!(out)?;
     let h = header(r);
-    writeln!(
-        out,
-        "| {} |",
-        h.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
-    )?;
+    markdown_row(out, &h)?;
     writeln!(out, "|{}", "---|".repeat(h.len()))?;
-    for region in &r.regions {
-        let row = symbols_row(region);
-        writeln!(
-            out,
-            "| {} |",
-            row.iter()
-                .map(|c| md_cell(c))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        )?;
-    }
+    spool.replay(&mut |row| markdown_row(out, &row))?;
     writeln!(out)?;
     writeln!(out, "{SYMBOLS}")?;
     Ok(())
 }
 
-/// CSV for Excel: per criterion its status (达标/未达标/无数据) and value.
-pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
-    let (_, _, poor) = level_words(r.level);
+/// CSV for Excel: per criterion its status (达标/未达标/无数据) and value; each row written as
+/// its region is decided.
+pub fn report_csv(out: &mut dyn Write, r: &dyn Regions, bom: bool) -> Result<()> {
+    let (_, _, poor) = level_words(r.level());
+    let period = r.period().to_string();
     let mut w = csv::Writer::with_bom(out, bom)?;
     let mut h = vec![
         "统计期".to_string(),
@@ -148,14 +162,14 @@ pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
         "结论".to_string(),
         "verdict".to_string(),
     ];
-    for c in &r.rules {
+    for c in r.rules() {
         h.push(format!("{} {}", c.no, c.name));
         h.push(format!("{} 值", c.no));
     }
     w.row(&h)?;
-    for region in &r.regions {
+    r.for_each(&mut |region| {
         let mut row = vec![
-            r.period.to_string(),
+            period.clone(),
             region.code.clone(),
             region.name.clone(),
             region.parent_code.clone().unwrap_or_default(),
@@ -167,25 +181,42 @@ pub fn report_csv(out: &mut dyn Write, r: &Report, bom: bool) -> Result<()> {
             row.push(c.status.chinese().to_string());
             row.push(c.value.map(|v| v.to_string()).unwrap_or_default());
         }
-        w.row(&row)?;
-    }
+        Ok(w.row(&row)?)
+    })?;
     w.flush()?;
     Ok(())
 }
 
-pub fn report_json(out: &mut dyn Write, r: &Report) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, r)?;
-    writeln!(out)?;
+/// JSON, as `serde_json::to_writer_pretty` writes a [`Report`], each region written as it is
+/// decided: the head, then every region pretty-printed and indented to its depth in the array.
+pub fn report_json(out: &mut dyn Write, r: &dyn Regions) -> Result<()> {
+    write!(
+        out,
+        "{{\n  \"period\": {},\n  \"level\": {},\n  \"regions\": [",
+        serde_json::to_string(&r.period())?,
+        serde_json::to_string(&r.level())?
+    )?;
+    let mut first = true;
+    r.for_each(&mut |region| {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        write_nested(out, &serde_json::to_string_pretty(region)?, 4, true)
+    })?;
+    if !first {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"]\n}\n")?;
     Ok(())
 }
 
-pub fn report(out: &mut dyn Write, r: &Report, format: Format, bom: bool) -> Result<()> {
+/// A check in `format`, its regions written (or spooled, see [`report_table`]) as they are decided.
+pub fn report(out: &mut dyn Write, r: &dyn Regions, format: Format, bom: bool) -> Result<()> {
     match format {
         Format::Table => report_table(out, r),
         Format::Csv => report_csv(out, r, bom),
         Format::Json => report_json(out, r),
         Format::Markdown => report_markdown(out, r),
-        Format::Xlsx => Ok(out.write_all(&super::render_xlsx::report(r)?)?),
+        Format::Xlsx => super::render_xlsx::report(out, r),
     }
 }
 
@@ -247,14 +278,14 @@ pub fn explain_text(
     Ok(())
 }
 
-fn household_summary(r: &HouseholdReport) -> Vec<String> {
+fn household_summary(r: &HouseholdCheck) -> Vec<String> {
     let mut lines = vec![format!(
         "疑似错退与防返贫监测  统计期 {}  疑似错退 {} 户，防返贫监测 {} 户",
         r.period,
         r.suspected(),
         r.monitored()
     )];
-    let line = match (r.poverty_line_year, r.poverty_line) {
+    let line = match (r.poverty_line_year(), r.poverty_line()) {
         (Some(y), Some(v)) => format!("扶贫标准 {} 元（{y} 年）", number(v)),
         _ => "扶贫标准无数据（H1 无法判断）".to_string(),
     };
@@ -262,7 +293,7 @@ fn household_summary(r: &HouseholdReport) -> Vec<String> {
         (Some(rule), Some(t)) => format!(
             "防返贫监测线 人均纯收入低于 {} 元（{}）",
             number(t),
-            households::rule_text(rule, r.poverty_line)
+            households::rule_text(rule, r.poverty_line())
         ),
         _ => "防返贫监测线 无".to_string(),
     };
@@ -318,17 +349,30 @@ fn household_row(h: &HouseholdFinding) -> Vec<String> {
     ]
 }
 
+/// `check households` in `format`, each household written as it is read; the table spools its
+/// rows (in bounded memory) for its column widths.
 pub fn households(
     out: &mut dyn Write,
-    r: &HouseholdReport,
+    r: &HouseholdCheck,
     format: Format,
     bom: bool,
 ) -> Result<()> {
     match format {
-        Format::Xlsx => out.write_all(&super::render_xlsx::households(r)?)?,
+        Format::Xlsx => super::render_xlsx::households(out, r)?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, r)?;
-            writeln!(out)?;
+            write!(out, "{},\n  \"households\": [", r.json_head()?)?;
+            let mut first = true;
+            r.for_each(&mut |h| {
+                out.write_all(if first { b"\n" } else { b",\n" })?;
+                first = false;
+                write_nested(out, &serde_json::to_string_pretty(h)?, 4, true)
+            })?;
+            if !first {
+                out.write_all(b"\n  ")?;
+            }
+            out.write_all(b"],\n  \"warnings\": ")?;
+            write_nested(out, &serde_json::to_string_pretty(&r.warnings)?, 2, false)?;
+            out.write_all(b"\n}\n")?;
         }
         Format::Csv => {
             let mut w = csv::Writer::with_bom(out, bom)?;
@@ -336,13 +380,14 @@ pub fn households(
             h.extend(HOUSEHOLD_HEADER);
             h.extend(["未填报项", "来源"]);
             w.row(&h)?;
-            for hh in &r.households {
-                let mut row = vec![r.period.to_string()];
+            let period = r.period.to_string();
+            r.for_each(&mut |hh| {
+                let mut row = vec![period.clone()];
                 row.extend(household_row(hh));
                 row.push(standards_text(&hh.unknown));
                 row.push(hh.source.clone());
-                w.row(&row)?;
-            }
+                Ok(w.row(&row)?)
+            })?;
             w.flush()?;
         }
         Format::Table => {
@@ -350,12 +395,20 @@ pub fn households(
                 writeln!(out, "{l}")?;
             }
             writeln!(out)?;
-            if r.households.is_empty() {
+            let header: Vec<String> = HOUSEHOLD_HEADER.iter().map(|s| s.to_string()).collect();
+            let mut widths = Vec::new();
+            table::widen(&mut widths, &header);
+            let mut spool = Spool::new();
+            r.for_each(&mut |hh| {
+                let row = household_row(hh);
+                table::widen(&mut widths, &row);
+                spool.push(row)
+            })?;
+            if spool.is_empty() {
                 writeln!(out, "没有需要列出的户 (none)")?;
             } else {
-                let mut rows = vec![HOUSEHOLD_HEADER.iter().map(|s| s.to_string()).collect()];
-                rows.extend(r.households.iter().map(household_row));
-                write_columns(out, &rows)?;
+                table::write_row(out, &widths, &header)?;
+                spool.replay(&mut |row| Ok(table::write_row(out, &widths, &row)?))?;
             }
         }
         Format::Markdown => {
@@ -366,11 +419,29 @@ pub fn households(
             writeln!(out)?;
             writeln!(out, "| {} |", HOUSEHOLD_HEADER.join(" | "))?;
             writeln!(out, "|{}", "---|".repeat(HOUSEHOLD_HEADER.len()))?;
-            for hh in &r.households {
+            r.for_each(&mut |hh| {
                 let row: Vec<String> = household_row(hh).iter().map(|c| md_cell(c)).collect();
                 writeln!(out, "| {} |", row.join(" | "))?;
-            }
+                Ok(())
+            })?;
         }
+    }
+    Ok(())
+}
+
+/// Pretty JSON of a value nested `indent` spaces deep, as `to_writer_pretty` writes it inside
+/// its parent: every line indented, or every line but the first (`first_too` false: the value
+/// follows its key). serde_json escapes line breaks inside strings, so each break is the printer's.
+fn write_nested(out: &mut dyn Write, text: &str, indent: usize, first_too: bool) -> Result<()> {
+    let pad = " ".repeat(indent);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        if i > 0 || first_too {
+            out.write_all(pad.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }

@@ -8,25 +8,24 @@
 //! - `check households`: the lists 疑似错退 and 防返贫监测, ID numbers masked, names never (the
 //!   findings carry none).
 
+use std::io::Write;
+
 use anyhow::Result;
 
-use super::households::{HouseholdFinding, HouseholdReport};
+use super::households::{HouseholdCheck, HouseholdFinding};
 use super::labels::{bound_text, failed_text, level_words, rule_text, standards_text, summary};
-use super::result::Report;
+use super::result::{Regions, Tally};
 use crate::model::household::STANDARDS;
 use crate::output::figure::{self, YES_NO};
 use crate::output::number::number;
 use crate::output::palette;
 use crate::output::xlsx::{Cell, Column, Workbook};
 
-/// The sheet of the regions of a village or county check.
-fn sheet_name(r: &Report) -> &'static str {
-    level_words(r.level).0
-}
-
-/// The workbook of `check villages` or `check counties`.
-pub fn report(r: &Report) -> Result<Vec<u8>> {
-    let (_, unit, poor) = level_words(r.level);
+/// The workbook of `check villages` or `check counties`, written to `out`. The regions' sheet is
+/// written row by row as the regions are decided (constant-memory sheets, `output::xlsx`); the
+/// sheet 说明 after it gets what the pass counted.
+pub fn report(out: &mut dyn Write, r: &dyn Regions) -> Result<()> {
+    let (title, unit, poor) = level_words(r.level());
     let mut book = Workbook::new();
     let mut columns = vec![
         Column::new("代码"),
@@ -35,10 +34,10 @@ pub fn report(r: &Report) -> Result<Vec<u8>> {
         Column::new(poor).with_note(format!("是否建档立卡{poor}")),
         Column::new("结论").with_note(format!(
             "全部达标为达标；任一项未达标为未达标；否则（有无数据项）为无法判定。逐项依据：tuopin explain {unit}代码 --period {}",
-            r.period
+            r.period()
         )),
     ];
-    for c in &r.rules {
+    for c in r.rules() {
         columns.push(
             Column::new(format!("{} {}", c.no, c.name)).with_note(format!(
                 "{} {} {}",
@@ -49,8 +48,14 @@ pub fn report(r: &Report) -> Result<Vec<u8>> {
         );
         columns.push(Column::new(format!("{} 值（{}）", c.no, rule_text(c))));
     }
-    let mut sheet = book.table(sheet_name(r), &columns)?;
-    for region in &r.regions {
+    let mut tally = Tally::default();
+    // A rule against another region (C6: the province) has its threshold only in the results:
+    // the first region's.
+    let mut first = true;
+    let mut thresholds: Vec<Option<f64>> = r.rules().iter().map(|c| c.threshold).collect();
+    let mut sheet = book.table(title, &columns)?;
+    r.for_each(&mut |region| {
+        tally.add(region.verdict);
         let mut row = vec![
             Cell::code(region.code.as_str()),
             Cell::text(region.name.as_str()),
@@ -62,7 +67,10 @@ pub fn report(r: &Report) -> Result<Vec<u8>> {
             }),
             Cell::text(region.verdict.chinese()).filled(region.verdict.colour()),
         ];
-        for c in &region.criteria {
+        for (i, c) in region.criteria.iter().enumerate() {
+            if let (true, Some(t @ None)) = (first, thresholds.get_mut(i)) {
+                *t = c.threshold;
+            }
             row.push(Cell::text(c.status.chinese()).filled(c.status.colour()));
             row.push(match c.value {
                 Some(v) if c.unit == YES_NO => Cell::text(figure::exact(v, &c.unit)),
@@ -70,20 +78,29 @@ pub fn report(r: &Report) -> Result<Vec<u8>> {
                 None => Cell::empty(),
             });
         }
-        sheet.row(&row)?;
-    }
+        first = false;
+        sheet.row(&row)
+    })?;
     sheet.finish()?;
-    notes_sheet(&mut book, r)?;
-    book.into_bytes()
+    notes_sheet(&mut book, r, tally, &thresholds)?;
+    book.write_to(out)
 }
 
 /// 说明: what was checked, as of which month, and the criteria as `tuopin criteria` lists them.
-fn notes_sheet(book: &mut Workbook, r: &Report) -> Result<()> {
-    let (title, _, _) = level_words(r.level);
+fn notes_sheet(
+    book: &mut Workbook,
+    r: &dyn Regions,
+    tally: Tally,
+    thresholds: &[Option<f64>],
+) -> Result<()> {
+    let (title, _, _) = level_words(r.level());
     let mut s = book.notes("说明")?;
     s.bold_row(&[Cell::text(title)])?;
-    s.row(&[Cell::text("统计期"), Cell::code(r.period.to_string())])?;
-    s.row(&[Cell::text("结果"), Cell::text(summary(r))])?;
+    s.row(&[Cell::text("统计期"), Cell::code(r.period().to_string())])?;
+    s.row(&[
+        Cell::text("结果"),
+        Cell::text(summary(r.level(), r.period(), tally)),
+    ])?;
     s.row(&[
         Cell::text("颜色"),
         Cell::text("达标").filled(palette::PASS),
@@ -92,7 +109,7 @@ fn notes_sheet(book: &mut Workbook, r: &Report) -> Result<()> {
     ])?;
     s.row(&[
         Cell::text("逐项依据"),
-        Cell::text(format!("tuopin explain 区划代码 --period {}", r.period)),
+        Cell::text(format!("tuopin explain 区划代码 --period {}", r.period())),
     ])?;
     s.skip();
     s.bold_row(&[
@@ -103,15 +120,7 @@ fn notes_sheet(book: &mut Workbook, r: &Report) -> Result<()> {
         Cell::text("说明"),
         Cell::text("本期阈值"),
     ])?;
-    for c in &r.rules {
-        // A rule against another region (C6: the province) has its threshold only in the results.
-        let threshold = c.threshold.or_else(|| {
-            r.regions
-                .iter()
-                .flat_map(|x| &x.criteria)
-                .find(|x| x.no == c.no)
-                .and_then(|x| x.threshold)
-        });
+    for (c, threshold) in r.rules().iter().zip(thresholds) {
         s.row(&[
             Cell::code(c.no.as_str()),
             Cell::text(c.name.as_str()),
@@ -153,7 +162,7 @@ fn household_row(h: &HouseholdFinding) -> Vec<Cell<'_>> {
 }
 
 /// The workbook of `check households`: 疑似错退, 防返贫监测, 说明.
-pub fn households(r: &HouseholdReport) -> Result<Vec<u8>> {
+pub fn households(out: &mut dyn Write, r: &HouseholdCheck) -> Result<()> {
     let mut book = Workbook::new();
     let columns: Vec<Column> = HOUSEHOLD_COLUMNS
         .iter()
@@ -169,9 +178,13 @@ pub fn households(r: &HouseholdReport) -> Result<Vec<u8>> {
     ];
     for (name, listed) in lists {
         let mut sheet = book.table(name, &columns)?;
-        for h in r.households.iter().filter(|h| listed(h)) {
-            sheet.row(&household_row(h))?;
-        }
+        // One pass over the households per sheet: the sheets are written one after the other.
+        r.for_each(&mut |h| {
+            if listed(h) {
+                sheet.row(&household_row(h))?;
+            }
+            Ok(())
+        })?;
         sheet.finish()?;
     }
 
@@ -186,7 +199,7 @@ pub fn households(r: &HouseholdReport) -> Result<Vec<u8>> {
         (Some(rule), Some(t)) => format!(
             "人均纯收入低于 {} 元（{}）",
             number(t),
-            super::households::rule_text(rule, r.poverty_line)
+            super::households::rule_text(rule, r.poverty_line())
         ),
         _ => "本年没有监测线".to_string(),
     };
@@ -203,7 +216,7 @@ pub fn households(r: &HouseholdReport) -> Result<Vec<u8>> {
     }
     s.row(&[
         Cell::text("扶贫标准"),
-        Cell::text(match (r.poverty_line_year, r.poverty_line) {
+        Cell::text(match (r.poverty_line_year(), r.poverty_line()) {
             (Some(y), Some(v)) => format!("{} 元（{y} 年）", number(v)),
             _ => "无数据（H1 无法判断）".to_string(),
         }),
@@ -230,5 +243,5 @@ pub fn households(r: &HouseholdReport) -> Result<Vec<u8>> {
         s.row(&[Cell::code(st.code), Cell::text(st.name)])?;
     }
     s.finish()?;
-    book.into_bytes()
+    book.write_to(out)
 }

@@ -1,6 +1,9 @@
 //! What a check says: the state of each criterion, the verdict of each region, the report of a
 //! level as of a month, and which regions to check. Field order of the serialised structs is the JSON
-//! contract.
+//! contract. [`Regions`] is what the renderers read: a collected [`Report`], or a check that
+//! decides its regions one by one as they are written (`check::Check`).
+
+use anyhow::Result;
 
 use crate::model::criteria::{Criterion, Operator};
 use crate::model::period::Period;
@@ -147,12 +150,59 @@ pub struct Report {
 impl Report {
     /// (pass, fail, undetermined) region counts.
     pub fn tally(&self) -> (usize, usize, usize) {
-        let count = |v| self.regions.iter().filter(|r| r.verdict == v).count();
-        (
-            count(Verdict::Pass),
-            count(Verdict::Fail),
-            count(Verdict::Undetermined),
-        )
+        let mut t = Tally::default();
+        for r in &self.regions {
+            t.add(r.verdict);
+        }
+        (t.pass, t.fail, t.undetermined)
+    }
+}
+
+/// Regions by verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub pass: usize,
+    pub fail: usize,
+    pub undetermined: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, v: Verdict) {
+        match v {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Fail => self.fail += 1,
+            Verdict::Undetermined => self.undetermined += 1,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.undetermined
+    }
+}
+
+/// The regions of a check of one level as of a month, as the renderers read them: what is known
+/// before the first region, then the regions in order.
+pub trait Regions {
+    fn period(&self) -> Period;
+    fn level(&self) -> Level;
+    /// The criteria checked, in order.
+    fn rules(&self) -> &[Criterion];
+    /// Every region, in order, handed to `f` one at a time; for a [`crate::check::Check`], each
+    /// is decided as it is handed on, so a renderer calls this once.
+    fn for_each(&self, f: &mut dyn FnMut(&RegionResult) -> Result<()>) -> Result<()>;
+}
+
+impl Regions for Report {
+    fn period(&self) -> Period {
+        self.period
+    }
+    fn level(&self) -> Level {
+        self.level
+    }
+    fn rules(&self) -> &[Criterion] {
+        &self.rules
+    }
+    fn for_each(&self, f: &mut dyn FnMut(&RegionResult) -> Result<()>) -> Result<()> {
+        self.regions.iter().try_for_each(f)
     }
 }
 

@@ -138,7 +138,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outco
         ChartCommand::All(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
-            let mut monthly = checks::Monthly::new(&conn, None)?;
+            let mut monthly = checks::Monthly::planned(&conn, period)?;
             let (drawn, notes) = checks::all(&mut monthly, &canvas, &a.output.out, period)?;
             for d in &drawn {
                 writeln!(
@@ -156,7 +156,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outco
         }
         ChartCommand::Incidence(a) => {
             let canvas = a.output.canvas()?;
-            let mut monthly = checks::Monthly::new(&conn, Some(&a.county))?;
+            let mut monthly = checks::Monthly::new(&conn, vec![a.county.clone()])?;
             let data = checks::incidence(&mut monthly, &a.county, a.range.from, a.range.to)?;
             let png = chart::incidence::render(&data, &canvas)?;
             (
@@ -168,7 +168,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outco
         ChartCommand::Criteria(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
-            let mut monthly = checks::Monthly::new(&conn, Some(&a.county))?;
+            let mut monthly = checks::Monthly::new(&conn, vec![a.county.clone()])?;
             let data = checks::criteria_grid(&mut monthly, &a.county, period)?;
             let png = chart::criteria::render(&data, &canvas)?;
             (
@@ -180,7 +180,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &ChartArgs) -> Result<Outco
         ChartCommand::Counties(a) => {
             let canvas = a.output.canvas()?;
             let period = tuopin::check::resolve_period(&conn, a.period)?;
-            let mut monthly = checks::Monthly::new(&conn, None)?;
+            let mut monthly = checks::Monthly::planned(&conn, period)?;
             let data = checks::counties(&mut monthly, period)?;
             let png = chart::counties::render(&data, &canvas)?;
             let province = tuopin::model::region::province_code(&conn)?;

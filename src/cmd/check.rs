@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
 
-use tuopin::check::{self, render, Scope};
+use tuopin::check::{self, render, Check, Scope};
 use tuopin::model::period::Period;
 use tuopin::output::file::AtomicFile;
 
@@ -126,13 +126,15 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outco
                 county: common.county.clone(),
                 only_poor: *only_poor,
             };
-            let report = if matches!(args.what, What::Villages { .. }) {
-                check::check_villages(&conn, common.period, &scope)?
+            // Decided region by region while the chosen format writes them: a national check
+            // holds no list of its regions.
+            let check = if matches!(args.what, What::Villages { .. }) {
+                Check::villages(&conn, common.period, &scope)?
             } else {
-                check::check_counties(&conn, common.period, &scope)?
+                Check::counties(&conn, common.period, &scope)?
             };
             emit(out, common, |w, format| {
-                render::report(w, &report, format, !common.no_bom)
+                render::report(w, &check, format, !common.no_bom)
             })?;
         }
         What::Facts { common } => {
@@ -147,7 +149,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, args: &CheckArgs) -> Result<Outco
                     anyhow::bail!("--threshold 应为 ≥ 0 的元数");
                 }
             }
-            let report = check::check_households(
+            let report = check::HouseholdCheck::new(
                 &conn,
                 common.period,
                 common.county.as_deref(),

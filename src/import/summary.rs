@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use crate::import::problem::LineError;
 use crate::model::period::Period;
 use crate::output::number::number;
+use crate::output::sqlite_text::translate;
 use crate::output::table::{pad, pad_left};
 
 /// What importing one file did (or, with --dry-run, would do).
@@ -238,7 +239,7 @@ pub fn write_problems(err: &mut dyn Write, s: &Summary) -> io::Result<()> {
         writeln!(err, "警告: {w}")?;
     }
     if let Some(fatal) = &s.fatal {
-        writeln!(err, "错误: {fatal}")?;
+        writeln!(err, "错误: {}", translate(fatal))?;
     }
     for e in &s.errors {
         writeln!(err, "{e}")?;

@@ -266,21 +266,14 @@ const UPSERT_VALUE: &str = "INSERT INTO indicator_value
 const VALUE_EXISTS: &str =
     "SELECT 1 FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3";
 
-/// Insert or overwrite one value. An overwritten value is kept in `history` by the triggers.
-pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
-    if !v.value.is_finite() {
-        bail!("指标值必须是有限数字");
-    }
-    let existed = conn.prepare_cached(VALUE_EXISTS)?.exists(params![
-        v.region_code,
-        v.indicator_code,
-        v.period
-    ])?;
+/// Runs `sql` (UPSERT_VALUE or INSERT_INCOMING: both take a value's ten columns in the table's
+/// order) with `v`.
+fn execute_with_value(conn: &Connection, sql: &str, v: &NewValue) -> Result<usize> {
     let (batch_id, line, quote_id) = match v.source {
         Source::Batch { id, line } => (Some(id), Some(line as i64), None),
         Source::Quote(q) => (None, None, Some(q)),
     };
-    let changed = conn.prepare_cached(UPSERT_VALUE)?.execute(params![
+    Ok(conn.prepare_cached(sql)?.execute(params![
         v.region_code,
         v.indicator_code,
         v.period,
@@ -291,12 +284,117 @@ pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
         batch_id,
         line,
         quote_id,
+    ])?)
+}
+
+/// Insert or overwrite one value. An overwritten value is kept in `history` by the triggers.
+pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
+    if !v.value.is_finite() {
+        bail!("指标值必须是有限数字");
+    }
+    let existed = conn.prepare_cached(VALUE_EXISTS)?.exists(params![
+        v.region_code,
+        v.indicator_code,
+        v.period
     ])?;
+    let changed = execute_with_value(conn, UPSERT_VALUE, v)?;
     Ok(match (existed, changed) {
         (false, _) => Change::Inserted,
         (true, 0) => Change::Unchanged,
         (true, _) => Change::Updated,
     })
+}
+
+// The values of an import waiting to be stored together (ValueWriter): a temporary table with
+// indicator_value's columns and none of its keys, indexes or triggers, so that filling it is cheap.
+const CREATE_INCOMING: &str = "CREATE TEMP TABLE IF NOT EXISTS incoming_value (
+        region_code TEXT NOT NULL, indicator_code TEXT NOT NULL, period TEXT NOT NULL,
+        value REAL NOT NULL, qualifier TEXT NOT NULL, value_high REAL, note TEXT,
+        batch_id INTEGER, line INTEGER, quote_id INTEGER)";
+const INSERT_INCOMING: &str = "INSERT INTO temp.incoming_value
+        (region_code, indicator_code, period, value, qualifier, value_high, note, batch_id, line, quote_id)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+// How many of the waiting values are already stored: one join instead of a look-up per value.
+const INCOMING_STORED: &str = "SELECT count(*) FROM temp.incoming_value i
+     JOIN indicator_value v
+       ON v.region_code = i.region_code AND v.indicator_code = i.indicator_code AND v.period = i.period";
+// UPSERT_VALUE for every waiting value at once (`WHERE true` lets SQLite parse the upsert of a
+// SELECT); the same WHERE keeps an unchanged figure's row untouched.
+const UPSERT_INCOMING: &str = "INSERT INTO indicator_value
+        (region_code, indicator_code, period, value, qualifier, value_high, note, batch_id, line, quote_id)
+     SELECT region_code, indicator_code, period, value, qualifier, value_high, note, batch_id, line, quote_id
+     FROM temp.incoming_value WHERE true
+     ON CONFLICT (region_code, indicator_code, period) DO UPDATE SET
+        value = excluded.value, qualifier = excluded.qualifier, value_high = excluded.value_high,
+        note = excluded.note, batch_id = excluded.batch_id, line = excluded.line, quote_id = excluded.quote_id
+     WHERE (value, qualifier, value_high) IS NOT (excluded.value, excluded.qualifier, excluded.value_high)";
+const CLEAR_INCOMING: &str = "DELETE FROM temp.incoming_value";
+
+/// Values stored per set-based step of a [`ValueWriter`].
+const WRITE_BATCH: usize = 8192;
+
+/// Many values written as [`put_value`] writes one, with the same outcome and counts, but set-based:
+/// they wait in a temporary table and every [`WRITE_BATCH`] of them is checked for existence with
+/// one join and stored with one upsert. A key must not repeat within one writer (the import refuses
+/// a value given twice before it gets here).
+pub struct ValueWriter<'c> {
+    conn: &'c Connection,
+    pending: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl<'c> ValueWriter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<ValueWriter<'c>> {
+        conn.execute_batch(CREATE_INCOMING)?;
+        conn.prepare_cached(CLEAR_INCOMING)?.execute([])?;
+        Ok(ValueWriter {
+            conn,
+            pending: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+        })
+    }
+
+    pub fn put(&mut self, v: &NewValue) -> Result<()> {
+        if !v.value.is_finite() {
+            bail!("指标值必须是有限数字");
+        }
+        execute_with_value(self.conn, INSERT_INCOMING, v)?;
+        self.pending += 1;
+        if self.pending as usize >= WRITE_BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.pending == 0 {
+            return Ok(());
+        }
+        let stored: i64 = self
+            .conn
+            .prepare_cached(INCOMING_STORED)?
+            .query_row([], |r| r.get(0))?;
+        let stored = stored as u64;
+        let changed = self.conn.prepare_cached(UPSERT_INCOMING)?.execute([])? as u64;
+        let inserted = self.pending - stored;
+        let updated = changed.saturating_sub(inserted);
+        self.inserted += inserted;
+        self.updated += updated;
+        self.unchanged += stored - updated;
+        self.conn.prepare_cached(CLEAR_INCOMING)?.execute([])?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Store what still waits; the counts are final afterwards.
+    pub fn finish(mut self) -> Result<ValueWriter<'c>> {
+        self.flush()?;
+        Ok(self)
+    }
 }
 
 /// A stored value, as of a month: the latest value at or before it.

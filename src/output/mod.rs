@@ -1,5 +1,5 @@
 //! Output primitives shared by every command: number formatting, figures with their unit and
-//! qualifier, terminal tables, spreadsheet-safe CSV, Excel workbooks, files written whole or not at
+//! qualifier, terminal tables, rows spooled for a second pass, spreadsheet-safe CSV, Excel workbooks, files written whole or not at
 //! all, the colours of a criterion's state, Markdown-safe text, the rules for personal data on
 //! screen, and SQLite's English errors in Chinese.
 //!
@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod number;
 pub mod palette;
 pub mod privacy;
+pub mod spool;
 pub mod sqlite_text;
 pub mod table;
 pub mod xlsx;

@@ -1,6 +1,6 @@
-//! SQLite's English error messages inside tuopin's Chinese ones: the common ones get their Chinese
-//! meaning, with SQLite's words kept in brackets for a search or a bug report. Every message the
-//! binary prints on failure goes through `translate`.
+//! SQLite's and the operating system's English error messages inside tuopin's Chinese ones: the
+//! common ones get their Chinese meaning, with the English words kept in brackets for a search or a
+//! bug report. Every message the binary prints on failure goes through `translate`.
 
 use std::borrow::Cow;
 
@@ -33,6 +33,18 @@ const PHRASES: &[(&str, &str)] = &[
     ("unable to open database file", "无法打开数据库文件"),
     ("database or disk is full", "磁盘已满"),
     ("disk I/O error", "磁盘读写错误"),
+    // The operating system's words, as Rust's io::Error prints them on Linux, macOS and Windows.
+    ("No such file or directory", "文件或文件夹不存在"),
+    (
+        "The system cannot find the file specified",
+        "文件或文件夹不存在",
+    ),
+    ("Permission denied", "没有读写权限"),
+    ("Access is denied", "没有读写权限"),
+    ("Is a directory", "这是文件夹，不是文件"),
+    ("Not a directory", "路径中有一段不是文件夹"),
+    ("No space left on device", "磁盘已满"),
+    ("Read-only file system", "文件系统是只读的"),
 ];
 
 /// `text` with every known SQLite phrase explained in Chinese: `database is locked` becomes
@@ -94,5 +106,9 @@ mod tests {
         let done = "数据库被其他进程锁定超过 30 秒 (database is locked)";
         assert_eq!(translate(done), done);
         assert!(matches!(translate("文件不存在"), Cow::Borrowed(_)));
+        assert_eq!(
+            translate("无法打开文件 a.csv: No such file or directory (os error 2)"),
+            "无法打开文件 a.csv: 文件或文件夹不存在 (No such file or directory) (os error 2)"
+        );
     }
 }

@@ -26,24 +26,37 @@ pub fn pad_left(s: &str, width: usize) -> String {
 /// Rows padded into aligned columns, two spaces apart; the last column is not padded and trailing
 /// spaces are trimmed.
 pub fn write_columns(out: &mut dyn Write, rows: &[Vec<String>]) -> std::io::Result<()> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; columns];
+    let mut widths = Vec::new();
     for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(width(cell));
-        }
+        widen(&mut widths, row);
     }
     for row in rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            line.push_str(cell);
-            if i + 1 < row.len() {
-                line.push_str(&" ".repeat(widths[i] - width(cell) + 2));
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
+        write_row(out, &widths, row)?;
     }
     Ok(())
+}
+
+/// Widen `widths` to hold `row`: the first pass of a table written in two (see `output::spool`).
+pub fn widen(widths: &mut Vec<usize>, row: &[String]) {
+    if widths.len() < row.len() {
+        widths.resize(row.len(), 0);
+    }
+    for (i, cell) in row.iter().enumerate() {
+        widths[i] = widths[i].max(width(cell));
+    }
+}
+
+/// One row of a table whose column widths are `widths`, as [`write_columns`] writes it.
+pub fn write_row(out: &mut dyn Write, widths: &[usize], row: &[String]) -> std::io::Result<()> {
+    let mut line = String::new();
+    for (i, cell) in row.iter().enumerate() {
+        line.push_str(cell);
+        if i + 1 < row.len() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            line.push_str(&" ".repeat(w.saturating_sub(width(cell)) + 2));
+        }
+    }
+    writeln!(out, "{}", line.trim_end())
 }
 
 #[cfg(test)]

@@ -9,8 +9,10 @@
 //! - Column widths follow the display width of the text (`output::table::width`, a CJK character
 //!   counting two), which is how Excel's width unit (the width of `0`) measures Chinese text.
 //!
-//! Rows are written as they come and widths are set when a sheet is finished, so a sheet could be
-//! written in rust_xlsxwriter's constant-memory mode, row by row, without holding its rows.
+//! Every sheet is written in rust_xlsxwriter's constant-memory mode: each row goes to a temporary
+//! file as soon as the next one starts, and widths are set when a sheet is finished, so a sheet of a
+//! national check holds no rows in memory. [`Workbook::write_to`] assembles the file in another
+//! temporary file rather than in memory.
 
 use std::borrow::Cow;
 
@@ -192,7 +194,11 @@ impl Workbook {
     }
 
     fn worksheet(&mut self, name: &str) -> Result<&mut Worksheet> {
-        let ws = self.inner.add_worksheet();
+        let ws = self
+            .inner
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_error)
+            .context("无法创建临时文件 (temporary file)")?;
         ws.set_name(name)
             .map_err(xlsx_error)
             .with_context(|| format!("工作表名称无效：{name}"))?;
@@ -205,6 +211,22 @@ impl Workbook {
             .save_to_buffer()
             .map_err(xlsx_error)
             .context("无法生成 xlsx 工作簿 (xlsx)")
+    }
+
+    /// The workbook as an .xlsx file written to `out`, assembled in a temporary file on the way.
+    pub fn write_to(mut self, out: &mut dyn std::io::Write) -> Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = tempfile::tempfile().context("无法创建临时文件 (temporary file)")?;
+        let mut w = std::io::BufWriter::new(&mut file);
+        self.inner
+            .save_to_writer(&mut w)
+            .map_err(xlsx_error)
+            .context("无法生成 xlsx 工作簿 (xlsx)")?;
+        std::io::Write::flush(&mut w)?;
+        drop(w);
+        file.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut file, out)?;
+        Ok(())
     }
 }
 

@@ -107,7 +107,7 @@ pub fn build(
     period: Period,
 ) -> Result<(Doc, Vec<Drawn>)> {
     // The charts and the tables below read the same checks of the month, computed once.
-    let mut monthly = checks::Monthly::new(conn, None)?;
+    let mut monthly = checks::Monthly::planned(conn, period)?;
     let (drawn, notes) = checks::all(&mut monthly, canvas, out, period)?;
     let (year, codes) = checks::planned_exit_counties(conn, period)?;
     let counties = monthly.counties(period)?.clone();

@@ -6,6 +6,7 @@ mod bounds;
 mod formats;
 mod households;
 mod monitoring;
+mod streaming;
 mod xlsx;
 
 use crate::common::fixture::{self, Kind};

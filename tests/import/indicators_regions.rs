@@ -203,3 +203,60 @@ fn regions_import_adds_villages_in_any_order_and_updates() {
     assert!(err.contains("bad.csv:3: [parent_code]"), "{err}");
     assert!(err.contains("bad.csv:4: [level]"), "{err}");
 }
+
+/// The set-based writer (issue 16) counts as the value-by-value one did: a re-import with one
+/// figure changed updates that one, leaves the rest unchanged (their first source kept) and writes
+/// the old figure into history.
+#[test]
+fn reimported_indicators_count_inserted_updated_and_unchanged() {
+    let s = Scratch::new();
+    s.init();
+    let file = |income: &str| {
+        format!(
+            "统计期,区划代码,户籍人口,村集体经济收入,通硬化路\n\
+             2019-04,{SANJIAZI},1330,{income},是\n"
+        )
+    };
+    let first = s.write("first.csv", file("52000"));
+    s.tuopin(&["import", "indicators"])
+        .arg(&first)
+        .assert()
+        .success();
+    let again = s.write("again.csv", file("53000"));
+    let out = s
+        .tuopin(&["import", "indicators"])
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let conn = s.open();
+    let written: i64 = scalar(
+        &conn,
+        "SELECT rows_written FROM import_batch WHERE file_name = 'again.csv'",
+        [],
+    );
+    assert_eq!(written, 1, "only the changed figure is written");
+    // The summary row: file, encoding, read, inserted, updated, unchanged, invalid, batch.
+    let text = stdout(&out);
+    let row: Vec<&str> = text
+        .lines()
+        .find(|l| l.contains("again.csv"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(&row[3..6], ["0", "1", "2"], "{text}");
+    let old: i64 = scalar(
+        &conn,
+        "SELECT count(*) FROM history WHERE table_name = 'indicator_value' AND action = 'update'",
+        [],
+    );
+    assert_eq!(old, 1);
+    // The unchanged population keeps the first file as its source.
+    let source: String = scalar(
+        &conn,
+        "SELECT b.file_name FROM indicator_value v JOIN import_batch b ON b.id = v.batch_id
+         WHERE v.indicator_code = 'population'",
+        [],
+    );
+    assert_eq!(source, "first.csv");
+}

@@ -99,3 +99,19 @@ fn sqlite_errors_inside_chinese_sentences_are_translated() {
         "{err}"
     );
 }
+
+#[test]
+fn a_missing_file_is_reported_in_chinese() {
+    let s = Scratch::new();
+    s.init();
+    let out = s
+        .tuopin(&["import", "households", "没有这个文件.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("没有这个文件.csv") && err.contains("文件或文件夹不存在"),
+        "{err}"
+    );
+}
