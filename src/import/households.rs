@@ -8,8 +8,12 @@
 //! keep every replaced row (`writer`). A correction costs about what a first import costs: each row
 //! is a few primary-key look-ups, and the county of a stored row comes from the in-memory region
 //! index, not from the `region_county` view (which SQLite would build again for every row).
+//!
+//! Both forms are read and validated on one thread while the rows are written on another
+//! (`pipeline`), inside the import's one transaction.
 
 mod national;
+mod pipeline;
 mod seen;
 mod validate;
 mod writer;
@@ -23,8 +27,10 @@ use crate::import::layout::Table;
 use crate::import::reader::{
     read_header, warn_unknown_columns, Context, Problems, RegionIndex, Rows, MAX_ERRORS,
 };
+use crate::import::summary::Summary;
 use crate::model::period::Period;
 
+use pipeline::Side;
 use validate::{validate_row, Checked, Rules};
 use writer::Writer;
 
@@ -50,45 +56,55 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
         salt: &salt,
     };
     let mut writer = Writer::new(ctx, &regions)?;
-    let mut file_period: Option<Period> = None;
-    // Ids of invalid rows (which are not written) → their line, to catch duplicates of them.
-    let mut invalid_ids: HashMap<String, u64> = HashMap::new();
-    let mut rows = Rows::new(table, &header);
-    while let Some(line) = rows.advance(ctx, problems)? {
-        let record = &rows.record;
-        let Checked { period, id, row } = validate_row(record, line, file_period, &rules, problems);
-        file_period = file_period.or(period);
+    let progress = ctx.progress;
+    let mut written = Summary::default();
+    let mut side = Side::new(problems.sibling(&mut written));
+    let file_period = pipeline::run(&mut writer, &mut side, |mut link| {
+        let mut file_period: Option<Period> = None;
+        // Ids of invalid rows (which are not written) → their line, to catch duplicates of them.
+        let mut invalid_ids: HashMap<String, u64> = HashMap::new();
+        let mut rows = Rows::new(table, &header);
+        while let Some(line) = rows.advance_with(progress, problems)? {
+            let record = &rows.record;
+            let Checked { period, id, row } =
+                validate_row(record, line, file_period, &rules, problems);
+            file_period = file_period.or(period);
 
-        // Duplicates involving an invalid row: valid rows find each other through the database.
-        let id_column = header.name(households::ID);
-        if let Some(id) = id.as_deref() {
-            if let Some(first) = invalid_ids.get(id) {
-                problems.add(
-                    line,
-                    Some(id_column),
-                    format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
-                );
-            } else if problems.row_failed() {
-                if let Some(first) = writer.first_line_in_batch(file_period.or(period), id)? {
+            // Duplicates involving an invalid row: valid rows find each other through the database.
+            let id_column = header.name(households::ID);
+            if let Some(id) = id.as_deref() {
+                if let Some(first) = invalid_ids.get(id) {
                     problems.add(
                         line,
                         Some(id_column),
                         format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
                     );
-                }
-                if invalid_ids.len() < MAX_ERRORS {
-                    invalid_ids.insert(id.to_string(), line);
+                } else if problems.row_failed() {
+                    if let (_, Some(first)) = link.earlier(file_period.or(period), id)? {
+                        problems.add(
+                            line,
+                            Some(id_column),
+                            format!("户编号 {id:?} 在本文件中重复（第 {first} 行已出现）"),
+                        );
+                    }
+                    if invalid_ids.len() < MAX_ERRORS {
+                        invalid_ids.insert(id.to_string(), line);
+                    }
                 }
             }
+            if problems.row_failed() {
+                continue;
+            }
+            let Some(row) = row else {
+                continue;
+            };
+            link.write(&row, line, Vec::new(), 1, line, problems)?;
         }
-        if problems.row_failed() {
-            continue;
-        }
-        let Some(row) = row else {
-            continue;
-        };
-        writer.write(&row, line, &[], problems)?;
-    }
+        link.finish()?;
+        Ok(file_period)
+    })?;
+    let at = side.into_positions();
+    pipeline::merge(problems.summary, written, at);
 
     if let Some(p) = file_period {
         problems.summary.periods.push(p);

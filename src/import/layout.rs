@@ -59,13 +59,13 @@ pub(crate) trait RowSource {
 /// The records of a CSV file; record n is row n, as Excel shows the file (a quoted cell's line
 /// breaks stay inside its row).
 pub(crate) struct CsvRows {
-    csv: csv::Reader<Box<dyn std::io::Read>>,
+    csv: csv::Reader<Box<dyn std::io::Read + Send>>,
     file: String,
     records: u64,
 }
 
 impl CsvRows {
-    pub fn new(reader: Box<dyn std::io::Read>, file: &str) -> CsvRows {
+    pub fn new(reader: Box<dyn std::io::Read + Send>, file: &str) -> CsvRows {
         let csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -129,7 +129,8 @@ const HEADER_MIN_KNOWN: usize = 2;
 
 /// A file's rows after its header, with the header and where it was found.
 pub(crate) struct Table<'s> {
-    source: Box<dyn RowSource + 's>,
+    /// Send: the household importer reads on a thread of its own.
+    source: Box<dyn RowSource + Send + 's>,
     /// Rows read while looking for the header, after it, not yet handed out.
     ahead: VecDeque<SourceRow>,
     /// The header's cells; with a two-row header, the lower row's names where it has them.
@@ -147,7 +148,10 @@ pub(crate) struct Table<'s> {
 impl<'s> Table<'s> {
     /// Read rows until the header: the first of the first `HEADER_SEARCH_ROWS` rows that names at
     /// least two columns `known` recognises; failing that, the file's first row.
-    pub fn read(mut source: Box<dyn RowSource + 's>, known: &dyn Fn(&str) -> bool) -> Result<Self> {
+    pub fn read(
+        mut source: Box<dyn RowSource + Send + 's>,
+        known: &dyn Fn(&str) -> bool,
+    ) -> Result<Self> {
         let mut ahead = VecDeque::new();
         let mut found = None;
         while ahead.len() < HEADER_SEARCH_ROWS {

@@ -114,7 +114,7 @@ pub fn import_file(
     kind: Kind,
     path: &Path,
     opts: &Options,
-    progress: &dyn Fn(u64),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Summary> {
     // Per-row foreign-key checks cost more than half of a large import. Every reference an
     // importer writes is validated in Rust against data read inside the same write transaction
@@ -132,7 +132,7 @@ fn import_unchecked(
     kind: Kind,
     path: &Path,
     opts: &Options,
-    progress: &dyn Fn(u64),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Summary> {
     let file = path.display().to_string();
     let mut summary = Summary {
@@ -239,10 +239,10 @@ fn import_unchecked(
         if let Some(s) = &sheet {
             problems.set_sheet(s);
         }
-        let rows: Result<Box<dyn RowSource>> = match (&mut book, &sheet) {
+        let rows: Result<Box<dyn RowSource + Send>> = match (&mut book, &sheet) {
             (Some(book), Some(s)) => book.rows(s, &file, info.bytes),
             _ => source::utf8_reader(path, &info)
-                .map(|r| Box::new(CsvRows::new(r, &file)) as Box<dyn RowSource>),
+                .map(|r| Box::new(CsvRows::new(r, &file)) as Box<dyn RowSource + Send>),
         };
         rows.and_then(|rows| Table::read(rows, &known))
             .and_then(|mut table| {

@@ -69,6 +69,28 @@ impl<'a> Problems<'a> {
         }
     }
 
+    /// A collector of the same file, naming lines and cells the same way, into another summary:
+    /// the household importer's writing thread lists its problems there (`households::pipeline`).
+    pub fn sibling<'b>(&self, summary: &'b mut Summary) -> Problems<'b>
+    where
+        'a: 'b,
+    {
+        Problems {
+            file: self.file,
+            summary,
+            row_has_error: false,
+            show_names: self.show_names,
+            sheet: self.sheet.clone(),
+            columns: self.columns.clone(),
+            reported: Vec::new(),
+        }
+    }
+
+    /// How many problems were added so far, listed or not.
+    pub fn added(&self) -> usize {
+        self.summary.errors.len() + self.summary.errors_not_listed as usize
+    }
+
     /// Name problems by sheet and cell: the file is a workbook.
     pub fn set_sheet(&mut self, sheet: &str) {
         self.sheet = Some(sheet.to_string());
@@ -246,7 +268,8 @@ pub(crate) struct Context<'a> {
     pub conn: &'a Connection,
     pub batch_id: i64,
     pub opts: &'a Options,
-    pub progress: &'a dyn Fn(u64),
+    /// Sync: the household importer reads and validates on a thread of its own.
+    pub progress: &'a (dyn Fn(u64) + Sync),
 }
 
 pub(crate) use crate::import::problem::Fatal;
@@ -374,10 +397,19 @@ impl<'t, 's> Rows<'t, 's> {
 
     /// Move to the next data row and return its spreadsheet line; None at the end.
     pub fn advance(&mut self, ctx: &Context, problems: &mut Problems) -> Result<Option<u64>> {
+        self.advance_with(ctx.progress, problems)
+    }
+
+    /// `advance` without the database's context: for a reader on a thread of its own.
+    pub fn advance_with(
+        &mut self,
+        progress: &dyn Fn(u64),
+        problems: &mut Problems,
+    ) -> Result<Option<u64>> {
         std::mem::swap(&mut self.record, &mut self.row.record);
         loop {
             if self.rows.is_multiple_of(8192) {
-                (ctx.progress)(self.table.position());
+                progress(self.table.position());
             }
             self.rows += 1;
             if !self.table.next_row(&mut self.row)? {

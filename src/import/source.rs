@@ -271,11 +271,15 @@ fn for_each_chunk(path: &Path, mut f: impl FnMut(&[u8]) -> Result<()>) -> Result
 ///
 /// No record may exceed `MAX_LINE_BYTES`: the file could have changed since `inspect`, and a quote
 /// that is never closed turns the rest of a file into one record.
-pub fn utf8_reader(path: &Path, info: &FileInfo) -> Result<Box<dyn Read>> {
+pub fn utf8_reader(path: &Path, info: &FileInfo) -> Result<Box<dyn Read + Send>> {
     utf8_reader_with_limit(path, info, MAX_LINE_BYTES)
 }
 
-fn utf8_reader_with_limit(path: &Path, info: &FileInfo, limit: usize) -> Result<Box<dyn Read>> {
+fn utf8_reader_with_limit(
+    path: &Path,
+    info: &FileInfo,
+    limit: usize,
+) -> Result<Box<dyn Read + Send>> {
     let file = File::open(path).with_context(|| format!("无法打开文件 {}", path.display()))?;
     let reader = BufReader::with_capacity(CHUNK, file);
     let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()

@@ -75,7 +75,12 @@ impl Book {
     }
 
     /// The rows of sheet `name`; `bytes` (the file's size) scales the progress estimate.
-    pub fn rows(&mut self, name: &str, file: &str, bytes: u64) -> Result<Box<dyn RowSource + '_>> {
+    pub fn rows(
+        &mut self,
+        name: &str,
+        file: &str,
+        bytes: u64,
+    ) -> Result<Box<dyn RowSource + Send + '_>> {
         let fail = |e: &dyn std::fmt::Display| {
             Fatal(format!(
                 "{file} [{name}]: 无法读取工作表：{e} (unreadable sheet)"

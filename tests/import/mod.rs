@@ -6,6 +6,7 @@ mod indicators_regions;
 mod moves;
 mod national;
 mod national_export;
+mod pipeline;
 mod templates;
 mod workbooks;
 

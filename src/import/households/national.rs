@@ -30,11 +30,13 @@ use crate::import::reader::{
     code_cell, read_header, refuse_id_number, warn_unknown_columns, Context, Fatal, Problems,
     RegionIndex, Rows, MAX_ERRORS,
 };
+use crate::import::summary::Summary;
 use crate::model::evidence::Evidence;
 use crate::model::idcard::{mask_id_number, IdNumber};
 use crate::model::national::{value_key, Meaning, Values};
 use crate::model::period::Period;
 
+use super::pipeline::{self, Link, Shared, Side};
 use super::validate::HouseholdRow;
 use super::writer::Writer;
 use cells::period_in_text;
@@ -151,31 +153,49 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
         crate::db::setting(conn, "compulsory_school_age_from")?.unwrap_or(SCHOOL_AGES.0),
         crate::db::setting(conn, "compulsory_school_age_to")?.unwrap_or(SCHOOL_AGES.1),
     );
-    let mut reader = Reader {
-        ctx,
-        header: &header,
-        salt: crate::db::setting(conn, "id_salt")?.unwrap_or_default(),
-        values: Values::load(conn)?,
-        places,
-        regions: &regions,
-        writer: Writer::new(ctx, &regions)?,
-        period,
-        period_from,
-        file_county,
-        ages,
-        current: None,
-        invalid_ids: HashMap::new(),
-        unknown_values: Vec::new(),
-        place_problems: Vec::new(),
-        last_place: None,
-        unknown_codes: 0,
-        header_line: table.header_line,
+    let salt = crate::db::setting(conn, "id_salt")?.unwrap_or_default();
+    let values = Values::load(conn)?;
+    let mut writer = Writer::new(ctx, &regions)?;
+    let shared = Shared {
+        opts: ctx.opts,
+        batch_id: ctx.batch_id,
     };
-    let mut rows = Rows::new(table, &header);
-    while let Some(line) = rows.advance(ctx, problems)? {
-        reader.row(&rows.record, line, problems)?;
-    }
-    reader.finish(problems)
+    let progress = ctx.progress;
+    let header_line = table.header_line;
+    let mut written = Summary::default();
+    let mut side = Side::new(problems.sibling(&mut written));
+    let period = pipeline::run(&mut writer, &mut side, |link| {
+        let mut reader = Reader {
+            ctx: shared,
+            header: &header,
+            salt,
+            values,
+            places,
+            regions: &regions,
+            link,
+            period,
+            period_from,
+            file_county,
+            ages,
+            current: None,
+            invalid_ids: HashMap::new(),
+            unknown_values: Vec::new(),
+            place_problems: Vec::new(),
+            last_place: None,
+            unknown_codes: 0,
+            header_line,
+        };
+        let mut rows = Rows::new(table, &header);
+        while let Some(line) = rows.advance_with(progress, problems)? {
+            reader.row(&rows.record, line, problems)?;
+        }
+        reader.finish(problems)
+    })?;
+    let at = side.into_positions();
+    pipeline::merge(problems.summary, written, at);
+    // A household's problems are found when its last row is read: list them in file order.
+    problems.summary.errors.sort_by_key(|e| e.line);
+    writer.finish(period, problems)
 }
 
 /// The place of the last household, to resolve a run of households of one village once.
@@ -185,13 +205,13 @@ struct LastPlace {
 }
 
 struct Reader<'a, 'c> {
-    ctx: &'c Context<'c>,
+    ctx: Shared<'c>,
     header: &'a Header,
     salt: String,
     values: Values,
     places: Places,
     regions: &'c RegionIndex,
-    writer: Writer<'c>,
+    link: Link,
     period: Option<Period>,
     period_from: PeriodFrom,
     file_county: Option<String>,
@@ -282,10 +302,14 @@ impl Reader<'_, '_> {
                 self.finish_household(done, problems)?;
             }
             let mut h = Household::new(id, line, NATIONAL.len());
-            let earlier = match self.invalid_ids.get(id) {
-                Some(first) => Some(*first as i64),
-                None => self.writer.first_line_in_batch(self.period, id)?,
+            // Invalid households are noted here, and by the writer when it refuses one: the
+            // later note of the two, as one list would have it; else the line it was written with.
+            let (refused, written) = self.link.earlier(self.period, id)?;
+            let noted = match (self.invalid_ids.get(id).copied(), refused) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
             };
+            let earlier = noted.map(|l| l as i64).or(written);
             if let Some(first) = earlier {
                 problems.add(
                     line,
@@ -560,15 +584,9 @@ impl Reader<'_, '_> {
             income,
             flags: [None, h3, h4, h5, h6],
         };
-        let writer = &mut self.writer;
-        let mut result = Ok(true);
-        problems.for_rows(rows_ok, |p| {
-            result = writer.write(&row, head.line, &evidence, p)
-        });
-        if !result? {
-            self.note_invalid(&h.id, h.first_line);
-        }
-        Ok(())
+        // A household the writer refuses is noted by the writer (`Link::earlier`).
+        self.link
+            .write(&row, head.line, evidence, rows_ok, h.first_line, problems)
     }
 
     fn note_invalid(&mut self, id: &str, line: u64) {

@@ -56,10 +56,10 @@ pub(crate) struct HouseholdRow<'a> {
     pub size: i64,
     /// The base category (一般贫困户, 低保贫困户, 特困供养贫困户) and the cell as written when it is not
     /// the base category itself (一般脱贫户 …).
-    pub category: Option<&'a str>,
+    pub category: Option<&'static str>,
     pub category_as_written: Option<&'a str>,
     /// The label (缺劳动力 is stored as 缺劳力).
-    pub cause: Option<&'a str>,
+    pub cause: Option<&'static str>,
     pub status: HouseholdStatus,
     /// 已脱贫(享受政策) true, 已脱贫(不再享受政策) false; None when the status does not say.
     pub policy_support: Option<bool>,

@@ -6,6 +6,8 @@
 //! (`households` for the contract's, `national` for the national system's export) write through
 //! this.
 
+pub(super) mod bulk;
+
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -102,6 +104,8 @@ pub(super) struct Writer<'c> {
     /// Whether the month held any evidence before this file (asked once, when first needed): a
     /// correction of a month without any has none to replace.
     month_has_evidence: Option<bool>,
+    /// The statement of `bulk::ROWS` plain inserts, prepared when first used.
+    bulk: Option<rusqlite::Statement<'c>>,
 }
 
 impl<'c> Writer<'c> {
@@ -119,6 +123,7 @@ impl<'c> Writer<'c> {
             counties: HashMap::new(),
             written: 0,
             month_has_evidence: None,
+            bulk: None,
         })
     }
 
@@ -131,26 +136,11 @@ impl<'c> Writer<'c> {
         evidence: &[Evidence],
         problems: &mut Problems,
     ) -> Result<bool> {
-        let conn = self.ctx.conn;
-        let state = match self.counties.get_mut(&row.county) {
-            Some(s) => s,
-            None => {
-                let replacing = conn
-                    .prepare_cached(HAS_SNAPSHOT)?
-                    .exists(params![row.county, row.period])?;
-                self.counties
-                    .entry(row.county.clone())
-                    .or_insert(CountyState {
-                        replacing,
-                        households: 0,
-                    })
-            }
-        };
-        let replacing = state.replacing;
+        let replacing = self.county_state(row)?.replacing;
         let Some(kept) = write_row(self.ctx, &mut self.hot, replacing, row, line, problems)? else {
             return Ok(false);
         };
-        state.households += 1;
+        self.county_state(row)?.households += 1;
         self.written += 1;
         if replacing {
             if self.evidence_changed(row, evidence)? && kept == Kept::Unchanged {
@@ -164,6 +154,27 @@ impl<'c> Writer<'c> {
             }
         }
         Ok(true)
+    }
+
+    /// The state of the row's county in this file (whether it replaces a snapshot: asked once).
+    fn county_state(&mut self, row: &HouseholdRow) -> Result<&mut CountyState> {
+        if !self.counties.contains_key(&row.county) {
+            let replacing = self
+                .ctx
+                .conn
+                .prepare_cached(HAS_SNAPSHOT)?
+                .exists(params![row.county, row.period])?;
+            self.counties.insert(
+                row.county.clone(),
+                CountyState {
+                    replacing,
+                    households: 0,
+                },
+            );
+        }
+        self.counties
+            .get_mut(&row.county)
+            .ok_or_else(|| anyhow::anyhow!("county state"))
     }
 
     fn put_evidence(&self, sql: &str, row: &HouseholdRow, e: &Evidence) -> Result<usize> {
@@ -208,6 +219,11 @@ impl<'c> Writer<'c> {
             changed += self.put_evidence(UPSERT_EVIDENCE, row, e)?;
         }
         Ok(changed > 0)
+    }
+
+    /// The connection of the import's transaction.
+    pub fn conn(&self) -> &'c rusqlite::Connection {
+        self.ctx.conn
     }
 
     /// The line of this file that already wrote `id` for the month, if any.

@@ -10,6 +10,7 @@ use super::{LastPlace, PlaceProblem, Reader};
 use crate::import::contract::national::{COUNTY, REGION_CODE, RELATION, TOWNSHIP, VILLAGE};
 use crate::import::contract::NATIONAL;
 use crate::import::reader::Problems;
+use crate::model::period::Period;
 use crate::model::region::{Level, RegionSource};
 use crate::output::privacy::mask_quoted_names;
 
@@ -181,13 +182,17 @@ impl Reader<'_, '_> {
                     line: h.first_line,
                     quote_id: None,
                 };
-                let (code, added) = self.places.add_village(
-                    self.ctx.conn,
-                    &source,
-                    &county,
-                    township_cell,
-                    village_cell,
-                )?;
+                // The writer's thread holds the connection: the places go there and back.
+                let mut places = std::mem::take(&mut self.places);
+                let (county_code, township, village) =
+                    (county.clone(), township_cell.clone(), village_cell.clone());
+                let (places, added) = self.link.call(move |conn| {
+                    let added =
+                        places.add_village(conn, &source, &county_code, &township, &village);
+                    (places, added)
+                })?;
+                self.places = places;
+                let (code, added) = added?;
                 problems.summary.added_regions.extend(added);
                 Ok(Ok((code, county)))
             }
@@ -231,9 +236,9 @@ impl Reader<'_, '_> {
         )
     }
 
-    /// After the last row: the last household, the place problems and unknown values, the
-    /// snapshot's end. Returns the households written.
-    pub(super) fn finish(mut self, problems: &mut Problems) -> Result<u64> {
+    /// After the last row: the last household, the place problems and unknown values. Returns
+    /// the file's month.
+    pub(super) fn finish(mut self, problems: &mut Problems) -> Result<Option<Period>> {
         if let Some(h) = self.current.take() {
             self.finish_household(h, problems)?;
         }
@@ -278,9 +283,8 @@ impl Reader<'_, '_> {
         if let Some(p) = self.period {
             problems.summary.periods.push(p);
         }
-        // A household's problems are found when its last row is read: list them in file order.
-        problems.summary.errors.sort_by_key(|e| e.line);
-        self.writer.finish(self.period, problems)
+        self.link.finish()?;
+        Ok(self.period)
     }
 
     fn header_line(&self) -> u64 {

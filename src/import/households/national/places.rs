@@ -109,6 +109,7 @@ const REGIONS: &str = "SELECT r.code, r.name, r.level, r.parent_code, c.county_c
      WHERE r.level IN ('county', 'township', 'village')";
 
 /// The counties, townships and villages of the database, by name.
+#[derive(Default)]
 pub(super) struct Places {
     counties: Vec<Entry>,
     /// County → its townships.
