@@ -190,6 +190,24 @@ impl<'a> Problems<'a> {
     }
 }
 
+/// Refuse a row with non-empty cells beyond the header's last column: a shifted row, whose
+/// values would otherwise be read under the wrong headers.
+pub(crate) fn refuse_extra_cells(
+    record: &csv::StringRecord,
+    header: &Header,
+    line: u64,
+    problems: &mut Problems,
+) {
+    let width = header.names.len();
+    if record.len() > width && record.iter().skip(width).any(|f| !f.trim().is_empty()) {
+        problems.add(
+            line,
+            None,
+            format!("本行有 {} 列，多于表头的 {} 列", record.len(), width),
+        );
+    }
+}
+
 /// Refuse a resident ID number in any column but 证件号码, the numeric ones included (typed into
 /// 人均纯收入 or an indicator value, it would be stored as a figure and printed with most of its
 /// digits). The message shows it masked; later problems of the same cell are not listed. Returns

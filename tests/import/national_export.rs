@@ -581,3 +581,24 @@ fn no_phone_number_member_name_ethnicity_or_id_number_reaches_the_database_or_an
         }
     }
 }
+
+#[test]
+fn a_row_with_cells_beyond_the_header_refuses_the_file() {
+    let s = with_regions();
+    // The fixture is GBK with CRLF lines; line 6 gets one cell more than the header has.
+    let bytes = std::fs::read(national_fixture("national.csv")).unwrap();
+    let mut lines: Vec<Vec<u8>> = bytes.split(|b| *b == b'\n').map(|l| l.to_vec()).collect();
+    let at = lines[5].len() - 1;
+    assert_eq!(lines[5][at], b'\r');
+    lines[5].splice(at..at, b",42".iter().copied());
+    s.write("shifted.csv", lines.join(&b'\n'));
+    let out = import(&s, "shifted.csv", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("shifted.csv:6:") && err.contains("多于表头的"),
+        "{err}"
+    );
+    let rows: i64 = scalar(&s.open(), "SELECT count(*) FROM household_snapshot", []);
+    assert_eq!(rows, 0);
+}

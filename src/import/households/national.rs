@@ -27,8 +27,8 @@ use crate::import::contract::NATIONAL;
 use crate::import::header::{is_header_of, Header};
 use crate::import::layout::Table;
 use crate::import::reader::{
-    code_cell, read_header, refuse_id_number, warn_unknown_columns, Context, Fatal, Problems,
-    RegionIndex, Rows, MAX_ERRORS,
+    code_cell, read_header, refuse_extra_cells, refuse_id_number, warn_unknown_columns, Context,
+    Fatal, Problems, RegionIndex, Rows, MAX_ERRORS,
 };
 use crate::import::summary::Summary;
 use crate::model::evidence::Evidence;
@@ -241,22 +241,7 @@ impl Reader<'_, '_> {
     ) -> Result<()> {
         let header = self.header;
         let show = self.ctx.opts.show_names;
-        if record.len() > header.names.len()
-            && record
-                .iter()
-                .skip(header.names.len())
-                .any(|f| !f.trim().is_empty())
-        {
-            problems.add(
-                line,
-                None,
-                format!(
-                    "本行有 {} 列，多于表头的 {} 列",
-                    record.len(),
-                    header.names.len()
-                ),
-            );
-        }
+        refuse_extra_cells(record, header, line, problems);
         for s in (0..NATIONAL.len()).filter(|s| *s != ID_NUMBER) {
             refuse_id_number(header.cell(record, s), header.name(s), line, problems);
         }

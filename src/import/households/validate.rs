@@ -11,7 +11,8 @@ use std::borrow::Cow;
 use crate::import::contract::HOUSEHOLDS;
 use crate::import::header::Header;
 use crate::import::reader::{
-    check_scope, code_cell, refuse_id_number, row_period, Options, Problems, RegionIndex,
+    check_scope, code_cell, refuse_extra_cells, refuse_id_number, row_period, Options, Problems,
+    RegionIndex,
 };
 use crate::model::cell::{normalize_width, parse_bool, read_integer, read_number, NumberError};
 use crate::model::household::{
@@ -97,22 +98,7 @@ pub(crate) fn validate_row<'a>(
     let name = |s: usize| header.name(s);
     // A bad value of a free-text or numeric cell is quoted only if it cannot be personal data.
     let show = rules.opts.show_names;
-    if record.len() > header.names.len()
-        && record
-            .iter()
-            .skip(header.names.len())
-            .any(|f| !f.trim().is_empty())
-    {
-        problems.add(
-            line,
-            None,
-            format!(
-                "本行有 {} 列，多于表头的 {} 列",
-                record.len(),
-                header.names.len()
-            ),
-        );
-    }
+    refuse_extra_cells(record, header, line, problems);
     // An ID number anywhere but in 证件号码 (numeric columns too) is refused first, masked.
     for s in (0..HOUSEHOLDS.len()).filter(|s| *s != ID_NUMBER) {
         refuse_id_number(header.cell(record, s), name(s), line, problems);
