@@ -101,26 +101,8 @@ fn main() {
     );
 
     let base = path("base.db");
-    time(Command::new(tuopin()).arg("--db").arg(&base).arg("init"));
-    time(
-        Command::new(tuopin())
-            .arg("--db")
-            .arg(&base)
-            .args(["import", "regions"])
-            .arg(path("regions.csv")),
-    );
-    let import = |file: &str| {
-        let db = path("run.db");
-        tuopin::db::files::remove_with_companions(&db).unwrap();
-        copy(&base, &db);
-        time_rss(
-            Command::new(tuopin())
-                .arg("--db")
-                .arg(&db)
-                .args(["import", "households"])
-                .arg(path(file)),
-        )
-    };
+    base_with_regions(&base, &path("regions.csv"));
+    let import = |file: &str| time_rss(&mut import_into_copy(&base, &path("run.db"), &path(file)));
 
     let (_, rss_slice) = import("slice.xlsx");
     let (_, rss_full) = import("households.xlsx");

@@ -116,6 +116,30 @@ pub fn copy(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
 }
 
+/// `base`: a new database with the regions of `regions` only, what every import run starts from.
+pub fn base_with_regions(base: &Path, regions: &Path) {
+    time(Command::new(tuopin()).arg("--db").arg(base).arg("init"));
+    time(
+        Command::new(tuopin())
+            .arg("--db")
+            .arg(base)
+            .args(["import", "regions"])
+            .arg(regions),
+    );
+}
+
+/// `tuopin import households FILE` into `run`, a fresh copy of `base`, to be timed by the caller.
+pub fn import_into_copy(base: &Path, run: &Path, file: &Path) -> Command {
+    tuopin::db::files::remove_with_companions(run).unwrap();
+    copy(base, run);
+    let mut cmd = Command::new(tuopin());
+    cmd.arg("--db")
+        .arg(run)
+        .args(["import", "households"])
+        .arg(file);
+    cmd
+}
+
 /// The bars of issue 16 a bench is held to: each ratio is printed beside its bar as it is measured,
 /// and the bench exits non-zero at the end when any is missed, so that bench/run.sh shows a
 /// regression (not part of `cargo test`: minutes of CI time).
