@@ -27,6 +27,17 @@ use crate::model::indicator::{self, ValueType};
 use crate::model::monitoring::{self, MonitoringRule};
 use crate::model::region::{self, Level, Region, RegionSource};
 
+// The reference tables `init` fills, one statement each (the salt: 32 bytes of SQLite's
+// OS-seeded randomness).
+const INSERT_SALT: &str =
+    "INSERT INTO meta (key, value) VALUES ('id_salt', lower(hex(randomblob(32))))";
+const INSERT_INDICATOR: &str = "INSERT INTO indicator (code, name, unit, value_type, derived, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+const INSERT_INDICATOR_LEVEL: &str =
+    "INSERT INTO indicator_level (indicator_code, level) VALUES (?1, ?2)";
+const INSERT_POVERTY_LINE: &str = "INSERT INTO poverty_line (year, yuan, note) VALUES (?1, ?2, ?3)";
+const INSERT_SETTING: &str = "INSERT INTO meta (key, value) VALUES (?1, ?2)";
+const DELETE_NATIONAL_VALUES: &str = "DELETE FROM national_value";
+
 /// The files of data/, in load order, with the bytes compiled into the binary.
 pub const FILES: &[(&str, &[u8])] = &[
     (
@@ -259,10 +270,7 @@ impl Loader<'_> {
 
     /// The per-database salt for ID-number hashes, from SQLite's OS-seeded random source.
     fn salt(&self) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('id_salt', lower(hex(randomblob(32))))",
-            [],
-        )?;
+        self.conn.execute(INSERT_SALT, [])?;
         Ok(())
     }
 
@@ -326,18 +334,22 @@ impl Loader<'_> {
             row.context(
                 self.conn
                     .execute(
-                        "INSERT INTO indicator (code, name, unit, value_type, derived, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![code, row.required("name")?, row.required("unit")?, value_type.code(), derived, row.optional("note")?],
+                        INSERT_INDICATOR,
+                        params![
+                            code,
+                            row.required("name")?,
+                            row.required("unit")?,
+                            value_type.code(),
+                            derived,
+                            row.optional("note")?
+                        ],
                     )
                     .map_err(Into::into),
             )?;
             for level in levels {
                 row.context(
                     self.conn
-                        .execute(
-                            "INSERT INTO indicator_level (indicator_code, level) VALUES (?1, ?2)",
-                            params![code, level.code()],
-                        )
+                        .execute(INSERT_INDICATOR_LEVEL, params![code, level.code()])
                         .map_err(Into::into),
                 )?;
             }
@@ -462,7 +474,7 @@ impl Loader<'_> {
             row.context(
                 self.conn
                     .execute(
-                        "INSERT INTO poverty_line (year, yuan, note) VALUES (?1, ?2, ?3)",
+                        INSERT_POVERTY_LINE,
                         params![year, yuan, row.optional("note")?],
                     )
                     .map_err(|e| anyhow!("扶贫标准年份 {year} 重复或无效: {e}")),
@@ -500,10 +512,7 @@ impl Loader<'_> {
             let value = row.number("value")?;
             row.context(
                 self.conn
-                    .execute(
-                        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-                        params![key, value.to_string()],
-                    )
+                    .execute(INSERT_SETTING, params![key, value.to_string()])
                     .map_err(|e| anyhow!("设置项 {key} 重复: {e}")),
             )?;
         }
@@ -513,7 +522,7 @@ impl Loader<'_> {
     /// The national export's vocabulary: replaces the defaults the schema's migration 5 wrote.
     fn national_values(&mut self) -> Result<()> {
         let (table, _) = self.table("national-values.csv")?;
-        self.conn.execute("DELETE FROM national_value", [])?;
+        self.conn.execute(DELETE_NATIONAL_VALUES, [])?;
         let mut seen = HashSet::new();
         for row in Self::rows(&table) {
             let column = row.required("column")?;
