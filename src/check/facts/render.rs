@@ -152,26 +152,29 @@ pub fn markdown(out: &mut dyn Write, r: &FactsReport) -> Result<()> {
     Ok(())
 }
 
+/// The comparison's columns, as CSV writes them; the workbook leaves out `status`.
+const COLUMNS: [&str; 15] = [
+    "区划代码",
+    "地区",
+    "指标代码",
+    "指标",
+    "统计期",
+    "快报数值",
+    "上限",
+    "限定",
+    "台账数值",
+    "台账统计期",
+    "结论",
+    "status",
+    "差值",
+    "快报来源",
+    "台账来源",
+];
+
 /// CSV for Excel: codes beside the Chinese, plain numbers.
 pub fn csv(out: &mut dyn Write, r: &FactsReport, bom: bool) -> Result<()> {
     let mut w = csv::Writer::with_bom(out, bom)?;
-    w.row([
-        "区划代码",
-        "地区",
-        "指标代码",
-        "指标",
-        "统计期",
-        "快报数值",
-        "上限",
-        "限定",
-        "台账数值",
-        "台账统计期",
-        "结论",
-        "status",
-        "差值",
-        "快报来源",
-        "台账来源",
-    ])?;
+    w.row(COLUMNS)?;
     for c in &r.comparisons {
         w.row([
             c.region_code.clone(),
@@ -259,30 +262,17 @@ fn state_fill(s: FactStatus) -> Rgb {
 /// The workbook: a sheet of the comparisons, each state on its colour, and 说明.
 pub fn xlsx(r: &FactsReport) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
-    let columns: Vec<Column> = [
-        "区划代码",
-        "地区",
-        "指标代码",
-        "指标",
-        "统计期",
-        "快报数值",
-        "上限",
-        "限定",
-        "台账数值",
-        "台账统计期",
-        "结论",
-        "差值",
-        "快报来源",
-        "台账来源",
-    ]
-    .iter()
-    .map(|c| match *c {
-        "差值" => {
-            Column::new(*c).with_note("台账 − 快报；界限（余、不超过、至）从最近的一端算起")
-        }
-        _ => Column::new(*c),
-    })
-    .collect();
+    // The state's colour says what the English code says in CSV.
+    let columns: Vec<Column> = COLUMNS
+        .iter()
+        .filter(|c| **c != "status")
+        .map(|c| match *c {
+            "差值" => {
+                Column::new(*c).with_note("台账 − 快报；界限（余、不超过、至）从最近的一端算起")
+            }
+            _ => Column::new(*c),
+        })
+        .collect();
     let mut sheet = book.table("快报数据与台账比对", &columns)?;
     for c in &r.comparisons {
         let source = register_source_text(c);
