@@ -560,3 +560,115 @@ fn migration_3_makes_untouched_default_bounds_inclusive_and_leaves_edited_ones()
         "{text}"
     );
 }
+
+/// Migration 6 keys indicator values by month first. On a version-5 database with values of three
+/// months (one of them overwritten, so with history), every value, its source and the history are
+/// kept; the key is (period, region_code, indicator_code); the history triggers still record an
+/// update and a delete; and the check still finds a value of an earlier month as of a later one.
+#[test]
+fn migration_6_keys_indicator_values_by_month_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    db::migrate::migrate_with(&conn, &db::migrate::MIGRATIONS[..5])
+        .unwrap()
+        .expect("a copy");
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 5);
+    conn.execute_batch(
+        "INSERT INTO indicator (code, name, unit, value_type) VALUES ('population', '户籍人口', '人', 'count')
+             ON CONFLICT DO NOTHING;
+         INSERT INTO indicator_value (region_code, indicator_code, period, value, batch_id, line) VALUES
+             ('210922-T01-V01', 'population', '2019-01', 1200, 1, 4),
+             ('210922-T01-V01', 'population', '2019-02', 1210, 1, 5),
+             ('210922-T01-V01', 'hardened_road', '2019-01', 0, 1, 6);
+         UPDATE indicator_value SET value = 1211 WHERE period = '2019-02' AND indicator_code = 'population';",
+    )
+    .unwrap();
+    let rows = |conn: &Connection, sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().unwrap() {
+            let cells: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                .collect();
+            out.push(cells.join("|"));
+        }
+        out
+    };
+    let values = "SELECT * FROM indicator_value ORDER BY region_code, indicator_code, period";
+    let history = "SELECT * FROM history ORDER BY id";
+    let (values_before, history_before) = (rows(&conn, values), rows(&conn, history));
+    assert_eq!(values_before.len(), 4);
+    assert_eq!(history_before.len(), 1);
+
+    db::migrate::migrate_with(&conn, &db::migrate::MIGRATIONS[..6])
+        .unwrap()
+        .expect("a copy");
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 6);
+    assert_eq!(rows(&conn, values), values_before);
+    assert_eq!(rows(&conn, history), history_before);
+    let key: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('indicator_value') WHERE pk > 0 ORDER BY pk")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(key, ["period", "region_code", "indicator_code"]);
+    let indexes: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_index_list('indicator_value') WHERE origin = 'c' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(indexes, ["indicator_value_batch"]);
+
+    // The triggers came back with the table.
+    conn.execute_batch(
+        "UPDATE indicator_value SET value = 1 WHERE period = '2019-01' AND indicator_code = 'hardened_road';
+         DELETE FROM indicator_value WHERE period = '2019-01' AND indicator_code = 'population';",
+    )
+    .unwrap();
+    let recorded: Vec<(String, String)> = conn
+        .prepare("SELECT action, row_key FROM history ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        recorded[1..],
+        [
+            (
+                "update".to_string(),
+                r#"["210922-T01-V01","hardened_road","2019-01"]"#.to_string()
+            ),
+            (
+                "delete".to_string(),
+                r#"["210922-T01-V01","population","2019-01"]"#.to_string()
+            ),
+        ]
+    );
+
+    // As of 2019-04 the latest values are 2019-03's road and 2019-02's population.
+    let as_of = |ind: &str| {
+        tuopin::model::indicator::value_as_of(
+            &conn,
+            "210922-T01-V01",
+            ind,
+            "2019-04".parse().unwrap(),
+        )
+        .unwrap()
+        .map(|v| (v.value, v.period.to_string()))
+    };
+    assert_eq!(as_of("hardened_road"), Some((1.0, "2019-03".to_string())));
+    assert_eq!(as_of("population"), Some((1211.0, "2019-02".to_string())));
+    assert_eq!(as_of("poverty_line"), None);
+    let months =
+        tuopin::model::indicator::months_through(&conn, "2019-02".parse().unwrap()).unwrap();
+    let months: Vec<String> = months.iter().map(|m| m.to_string()).collect();
+    assert_eq!(months, ["2019-02", "2019-01"]);
+}

@@ -33,14 +33,22 @@ fn range_words(from: Option<Period>, to: Option<Period>) -> String {
     }
 }
 
-const INDICATOR_SERIES: &str = "SELECT v.period, v.value, v.qualifier, v.value_high,
+// The months holding values within ?3..?4 (either open), oldest first, a seek each (the key
+// leads with the month), then the region's value of each month: a seek per month, not a scan.
+const INDICATOR_SERIES: &str = "WITH RECURSIVE month (p) AS (
+        SELECT min(period) FROM indicator_value WHERE period >= coalesce(?3, '')
+        UNION ALL
+        SELECT (SELECT min(period) FROM indicator_value WHERE period > month.p)
+        FROM month WHERE month.p IS NOT NULL AND (?4 IS NULL OR month.p < ?4)
+     )
+     SELECT v.period, v.value, v.qualifier, v.value_high,
             b.file_name, v.line, bu.issue_no, bu.total_no, bu.date, bu.title, bu.publisher
-     FROM indicator_value v
+     FROM month
+     JOIN indicator_value v ON v.period = month.p AND v.region_code = ?1 AND v.indicator_code = ?2
      LEFT JOIN import_batch b ON b.id = v.batch_id
      LEFT JOIN bulletin_quote q ON q.id = v.quote_id
      LEFT JOIN bulletin bu ON bu.id = q.bulletin_id
-     WHERE v.region_code = ?1 AND v.indicator_code = ?2
-       AND (?3 IS NULL OR v.period >= ?3) AND (?4 IS NULL OR v.period <= ?4)
+     WHERE ?4 IS NULL OR v.period <= ?4
      ORDER BY v.period";
 
 /// One indicator of one region, each value with its source. The months shown are `from`..`to`,

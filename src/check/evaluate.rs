@@ -66,6 +66,9 @@ impl Labels {
 pub(super) struct Checker<'c> {
     conn: &'c Connection,
     period: Period,
+    /// The months holding indicator values at or before `period`, newest first: the as-of look-ups
+    /// walk them.
+    months: Vec<Period>,
     max_age: i64,
     sources: Sources,
     /// indicator code → (name, unit)
@@ -122,6 +125,7 @@ impl<'c> Checker<'c> {
         Ok(Checker {
             conn,
             period,
+            months: crate::model::indicator::months_through(conn, period)?,
             max_age,
             sources: Sources::load(conn)?,
             indicators,
@@ -151,7 +155,7 @@ impl<'c> Checker<'c> {
     }
 
     fn village_result(&self, v: &Place, inds: &[&str]) -> Result<RegionResult> {
-        let values = values_as_of(self.conn, self.period, &v.code, inds)?;
+        let values = values_as_of(self.conn, &self.months, &v.code, inds)?;
         let counts = self.counts.get(&v.code).copied().unwrap_or_default();
         Ok(self.region_result(v, &self.village_criteria, &values, counts, None, None))
     }
@@ -204,10 +208,10 @@ impl<'c> Checker<'c> {
         // A province's values are the reference of every county under it (C6): read once.
         let mut provinces: HashMap<String, Values> = HashMap::new();
         for c in &counties {
-            let values = values_as_of(self.conn, self.period, &c.code, &inds)?;
+            let values = values_as_of(self.conn, &self.months, &c.code, &inds)?;
             if let Some(p) = &c.province {
                 if !provinces.contains_key(p) {
-                    let v = values_as_of(self.conn, self.period, p, &inds)?;
+                    let v = values_as_of(self.conn, &self.months, p, &inds)?;
                     provinces.insert(p.clone(), v);
                 }
             }

@@ -1,4 +1,4 @@
-//! The inputs of a check: the as-of indicator values of one region (a seek per indicator, asked as
+//! The inputs of a check: the as-of indicator values of one region (a seek per month, asked as
 //! the region is decided), the import files and bulletin quotes that sources cite, the indicator
 //! names, and the villages (read as they are checked) or counties in scope.
 
@@ -55,14 +55,12 @@ pub(super) struct Place {
     pub province: Option<String>,
 }
 
-// The latest value of one region and indicator at or before ?3: one seek backwards from
-// (region, indicator, ?3) in the primary key, so the cost follows the number of pairs asked for,
-// not the length of the history. Asked region by region as the regions are checked, so that
-// nothing is held for regions already written.
-const VALUE_AS_OF: &str = "SELECT period, value, qualifier, value_high, batch_id, line, quote_id
+// A region's values of one month (the primary key leads with the month, then the region: one
+// seek, then the region's values side by side).
+const REGION_VALUES_OF_MONTH: &str =
+    "SELECT indicator_code, period, value, qualifier, value_high, batch_id, line, quote_id
      FROM indicator_value
-     WHERE region_code = ?1 AND indicator_code = ?2 AND period <= ?3
-     ORDER BY period DESC LIMIT 1";
+     WHERE period = ?1 AND region_code = ?2";
 
 const VILLAGES: &str = "SELECT v.code, v.name, v.parent_code, v.poverty_registered, t.parent_code
      FROM region v JOIN region t ON t.code = v.parent_code
@@ -143,34 +141,46 @@ pub(super) fn indicator_names(conn: &Connection) -> Result<HashMap<String, (Stri
     Ok(indicators)
 }
 
-/// The latest value at or before `period` of each of `indicators` for `region`.
+/// The latest value of each of `indicators` for `region` in `months` (those holding values at or
+/// before the checked month, newest first: `indicator::months_through`). Asked region by region
+/// as the regions are checked, so that nothing is held for regions already written. Nearly always
+/// the newest month has them all; the walk goes on only for the ones still missing.
 pub(super) fn values_as_of<'a>(
     conn: &Connection,
-    period: Period,
+    months: &[Period],
     region: &str,
     indicators: &'a [&'a str],
 ) -> Result<Values<'a>> {
-    let mut stmt = conn.prepare_cached(VALUE_AS_OF)?;
-    let mut found = Vec::with_capacity(indicators.len());
-    for indicator in indicators {
-        let mut rows = stmt.query(params![region, indicator, period])?;
-        found.push(match rows.next()? {
-            None => None,
-            Some(r) => {
-                let value: f64 = r.get(1)?;
-                let qualifier = Qualifier::stored(r.get_ref(2)?.as_str()?, r.get(3)?);
-                let batch: Option<i64> = r.get(4)?;
-                let line: Option<i64> = r.get(5)?;
-                Some(Found {
-                    value,
-                    bounds: Bounds::stored(value, qualifier),
-                    qualifier,
-                    period: r.get(0)?,
-                    batch: batch.zip(line),
-                    quote: r.get(6)?,
-                })
+    let mut stmt = conn.prepare_cached(REGION_VALUES_OF_MONTH)?;
+    let mut found: Vec<Option<Found>> = vec![None; indicators.len()];
+    let mut missing = indicators.len();
+    for month in months {
+        if missing == 0 {
+            break;
+        }
+        let mut rows = stmt.query(params![month, region])?;
+        while let Some(r) = rows.next()? {
+            let code = r.get_ref(0)?.as_str()?;
+            let Some(i) = indicators.iter().position(|c| *c == code) else {
+                continue;
+            };
+            if found[i].is_some() {
+                continue;
             }
-        });
+            let value: f64 = r.get(2)?;
+            let qualifier = Qualifier::stored(r.get_ref(3)?.as_str()?, r.get(4)?);
+            let batch: Option<i64> = r.get(5)?;
+            let line: Option<i64> = r.get(6)?;
+            found[i] = Some(Found {
+                value,
+                bounds: Bounds::stored(value, qualifier),
+                qualifier,
+                period: r.get(1)?,
+                batch: batch.zip(line),
+                quote: r.get(7)?,
+            });
+            missing -= 1;
+        }
     }
     Ok(Values { indicators, found })
 }

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003-rules-as-documented.sql"),
     include_str!("../../migrations/0004-bulletin-store.sql"),
     include_str!("../../migrations/0005-national-export.sql"),
+    include_str!("../../migrations/0006-indicator-months.sql"),
 ];
 
 /// The line a migration's leading comment holds when it must run with foreign keys off (it

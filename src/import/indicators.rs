@@ -2,7 +2,7 @@
 //! 区划代码, then one column per indicator), told apart by the header.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use anyhow::Result;
 
@@ -16,7 +16,9 @@ use crate::import::reader::{
     check_scope, code_cell, read_header, refuse_id_number, row_period, warn_unknown_columns,
     Context, Fatal, Problems, RegionIndex, Rows,
 };
-use crate::model::indicator::{self, Indicator, NewValue, Qualifier, Source, ValueWriter};
+use crate::model::indicator::writer::ValueWriter;
+use crate::model::indicator::{self, Indicator, NewValue, Qualifier, Source};
+use crate::model::period::Period;
 
 // Both forms start with the same two columns, so a row's period and region are read alike.
 const _: () =
@@ -89,8 +91,10 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
     };
 
     let regions = RegionIndex::load(ctx.conn)?;
-    let mut seen: HashSet<(String, String, crate::model::period::Period)> = HashSet::new();
-    let mut periods: Vec<crate::model::period::Period> = Vec::new();
+    // The indicators given so far for each month and region: a row of the wide form is one
+    // region's values, so one look-up a row (not a hash of every value) finds a value given twice.
+    let mut seen: HashMap<(Period, String), Vec<String>> = HashMap::new();
+    let mut periods: Vec<Period> = Vec::new();
     // Stored set-based, a batch at a time (issue 16): per-value look-ups made indicator values
     // import at a third of the rate of household rows.
     let mut writer = ValueWriter::new(ctx.conn)?;
@@ -245,8 +249,9 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
         if !periods.contains(&period) {
             periods.push(period);
         }
+        let given = seen.entry((period, code.to_string())).or_default();
         for (ind, value, column) in values {
-            if !seen.insert((code.to_string(), ind.code.clone(), period)) {
+            if given.contains(&ind.code) {
                 problems.add(
                     line,
                     Some(column),
@@ -254,6 +259,7 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
                 );
                 continue;
             }
+            given.push(ind.code.clone());
             writer.put(&NewValue {
                 region_code: &code,
                 indicator_code: &ind.code,

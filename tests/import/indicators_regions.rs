@@ -260,3 +260,105 @@ fn reimported_indicators_count_inserted_updated_and_unchanged() {
     );
     assert_eq!(source, "first.csv");
 }
+
+/// A county's values arrive in statements of 64; a month that already holds values (another
+/// file's) is compared region by region. Six years of monthly figures for one village (72 values,
+/// more than one statement's worth), then a second file for three of those months: one figure
+/// changed, one the same, one new indicator, and a value given twice on two rows of the wide form.
+#[test]
+fn many_months_of_values_and_a_second_file_for_months_that_hold_values() {
+    let s = Scratch::new();
+    s.init();
+    let mut text = String::from("统计期,区划代码,户籍人口\n");
+    for year in 2014..2020 {
+        for month in 1..=12 {
+            text.push_str(&format!(
+                "{year}-{month:02},{SANJIAZI},{}\n",
+                1000 + (year - 2014) * 12 + month
+            ));
+        }
+    }
+    let first = s.write("years.csv", text);
+    s.tuopin(&["import", "indicators"])
+        .arg(&first)
+        .assert()
+        .success();
+    let conn = s.open();
+    let count = |sql: &str| scalar::<i64>(&conn, sql, []);
+    let of_file = |file: &str| {
+        format!(
+            "SELECT count(*) FROM indicator_value v JOIN import_batch b ON b.id = v.batch_id
+             WHERE b.file_name = '{file}'"
+        )
+    };
+    let history = "SELECT count(*) FROM history WHERE table_name = 'indicator_value'";
+    let history_before = count(history);
+    assert_eq!(count(&of_file("years.csv")), 72);
+    assert_eq!(
+        count(
+            "SELECT count(DISTINCT value) FROM indicator_value WHERE indicator_code = 'population'"
+        ),
+        72
+    );
+    let value = |ind: &str, p: &str| -> Option<f64> {
+        conn.query_row(
+            "SELECT value FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3",
+            [SANJIAZI, ind, p],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    assert_eq!(value("population", "2019-12"), Some(1072.0));
+
+    let dup = s.write(
+        "dup.csv",
+        format!(
+            "统计期,区划代码,户籍人口,通硬化路\n\
+             2019-10,{SANJIAZI},5,是\n\
+             2019-10,{SANJIAZI},6,\n"
+        ),
+    );
+    let out = s
+        .tuopin(&["import", "indicators"])
+        .arg(&dup)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("dup.csv:3: [户籍人口]") && stderr(&out).contains("重复出现"),
+        "{}",
+        stderr(&out)
+    );
+
+    let second = s.write(
+        "second.csv",
+        format!(
+            "统计期,区划代码,户籍人口,通硬化路\n\
+             2019-10,{SANJIAZI},1070,是\n\
+             2019-11,{SANJIAZI},1171,\n\
+             2019-12,{SANJIAZI},1072,否\n"
+        ),
+    );
+    let out = s
+        .tuopin(&["import", "indicators"])
+        .arg(&second)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // read, inserted, updated, unchanged: two new road values, 2019-11 changed, 10 and 12 the same.
+    let text = stdout(&out);
+    let row: Vec<&str> = text
+        .lines()
+        .find(|l| l.contains("second.csv"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(&row[2..6], ["3", "2", "1", "2"], "{text}");
+    assert_eq!(value("population", "2019-11"), Some(1171.0));
+    assert_eq!(value("hardened_road", "2019-10"), Some(1.0));
+    assert_eq!(value("hardened_road", "2019-12"), Some(0.0));
+    assert_eq!(count(&of_file("second.csv")), 3);
+    assert_eq!(count(&of_file("years.csv")), 71);
+    assert_eq!(count(history), history_before + 1);
+    s.tuopin(&["verify"]).assert().success();
+}

@@ -1,4 +1,7 @@
-//! The indicator catalogue and indicator values keyed by (region, indicator, period).
+//! The indicator catalogue and indicator values keyed by (period, region, indicator): one value per
+//! region, indicator and month, a month's values side by side.
+
+pub mod writer;
 
 use std::str::FromStr;
 
@@ -266,25 +269,29 @@ const UPSERT_VALUE: &str = "INSERT INTO indicator_value
 const VALUE_EXISTS: &str =
     "SELECT 1 FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3";
 
-/// Runs `sql` (UPSERT_VALUE or INSERT_INCOMING: both take a value's ten columns in the table's
-/// order) with `v`.
-fn execute_with_value(conn: &Connection, sql: &str, v: &NewValue) -> Result<usize> {
+/// Bind `v`'s ten columns, in the table's order, to the parameters after the first `at`.
+fn bind_value(stmt: &mut rusqlite::Statement, at: usize, v: &NewValue) -> rusqlite::Result<()> {
     let (batch_id, line, quote_id) = match v.source {
         Source::Batch { id, line } => (Some(id), Some(line as i64), None),
         Source::Quote(q) => (None, None, Some(q)),
     };
-    Ok(conn.prepare_cached(sql)?.execute(params![
-        v.region_code,
-        v.indicator_code,
-        v.period,
-        v.value,
-        v.qualifier.code(),
-        v.qualifier.high(),
-        v.note,
-        batch_id,
-        line,
-        quote_id,
-    ])?)
+    stmt.raw_bind_parameter(at + 1, v.region_code)?;
+    stmt.raw_bind_parameter(at + 2, v.indicator_code)?;
+    stmt.raw_bind_parameter(at + 3, v.period)?;
+    stmt.raw_bind_parameter(at + 4, v.value)?;
+    stmt.raw_bind_parameter(at + 5, v.qualifier.code())?;
+    stmt.raw_bind_parameter(at + 6, v.qualifier.high())?;
+    stmt.raw_bind_parameter(at + 7, v.note)?;
+    stmt.raw_bind_parameter(at + 8, batch_id)?;
+    stmt.raw_bind_parameter(at + 9, line)?;
+    stmt.raw_bind_parameter(at + 10, quote_id)
+}
+
+/// Runs `sql` (a statement taking one value's ten columns in the table's order) with `v`.
+fn execute_with_value(conn: &Connection, sql: &str, v: &NewValue) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    bind_value(&mut stmt, 0, v)?;
+    Ok(stmt.raw_execute()?)
 }
 
 /// Insert or overwrite one value. An overwritten value is kept in `history` by the triggers.
@@ -305,98 +312,6 @@ pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
     })
 }
 
-// The values of an import waiting to be stored together (ValueWriter): a temporary table with
-// indicator_value's columns and none of its keys, indexes or triggers, so that filling it is cheap.
-const CREATE_INCOMING: &str = "CREATE TEMP TABLE IF NOT EXISTS incoming_value (
-        region_code TEXT NOT NULL, indicator_code TEXT NOT NULL, period TEXT NOT NULL,
-        value REAL NOT NULL, qualifier TEXT NOT NULL, value_high REAL, note TEXT,
-        batch_id INTEGER, line INTEGER, quote_id INTEGER)";
-const INSERT_INCOMING: &str = "INSERT INTO temp.incoming_value
-        (region_code, indicator_code, period, value, qualifier, value_high, note, batch_id, line, quote_id)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-// How many of the waiting values are already stored: one join instead of a look-up per value.
-const INCOMING_STORED: &str = "SELECT count(*) FROM temp.incoming_value i
-     JOIN indicator_value v
-       ON v.region_code = i.region_code AND v.indicator_code = i.indicator_code AND v.period = i.period";
-// UPSERT_VALUE for every waiting value at once (`WHERE true` lets SQLite parse the upsert of a
-// SELECT); the same WHERE keeps an unchanged figure's row untouched.
-const UPSERT_INCOMING: &str = "INSERT INTO indicator_value
-        (region_code, indicator_code, period, value, qualifier, value_high, note, batch_id, line, quote_id)
-     SELECT region_code, indicator_code, period, value, qualifier, value_high, note, batch_id, line, quote_id
-     FROM temp.incoming_value WHERE true
-     ON CONFLICT (region_code, indicator_code, period) DO UPDATE SET
-        value = excluded.value, qualifier = excluded.qualifier, value_high = excluded.value_high,
-        note = excluded.note, batch_id = excluded.batch_id, line = excluded.line, quote_id = excluded.quote_id
-     WHERE (value, qualifier, value_high) IS NOT (excluded.value, excluded.qualifier, excluded.value_high)";
-const CLEAR_INCOMING: &str = "DELETE FROM temp.incoming_value";
-
-/// Values stored per set-based step of a [`ValueWriter`].
-const WRITE_BATCH: usize = 8192;
-
-/// Many values written as [`put_value`] writes one, with the same outcome and counts, but set-based:
-/// they wait in a temporary table and every [`WRITE_BATCH`] of them is checked for existence with
-/// one join and stored with one upsert. A key must not repeat within one writer (the import refuses
-/// a value given twice before it gets here).
-pub struct ValueWriter<'c> {
-    conn: &'c Connection,
-    pending: u64,
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-}
-
-impl<'c> ValueWriter<'c> {
-    pub fn new(conn: &'c Connection) -> Result<ValueWriter<'c>> {
-        conn.execute_batch(CREATE_INCOMING)?;
-        conn.prepare_cached(CLEAR_INCOMING)?.execute([])?;
-        Ok(ValueWriter {
-            conn,
-            pending: 0,
-            inserted: 0,
-            updated: 0,
-            unchanged: 0,
-        })
-    }
-
-    pub fn put(&mut self, v: &NewValue) -> Result<()> {
-        if !v.value.is_finite() {
-            bail!("指标值必须是有限数字");
-        }
-        execute_with_value(self.conn, INSERT_INCOMING, v)?;
-        self.pending += 1;
-        if self.pending as usize >= WRITE_BATCH {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        if self.pending == 0 {
-            return Ok(());
-        }
-        let stored: i64 = self
-            .conn
-            .prepare_cached(INCOMING_STORED)?
-            .query_row([], |r| r.get(0))?;
-        let stored = stored as u64;
-        let changed = self.conn.prepare_cached(UPSERT_INCOMING)?.execute([])? as u64;
-        let inserted = self.pending - stored;
-        let updated = changed.saturating_sub(inserted);
-        self.inserted += inserted;
-        self.updated += updated;
-        self.unchanged += stored - updated;
-        self.conn.prepare_cached(CLEAR_INCOMING)?.execute([])?;
-        self.pending = 0;
-        Ok(())
-    }
-
-    /// Store what still waits; the counts are final afterwards.
-    pub fn finish(mut self) -> Result<ValueWriter<'c>> {
-        self.flush()?;
-        Ok(self)
-    }
-}
-
 /// A stored value, as of a month: the latest value at or before it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StoredValue {
@@ -404,9 +319,28 @@ pub struct StoredValue {
     pub period: Period,
 }
 
-const VALUE_AS_OF: &str = "SELECT value, period FROM indicator_value
-     WHERE region_code = ?1 AND indicator_code = ?2 AND period <= ?3
-     ORDER BY period DESC LIMIT 1";
+// The months holding values at or before ?1, newest first: a seek per month (the primary key
+// leads with the month), however many values each holds.
+const MONTHS_THROUGH: &str = "WITH RECURSIVE month (p) AS (
+        SELECT max(period) FROM indicator_value WHERE period <= ?1
+        UNION ALL
+        SELECT (SELECT max(period) FROM indicator_value WHERE period < month.p)
+        FROM month WHERE month.p IS NOT NULL
+     )
+     SELECT p FROM month WHERE p IS NOT NULL";
+
+/// The months that hold indicator values at or before `period`, newest first: what an as-of
+/// look-up walks.
+pub fn months_through(conn: &Connection, period: Period) -> Result<Vec<Period>> {
+    let mut stmt = conn.prepare_cached(MONTHS_THROUGH)?;
+    let months = stmt
+        .query_map(params![period], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<Period>>>()?;
+    Ok(months)
+}
+
+const VALUE_OF_MONTH: &str = "SELECT value FROM indicator_value
+     WHERE period = ?1 AND region_code = ?2 AND indicator_code = ?3";
 
 /// The latest value of an indicator for a region at or before `period`.
 pub fn value_as_of(
@@ -415,13 +349,17 @@ pub fn value_as_of(
     indicator_code: &str,
     period: Period,
 ) -> Result<Option<StoredValue>> {
-    let mut stmt = conn.prepare_cached(VALUE_AS_OF)?;
-    Ok(stmt
-        .query_row(params![region_code, indicator_code, period], |r| {
-            Ok(StoredValue {
-                value: r.get(0)?,
-                period: r.get(1)?,
-            })
-        })
-        .optional()?)
+    let mut stmt = conn.prepare_cached(VALUE_OF_MONTH)?;
+    for month in months_through(conn, period)? {
+        let value: Option<f64> = stmt
+            .query_row(params![month, region_code, indicator_code], |r| r.get(0))
+            .optional()?;
+        if let Some(value) = value {
+            return Ok(Some(StoredValue {
+                value,
+                period: month,
+            }));
+        }
+    }
+    Ok(None)
 }
