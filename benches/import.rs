@@ -4,7 +4,8 @@
 //! same month (the same households, some of them changed) against the first import of it.
 //!
 //! `cargo bench --bench import` (bench/run.sh installs the reference tools first).
-//! TUOPIN_BENCH_ROWS changes the size, TUOPIN_BENCH_RUNS the number of timed runs (median).
+//! TUOPIN_BENCH_ROWS changes the size, TUOPIN_BENCH_RUNS the number of timed runs (median),
+//! TUOPIN_BENCH_KEEP=1 keeps the files and databases and prints where they are (for profiling).
 
 mod common;
 
@@ -215,6 +216,9 @@ fn main() {
         println!(
             "sqlite-utils not found: `pip install sqlite-utils` (bench/run.sh does) to compare"
         );
+    }
+    if std::env::var("TUOPIN_BENCH_KEEP").is_ok_and(|v| !v.is_empty() && v != "0") {
+        println!("kept: {}", dir.keep().display());
     }
     bars.exit();
 }

@@ -1,6 +1,7 @@
 //! `tuopin import`: county files as Excel writes them, validation, atomicity, corrections, undo.
 
 mod batches;
+mod corrections;
 mod damaged;
 mod indicators_regions;
 mod moves;

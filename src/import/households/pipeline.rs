@@ -272,22 +272,26 @@ fn serve(
 }
 
 /// Write the waiting rows: with one statement when they are a full set of plain inserts and it
-/// meets no conflict, else one by one.
+/// meets no conflict, else one by one (a full set of a correction after one look-up of their
+/// stored rows).
 fn write_pending(writer: &mut Writer, side: &mut Side, pending: &mut Vec<Ready>) -> Result<()> {
-    if pending.len() == bulk::ROWS {
-        let rows: Vec<bulk::Plain> = pending
+    let rows: Vec<bulk::Plain> = if pending.len() == bulk::ROWS {
+        pending
             .iter()
             .map(|r| (r.row.row(), r.line, r.evidence.as_slice()))
-            .collect();
-        let mut plain = true;
-        for (row, ..) in &rows {
-            plain = plain && writer.is_plain(row)?;
-        }
-        if plain && writer.insert_rows(&rows, &mut side.problems)? {
-            pending.clear();
-            return Ok(());
-        }
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut plain = !rows.is_empty();
+    for (row, ..) in &rows {
+        plain = plain && writer.is_plain(row)?;
     }
+    if plain && writer.insert_rows(&rows, &mut side.problems)? {
+        pending.clear();
+        return Ok(());
+    }
+    writer.prefetch(&rows)?;
     for ready in pending.drain(..) {
         write(writer, side, &ready)?;
     }

@@ -7,6 +7,7 @@
 //! this.
 
 pub(super) mod bulk;
+mod prefetch;
 
 use std::collections::HashMap;
 
@@ -29,8 +30,11 @@ const INSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
 
 // A stored row the corrected file changes (the importer compared them first). The WHERE clause
 // still keeps an identical row (and its provenance) untouched, so history records only real
-// changes.
-const UPDATE_SNAPSHOT: &str = "UPDATE household_snapshot SET
+// changes. OR FAIL (with the import's foreign keys deferred, `Writer::new`) spares every
+// update a statement journal, a copy of each page it writes: the row was validated, any failure
+// stops the import and rolls the whole transaction back, so nothing of one statement needs
+// undoing on its own.
+const UPDATE_SNAPSHOT: &str = "UPDATE OR FAIL household_snapshot SET
         village_code = ?3, head_name = ?4, id_hash = ?5, id_masked = ?6, size = ?7, category = ?8,
         cause = ?9, status = ?10, exit_year = ?11, income_per_capita = ?12, food_clothing_ok = ?13,
         education_ok = ?14, medical_ok = ?15, housing_safe = ?16, water_safe = ?17,
@@ -59,6 +63,8 @@ const HAS_SNAPSHOT: &str = "SELECT 1 FROM register_snapshot WHERE county_code = 
 // (`SeenIds`) in a county it replaces are removed. One pass over the month.
 const OTHER_BATCHES_ROWS: &str = "SELECT household_id, village_code FROM household_snapshot
      WHERE period = ?1 AND batch_id <> ?2";
+
+const MONTH_ROWS: &str = "SELECT count(*) FROM household_snapshot WHERE period = ?1";
 
 const DELETE_SNAPSHOT_ROW: &str =
     "DELETE FROM household_snapshot WHERE period = ?1 AND household_id = ?2";
@@ -100,17 +106,30 @@ pub(super) struct Writer<'c> {
     ctx: &'c Context<'c>,
     hot: HotStatements<'c>,
     counties: HashMap<String, CountyState>,
-    written: u64,
+    /// Of the rows of the file, those new in the month, and those that replaced (or left as it was)
+    /// a stored row of the month: when these are all the month held, the file left none out.
+    inserted: u64,
+    matched: u64,
+    /// Of the matched, those it changed.
+    updated: u64,
     /// Whether the month held any evidence before this file (asked once, when first needed): a
     /// correction of a month without any has none to replace.
     month_has_evidence: Option<bool>,
     /// The statement of `bulk::ROWS` plain inserts, prepared when first used.
     bulk: Option<rusqlite::Statement<'c>>,
+    /// The statements of `prefetch` (numbers in any order, a range of them), prepared when first
+    /// used.
+    prefetch_stmt: Option<rusqlite::Statement<'c>>,
+    prefetch_range: Option<rusqlite::Statement<'c>>,
 }
 
 impl<'c> Writer<'c> {
     pub fn new(ctx: &'c Context<'c>, regions: &'c RegionIndex) -> Result<Writer<'c>> {
         let conn = ctx.conn;
+        // Until the commit, which checks every key (SQLite resets the setting then), and before
+        // the statements are prepared, which builds it into them: see UPDATE_SNAPSHOT. The
+        // villages and the vocabulary were validated already.
+        conn.pragma_update(None, "defer_foreign_keys", "ON")?;
         Ok(Writer {
             ctx,
             hot: HotStatements {
@@ -119,11 +138,18 @@ impl<'c> Writer<'c> {
                 insert_snapshot: conn.prepare(INSERT_SNAPSHOT)?,
                 update_snapshot: conn.prepare(UPDATE_SNAPSHOT)?,
                 existing: conn.prepare(EXISTING_SNAPSHOT_ROW)?,
+                prefetched: Vec::new(),
+                next: 0,
+                slot: Slot::Unknown,
             },
             counties: HashMap::new(),
-            written: 0,
+            inserted: 0,
+            matched: 0,
+            updated: 0,
             month_has_evidence: None,
             bulk: None,
+            prefetch_stmt: None,
+            prefetch_range: None,
         })
     }
 
@@ -136,12 +162,26 @@ impl<'c> Writer<'c> {
         evidence: &[Evidence],
         problems: &mut Problems,
     ) -> Result<bool> {
+        let hot = &mut self.hot;
+        hot.slot = hot
+            .prefetched
+            .get(hot.next)
+            .copied()
+            .unwrap_or(Slot::Unknown);
+        hot.next += 1;
         let replacing = self.county_state(row)?.replacing;
         let Some(kept) = write_row(self.ctx, &mut self.hot, replacing, row, line, problems)? else {
             return Ok(false);
         };
         self.county_state(row)?.households += 1;
-        self.written += 1;
+        match kept {
+            Kept::Inserted => self.inserted += 1,
+            Kept::Updated => {
+                self.matched += 1;
+                self.updated += 1;
+            }
+            Kept::Unchanged => self.matched += 1,
+        }
         if replacing {
             if self.evidence_changed(row, evidence)? && kept == Kept::Unchanged {
                 // The row as it was, but another member row decides a standard now.
@@ -244,7 +284,16 @@ impl<'c> Writer<'c> {
         let conn = self.ctx.conn;
         let regions = self.hot.regions;
         let counties = &self.counties;
-        if counties.values().any(|c| c.replacing) {
+        // The month's rows before this file: when the file listed every one of them, none is
+        // missing, and the month need not be read again (one count instead of a pass that looks
+        // up every stored household among the file's numbers).
+        let listed_all = || -> Result<bool> {
+            let rows: i64 = conn
+                .prepare_cached(MONTH_ROWS)?
+                .query_row(params![period], |r| r.get(0))?;
+            Ok(rows as u64 == self.inserted + self.matched)
+        };
+        if counties.values().any(|c| c.replacing) && !listed_all()? {
             // (county, household) of the rows the file no longer lists, in county and household order.
             let mut missing: Vec<(String, String)> = Vec::new();
             let mut stmt = conn.prepare(OTHER_BATCHES_ROWS)?;
@@ -286,7 +335,8 @@ impl<'c> Writer<'c> {
                 state.households as i64
             ])?;
         }
-        Ok(self.written)
+        // What this file wrote: an unchanged row keeps its first source.
+        Ok(self.inserted + self.updated)
     }
 }
 
@@ -299,9 +349,26 @@ struct HotStatements<'c> {
     insert_snapshot: rusqlite::Statement<'c>,
     update_snapshot: rusqlite::Statement<'c>,
     existing: rusqlite::Statement<'c>,
+    /// The stored rows of the set being written, read by `Writer::prefetch`, in the order of the
+    /// set (which is the order `Writer::write` is given its rows), the place of the next row, and
+    /// the slot of the row being written.
+    prefetched: Vec<Slot<'c>>,
+    next: usize,
+    slot: Slot<'c>,
+}
+
+/// What `Writer::prefetch` learnt of one row of a set.
+#[derive(Clone, Copy)]
+enum Slot<'r> {
+    /// Not looked up: the row is looked up when written.
+    Unknown,
+    /// Nothing stored for its household and month.
+    Absent,
+    Stored(Existing<'r>),
 }
 
 /// A stored snapshot row of the same household and month.
+#[derive(Clone, Copy)]
 struct Existing<'r> {
     batch: i64,
     line: i64,
@@ -319,6 +386,13 @@ impl<'c> HotStatements<'c> {
         id: &str,
         row: Option<&HouseholdRow>,
     ) -> Result<Option<Existing<'c>>> {
+        if row.is_some() {
+            match std::mem::replace(&mut self.slot, Slot::Unknown) {
+                Slot::Stored(e) => return Ok(Some(e)),
+                Slot::Absent => return Ok(None),
+                Slot::Unknown => {}
+            }
+        }
         let regions: &'c RegionIndex = self.regions;
         Ok(self
             .existing

@@ -89,7 +89,7 @@ impl Writer<'_> {
         for (row, _, evidence) in rows {
             problems.summary.inserted += 1;
             self.county_state(row)?.households += 1;
-            self.written += 1;
+            self.inserted += 1;
             for e in evidence.iter() {
                 self.put_evidence(INSERT_EVIDENCE, row, e)?;
             }
