@@ -11,8 +11,16 @@ pub fn tuopin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_tuopin"))
 }
 
+/// Write the page cache's dirty pages out before a timed run: the gigabytes an earlier run wrote
+/// are still being written back for seconds after it ends, and would slow whichever run comes
+/// next (in the import bench, the first import after the every-row correction).
+pub fn settle() {
+    let _ = Command::new("sync").status();
+}
+
 /// Run a command to completion, failing the bench if it fails; returns its wall time.
 pub fn time(cmd: &mut Command) -> Duration {
+    settle();
     let start = Instant::now();
     let out = cmd
         .stdout(Stdio::null())
@@ -34,6 +42,7 @@ pub fn time(cmd: &mut Command) -> Duration {
 // The child is reaped by wait4, which std's Child does not know about.
 #[allow(clippy::zombie_processes)]
 pub fn time_rss(cmd: &mut Command) -> (Duration, i64) {
+    settle();
     let start = Instant::now();
     let mut child = cmd
         .stdout(Stdio::null())

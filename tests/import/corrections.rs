@@ -59,8 +59,9 @@ fn corrections_in_order_out_of_order_sparse_and_complete() {
     s.init();
     // 1,000 households, H0000..H0999, income 1000 + n.
     import(&s, "first.csv", file((0..1000).map(|n| row(n, 1000 + n))));
-    let mut expected: Vec<(String, f64)> =
-        (0..1000).map(|n| (format!("H{n:04}"), (1000 + n) as f64)).collect();
+    let mut expected: Vec<(String, f64)> = (0..1000)
+        .map(|n| (format!("H{n:04}"), (1000 + n) as f64))
+        .collect();
     assert_eq!(stored(&s.open()), expected);
 
     // In household order: every tenth income changed, H0500..H0509 left out, H1000 added.

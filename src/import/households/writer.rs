@@ -7,6 +7,7 @@
 //! this.
 
 pub(super) mod bulk;
+mod evidence;
 mod prefetch;
 
 use std::collections::HashMap;
@@ -78,28 +79,6 @@ struct CountyState {
     replacing: bool,
     households: u64,
 }
-
-const INSERT_EVIDENCE: &str = "INSERT INTO household_evidence
-        (period, household_id, standard, line, relation, column_name, value, batch_id)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-
-// A correction's evidence: an identical stored row (and its batch) is left untouched.
-const UPSERT_EVIDENCE: &str = "INSERT INTO household_evidence
-        (period, household_id, standard, line, relation, column_name, value, batch_id)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-     ON CONFLICT (period, household_id, standard) DO UPDATE SET
-        line = excluded.line, relation = excluded.relation, column_name = excluded.column_name,
-        value = excluded.value, batch_id = excluded.batch_id
-     WHERE (line, relation, column_name, value) IS NOT
-           (excluded.line, excluded.relation, excluded.column_name, excluded.value)";
-
-// The stored evidence of a household the corrected file no longer has (?3: the standards it has,
-// joined, `H3,H5`; the codes are no substrings of each other).
-const DELETE_OTHER_EVIDENCE: &str = "DELETE FROM household_evidence
-     WHERE period = ?1 AND household_id = ?2 AND instr(?3, standard) = 0";
-
-const MONTH_HAS_EVIDENCE: &str =
-    "SELECT EXISTS (SELECT 1 FROM household_evidence WHERE period = ?1)";
 
 /// Writes the rows of one file.
 pub(super) struct Writer<'c> {
@@ -190,7 +169,7 @@ impl<'c> Writer<'c> {
             }
         } else {
             for e in evidence {
-                self.put_evidence(INSERT_EVIDENCE, row, e)?;
+                self.insert_evidence(row, e)?;
             }
         }
         Ok(true)
@@ -215,50 +194,6 @@ impl<'c> Writer<'c> {
         self.counties
             .get_mut(&row.county)
             .ok_or_else(|| anyhow::anyhow!("county state"))
-    }
-
-    fn put_evidence(&self, sql: &str, row: &HouseholdRow, e: &Evidence) -> Result<usize> {
-        Ok(self.ctx.conn.prepare_cached(sql)?.execute(params![
-            row.period,
-            &*row.id,
-            e.standard,
-            e.line,
-            e.relation,
-            e.column,
-            e.value,
-            self.ctx.batch_id
-        ])?)
-    }
-
-    fn month_has_evidence(&mut self, period: Period) -> Result<bool> {
-        if let Some(known) = self.month_has_evidence {
-            return Ok(known);
-        }
-        let has: bool = self
-            .ctx
-            .conn
-            .prepare_cached(MONTH_HAS_EVIDENCE)?
-            .query_row(params![period], |r| r.get(0))?;
-        self.month_has_evidence = Some(has);
-        Ok(has)
-    }
-
-    /// A correction's row: its stored evidence replaced by `evidence`. Whether anything changed.
-    fn evidence_changed(&mut self, row: &HouseholdRow, evidence: &[Evidence]) -> Result<bool> {
-        let mut changed = 0;
-        if self.month_has_evidence(row.period)? {
-            let standards: Vec<&str> = evidence.iter().map(|e| e.standard).collect();
-            let standards = standards.join(",");
-            changed += self
-                .ctx
-                .conn
-                .prepare_cached(DELETE_OTHER_EVIDENCE)?
-                .execute(params![row.period, &*row.id, standards])?;
-        }
-        for e in evidence {
-            changed += self.put_evidence(UPSERT_EVIDENCE, row, e)?;
-        }
-        Ok(changed > 0)
     }
 
     /// The connection of the import's transaction.
@@ -315,8 +250,7 @@ impl<'c> Writer<'c> {
                 conn.prepare_cached(DELETE_SNAPSHOT_ROW)?
                     .execute(params![period, id])?;
                 if evidence {
-                    conn.prepare_cached(DELETE_OTHER_EVIDENCE)?
-                        .execute(params![period, id, ""])?;
+                    self.delete_evidence(period, id)?;
                 }
             }
             problems
@@ -640,8 +574,8 @@ mod tests {
             UPDATE_SNAPSHOT,
             INSERT_SNAPSHOT,
             LINE_IN_BATCH,
-            UPSERT_EVIDENCE,
-            DELETE_OTHER_EVIDENCE,
+            evidence::UPSERT_EVIDENCE,
+            evidence::DELETE_OTHER_EVIDENCE,
         ] {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             // Unbound parameters are NULL: the plan does not depend on them.

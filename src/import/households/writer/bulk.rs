@@ -7,7 +7,7 @@
 use anyhow::Result;
 use rusqlite::ErrorCode;
 
-use super::{HouseholdRow, Problems, Writer, INSERT_EVIDENCE};
+use super::{HouseholdRow, Problems, Writer};
 use crate::model::evidence::Evidence;
 
 /// Rows per statement: 64 × 22 parameters, within SQLite's limit of 32,766.
@@ -91,7 +91,7 @@ impl Writer<'_> {
             self.county_state(row)?.households += 1;
             self.inserted += 1;
             for e in evidence.iter() {
-                self.put_evidence(INSERT_EVIDENCE, row, e)?;
+                self.insert_evidence(row, e)?;
             }
         }
         Ok(true)
