@@ -2,6 +2,16 @@
 
 use super::*;
 
+/// The stored value of 三家子村 for an indicator and month.
+fn village_value(conn: &rusqlite::Connection, indicator: &str, period: &str) -> Option<f64> {
+    conn.query_row(
+        "SELECT value FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3",
+        [SANJIAZI, indicator, period],
+        |r| r.get(0),
+    )
+    .ok()
+}
+
 #[test]
 fn indicators_wide_and_long() {
     let s = Scratch::new();
@@ -22,14 +32,7 @@ fn indicators_wide_and_long() {
     assert!(out.status.success(), "{}", stderr(&out));
     let conn = s.open();
     fk_clean(&conn);
-    let value = |ind: &str, p: &str| -> Option<f64> {
-        conn.query_row(
-            "SELECT value FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3",
-            [SANJIAZI, ind, p],
-            |r| r.get(0),
-        )
-        .ok()
-    };
+    let value = |ind: &str, p: &str| village_value(&conn, ind, p);
     assert_eq!(value("population", "2019-04"), Some(1330.0));
     assert_eq!(value("collective_income", "2019-04"), Some(52000.0));
     assert_eq!(value("hardened_road", "2019-04"), Some(1.0));
@@ -300,14 +303,7 @@ fn many_months_of_values_and_a_second_file_for_months_that_hold_values() {
         ),
         72
     );
-    let value = |ind: &str, p: &str| -> Option<f64> {
-        conn.query_row(
-            "SELECT value FROM indicator_value WHERE region_code = ?1 AND indicator_code = ?2 AND period = ?3",
-            [SANJIAZI, ind, p],
-            |r| r.get(0),
-        )
-        .ok()
-    };
+    let value = |ind: &str, p: &str| village_value(&conn, ind, p);
     assert_eq!(value("population", "2019-12"), Some(1072.0));
 
     let dup = s.write(
