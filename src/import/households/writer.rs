@@ -31,11 +31,8 @@ const INSERT_SNAPSHOT: &str = "INSERT INTO household_snapshot
 
 // A stored row the corrected file changes (the importer compared them first). The WHERE clause
 // still keeps an identical row (and its provenance) untouched, so history records only real
-// changes. OR FAIL (with the import's foreign keys deferred, `Writer::new`) spares every
-// update a statement journal, a copy of each page it writes: the row was validated, any failure
-// stops the import and rolls the whole transaction back, so nothing of one statement needs
-// undoing on its own.
-const UPDATE_SNAPSHOT: &str = "UPDATE OR FAIL household_snapshot SET
+// changes.
+const UPDATE_SNAPSHOT: &str = "UPDATE household_snapshot SET
         village_code = ?3, head_name = ?4, id_hash = ?5, id_masked = ?6, size = ?7, category = ?8,
         cause = ?9, status = ?10, exit_year = ?11, income_per_capita = ?12, food_clothing_ok = ?13,
         education_ok = ?14, medical_ok = ?15, housing_safe = ?16, water_safe = ?17,
@@ -105,10 +102,6 @@ pub(super) struct Writer<'c> {
 impl<'c> Writer<'c> {
     pub fn new(ctx: &'c Context<'c>, regions: &'c RegionIndex) -> Result<Writer<'c>> {
         let conn = ctx.conn;
-        // Until the commit, which checks every key (SQLite resets the setting then), and before
-        // the statements are prepared, which builds it into them: see UPDATE_SNAPSHOT. The
-        // villages and the vocabulary were validated already.
-        conn.pragma_update(None, "defer_foreign_keys", "ON")?;
         Ok(Writer {
             ctx,
             hot: HotStatements {
