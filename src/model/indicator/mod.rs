@@ -294,11 +294,17 @@ fn execute_with_value(conn: &Connection, sql: &str, v: &NewValue) -> Result<usiz
     Ok(stmt.raw_execute()?)
 }
 
-/// Insert or overwrite one value. An overwritten value is kept in `history` by the triggers.
-pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
+/// A value must be a finite number, whichever writer stores it.
+fn refuse_infinite(v: &NewValue) -> Result<()> {
     if !v.value.is_finite() {
         bail!("指标值必须是有限数字");
     }
+    Ok(())
+}
+
+/// Insert or overwrite one value. An overwritten value is kept in `history` by the triggers.
+pub fn put_value(conn: &Connection, v: &NewValue) -> Result<Change> {
+    refuse_infinite(v)?;
     let existed = conn.prepare_cached(VALUE_EXISTS)?.exists(params![
         v.region_code,
         v.indicator_code,

@@ -11,10 +11,13 @@
 
 use std::collections::HashMap;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use rusqlite::{params, Connection, Statement};
 
-use super::{bind_value, execute_with_value, NewValue, Period, Qualifier, Source, UPSERT_VALUE};
+use super::{
+    bind_value, execute_with_value, refuse_infinite, NewValue, Period, Qualifier, Source,
+    UPSERT_VALUE,
+};
 
 /// Values per insert statement: 64 × 10 parameters, within SQLite's limit of 32,766.
 const ROWS: usize = 64;
@@ -41,11 +44,18 @@ const REGION_VALUES: &str = "SELECT indicator_code, value, qualifier, value_high
      FROM indicator_value WHERE period = ?1 AND region_code = ?2";
 
 /// A stored value's figure, as `UPSERT_VALUE`'s WHERE clause compares it.
-#[derive(PartialEq)]
 struct Figure {
     value: f64,
     qualifier: String,
     high: Option<f64>,
+}
+
+impl Figure {
+    fn is(&self, v: &NewValue) -> bool {
+        self.value == v.value
+            && self.qualifier == v.qualifier.code()
+            && self.high == v.qualifier.high()
+    }
 }
 
 /// Writes many values; a key must not repeat within one writer (the import refuses a value given
@@ -81,21 +91,14 @@ impl<'c> ValueWriter<'c> {
     }
 
     pub fn put(&mut self, v: &NewValue) -> Result<()> {
-        if !v.value.is_finite() {
-            bail!("指标值必须是有限数字");
-        }
+        refuse_infinite(v)?;
         if self.month_had_values(v.period)? {
             self.load_region(v.period, v.region_code)?;
             if let Some(stored) = self.stored.get(v.indicator_code) {
-                let figure = Figure {
-                    value: v.value,
-                    qualifier: v.qualifier.code().to_string(),
-                    high: v.qualifier.high(),
-                };
                 // The same figure leaves the stored row (and its source) as it was; the upsert's
                 // WHERE clause decides again, so a figure compared unequal here is still only
                 // written when SQLite finds it changed.
-                if *stored == figure || execute_with_value(self.conn, UPSERT_VALUE, v)? == 0 {
+                if stored.is(v) || execute_with_value(self.conn, UPSERT_VALUE, v)? == 0 {
                     self.unchanged += 1;
                 } else {
                     self.updated += 1;

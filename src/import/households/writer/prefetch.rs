@@ -9,11 +9,11 @@
 //! order of the set, until the row is written; it is dropped before the next set. Writing a row
 //! changes only its own key, so what was read stays true until then.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
 
 use super::bulk::{Plain, ROWS};
-use std::collections::HashMap;
-
 use super::{same_as_stored, Existing, Slot, Writer};
 
 /// `EXISTING_SNAPSHOT_ROW`'s columns (the same indexes, which `same_as_stored` reads), then the
@@ -25,12 +25,9 @@ const COLUMNS: &str = "SELECT batch_id, line, village_code, head_name, id_hash, 
      FROM household_snapshot WHERE period = ?1 AND household_id ";
 const ID_COLUMN: usize = 20;
 
-/// The stored rows from the set's first number to its last, in key order, at most `RANGE_LIMIT`
-/// of them (the file may leave out many stored households in between). The limit is in the text:
-/// as a parameter, binding it made SQLite prepare the statement again for every set.
-const RANGE: &str = "BETWEEN ?2 AND ?3 ORDER BY household_id LIMIT 128";
+/// At most this many stored rows are read for one set in household order (the file may leave out
+/// many stored households in between).
 const RANGE_LIMIT: usize = 2 * ROWS;
-const _: () = assert!(RANGE_LIMIT == 128);
 
 /// The statement for `ROWS` household numbers in any order: the constant parts repeated, no value
 /// in the text.
@@ -39,8 +36,10 @@ fn stored_rows_sql() -> String {
     format!("{COLUMNS}IN ({marks})")
 }
 
+/// The stored rows from the set's first number to its last, in key order. The limit is a constant
+/// of the text: as a parameter, binding it made SQLite prepare the statement again for every set.
 fn range_sql() -> String {
-    format!("{COLUMNS}{RANGE}")
+    format!("{COLUMNS}BETWEEN ?2 AND ?3 ORDER BY household_id LIMIT {RANGE_LIMIT}")
 }
 
 impl Writer<'_> {
