@@ -98,19 +98,13 @@ fn main() {
     for _ in 0..runs {
         ours.push(import("households.csv"));
         if have_sqlite3 {
-            let db = path("ref.db");
-            let _ = std::fs::remove_file(&db);
-            let script = format!(
-                "{REFERENCE_SCHEMA}\n.mode csv\n.import --skip 1 '{}' h\n",
-                path("households.csv").display()
-            );
-            let script_path = path("ref.sql");
-            std::fs::write(&script_path, script).unwrap();
-            reference.push(time(Command::new("sh").arg("-c").arg(format!(
-                "sqlite3 '{}' < '{}'",
-                db.display(),
-                script_path.display()
-            ))));
+            reference.push(time_sqlite3_import(
+                &path("ref.db"),
+                REFERENCE_SCHEMA,
+                &path("households.csv"),
+                1,
+                "h",
+            ));
         }
     }
     let ours = median(ours);

@@ -11,7 +11,6 @@ mod common;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::process::Command;
 
 use common::*;
 use tuopin::demo::synth::{self, CountyPlan};
@@ -101,19 +100,13 @@ fn main() {
     for _ in 0..runs {
         ours.push(import("national.csv"));
         if have_sqlite3 {
-            let db = path("ref.db");
-            let _ = std::fs::remove_file(&db);
-            let script = format!(
-                "{schema}\n.mode csv\n.import --skip 3 '{}' p\n",
-                path("national.csv").display()
-            );
-            let script_path = path("ref.sql");
-            std::fs::write(&script_path, script).unwrap();
-            reference.push(time(Command::new("sh").arg("-c").arg(format!(
-                "sqlite3 '{}' < '{}'",
-                db.display(),
-                script_path.display()
-            ))));
+            reference.push(time_sqlite3_import(
+                &path("ref.db"),
+                &schema,
+                &path("national.csv"),
+                3,
+                "p",
+            ));
         }
     }
     let ours = median(ours);

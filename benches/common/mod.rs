@@ -36,6 +36,30 @@ pub fn time(cmd: &mut Command) -> Duration {
     elapsed
 }
 
+/// Time `sqlite3 .import` of `csv` (its first `skip` lines left out) into table `table` of a new
+/// database `db` created with `schema`: the reference the import benches compare with. The script
+/// goes into a file beside the database.
+pub fn time_sqlite3_import(
+    db: &Path,
+    schema: &str,
+    csv: &Path,
+    skip: usize,
+    table: &str,
+) -> Duration {
+    let _ = std::fs::remove_file(db);
+    let script = format!(
+        "{schema}\n.mode csv\n.import --skip {skip} '{}' {table}\n",
+        csv.display()
+    );
+    let script_path = db.with_extension("sql");
+    std::fs::write(&script_path, script).unwrap();
+    time(Command::new("sh").arg("-c").arg(format!(
+        "sqlite3 '{}' < '{}'",
+        db.display(),
+        script_path.display()
+    )))
+}
+
 /// Run a command to completion like [`time`], and also return the peak resident memory (KiB) of
 /// that process alone. RUSAGE_CHILDREN is the maximum over every child so far, so it cannot tell a
 /// check from the larger import run before it; wait4 reports the one process waited for.
