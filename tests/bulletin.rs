@@ -6,31 +6,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::common::bulletin_extract;
 use assert_cmd::Command;
 use serde_json::Value;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `tuopin --db <scratch>/tuopin.db bulletin extract ARGS --format json`, parsed.
-fn extract(dir: &Path, args: &[&str]) -> Value {
-    let out = Command::cargo_bin("tuopin")
-        .expect("binary")
-        .current_dir(dir)
-        .env_remove("TUOPIN_DB")
-        .arg("--db")
-        .arg(dir.join("tuopin.db"))
-        .args(["bulletin", "extract", "--format", "json"])
-        .args(args)
-        .output()
-        .expect("run tuopin");
-    assert!(
-        out.status.success(),
-        "tuopin failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
 /// score.py's counts: matched proposals, proposals, gold facts, places right, qualifiers right.
@@ -167,7 +148,7 @@ fn report(name: &str, s: Score) {
 fn seed_scores_at_least_the_targets() {
     let dir = tempfile::tempdir().expect("tempdir");
     let seed = root().join("data/bulletins-2019-03.txt");
-    let out = extract(dir.path(), &[seed.to_str().expect("utf-8 path")]);
+    let out = bulletin_extract(dir.path(), &[seed.to_str().expect("utf-8 path")]);
     let gold = read_json(&root().join("tests/fixtures/bulletin-gold/seed.json"));
     let s = score(&out, &gold);
     report("seed", s);
@@ -194,7 +175,7 @@ fn seed_copied_line_by_line_from_a_pdf_scores_the_same() {
     }
     let path = dir.path().join("wrapped.txt");
     std::fs::write(&path, wrapped).expect("write");
-    let out = extract(dir.path(), &[path.to_str().expect("path")]);
+    let out = bulletin_extract(dir.path(), &[path.to_str().expect("path")]);
     let gold = read_json(&root().join("tests/fixtures/bulletin-gold/seed.json"));
     let s = score(&out, &gold);
     report("seed wrapped at 38 characters", s);
@@ -225,7 +206,7 @@ fn development_set_scores_at_least_the_targets() {
             args.extend(extra.split_whitespace().map(str::to_string));
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = extract(dir.path(), &args);
+        let out = bulletin_extract(dir.path(), &args);
         let s = score(
             &out,
             &read_json(&fixtures.join(format!("{name}.gold.json"))),
@@ -273,7 +254,7 @@ fn scoring_port_agrees_with_score_py_rules() {
 fn json_shape() {
     let dir = tempfile::tempdir().expect("tempdir");
     let seed = root().join("data/bulletins-2019-03.txt");
-    let out = extract(dir.path(), &[seed.to_str().expect("utf-8 path")]);
+    let out = bulletin_extract(dir.path(), &[seed.to_str().expect("utf-8 path")]);
     let keys = |v: &Value| {
         let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
         k.sort();
@@ -365,8 +346,8 @@ fn gbk_text_reads_as_utf8() {
     assert!(!unmappable);
     let path = dir.path().join("seed-gbk.txt");
     std::fs::write(&path, &gbk).expect("write");
-    let a = extract(dir.path(), &[path.to_str().expect("path")]);
-    let b = extract(
+    let a = bulletin_extract(dir.path(), &[path.to_str().expect("path")]);
+    let b = bulletin_extract(
         dir.path(),
         &[root()
             .join("data/bulletins-2019-03.txt")
@@ -404,7 +385,7 @@ fn docx_input() {
     zip.start_file("word/document.xml", stored).expect("zip");
     zip.write_all(xml.as_bytes()).expect("zip");
     zip.finish().expect("zip");
-    let out = extract(dir.path(), &[path.to_str().expect("path")]);
+    let out = bulletin_extract(dir.path(), &[path.to_str().expect("path")]);
     assert_eq!(out["bulletins"][0]["issue_no"], 29);
     assert_eq!(out["bulletins"][0]["date"], "2019-04-02");
     let facts = out["facts"].as_array().expect("facts");
@@ -432,7 +413,7 @@ fn text_without_masthead_needs_date_and_office() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--date") && err.contains("--office"), "{err}");
     let p = path.to_str().expect("path");
-    let out = extract(
+    let out = bulletin_extract(
         dir.path(),
         &[
             p,
@@ -476,9 +457,9 @@ fn uses_the_database_regions_when_there_is_one() {
         String::from_utf8_lossy(&init.stderr)
     );
     let seed = root().join("data/bulletins-2019-03.txt");
-    let with_db = extract(dir.path(), &[seed.to_str().expect("path")]);
+    let with_db = bulletin_extract(dir.path(), &[seed.to_str().expect("path")]);
     let other = tempfile::tempdir().expect("tempdir");
-    let embedded = extract(other.path(), &[seed.to_str().expect("path")]);
+    let embedded = bulletin_extract(other.path(), &[seed.to_str().expect("path")]);
     assert_eq!(with_db["facts"], embedded["facts"]);
 }
 

@@ -5,30 +5,11 @@
 
 use std::path::PathBuf;
 
-use assert_cmd::Command;
+use crate::common::bulletin_extract;
 use serde_json::Value;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn extract(dir: &std::path::Path, args: &[&str]) -> Value {
-    let out = Command::cargo_bin("tuopin")
-        .expect("binary")
-        .current_dir(dir)
-        .env_remove("TUOPIN_DB")
-        .arg("--db")
-        .arg(dir.join("tuopin.db"))
-        .args(["bulletin", "extract", "--format", "json"])
-        .args(args)
-        .output()
-        .expect("run tuopin");
-    assert!(
-        out.status.success(),
-        "tuopin failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
 /// One expected fact: value, unit, qualifier, and the indicator (a code, or a new name).
@@ -84,7 +65,7 @@ fn development_sentences_give_their_facts() {
     let body: Vec<&str> = sentences.iter().map(|(s, _)| s.as_str()).collect();
     let input = dir.path().join("sentences.txt");
     std::fs::write(&input, body.join("\n\n")).expect("write");
-    let out = extract(
+    let out = bulletin_extract(
         dir.path(),
         &[
             input.to_str().expect("path"),
@@ -125,7 +106,7 @@ fn development_sentences_give_their_facts() {
 fn news_article_title_indicators_and_periods() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = root().join("tests/fixtures/bulletins/fuping-news.txt");
-    let out = extract(dir.path(), &[path.to_str().expect("path")]);
+    let out = bulletin_extract(dir.path(), &[path.to_str().expect("path")]);
     assert_eq!(out["bulletins"][0]["title"], "阜平县：产业扶贫带动群众增收");
     let facts = out["facts"].as_array().expect("facts");
     let find = |value: f64, unit: &str| {

@@ -253,3 +253,23 @@ pub fn synth_households(
     let text = text.replace(",G", &format!(",{id_prefix}"));
     std::fs::write(path, text).unwrap();
 }
+
+/// `tuopin --db <scratch>/tuopin.db bulletin extract ARGS --format json`, parsed.
+pub fn bulletin_extract(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = Command::cargo_bin("tuopin")
+        .expect("binary")
+        .current_dir(dir)
+        .env_remove("TUOPIN_DB")
+        .arg("--db")
+        .arg(dir.join("tuopin.db"))
+        .args(["bulletin", "extract", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run tuopin");
+    assert!(
+        out.status.success(),
+        "tuopin failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
