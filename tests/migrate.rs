@@ -584,22 +584,9 @@ fn migration_6_keys_indicator_values_by_month_and_keeps_them() {
          UPDATE indicator_value SET value = 1211 WHERE period = '2019-02' AND indicator_code = 'population';",
     )
     .unwrap();
-    let rows = |conn: &Connection, sql: &str| -> Vec<String> {
-        let mut stmt = conn.prepare(sql).unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        let mut out = Vec::new();
-        while let Some(r) = rows.next().unwrap() {
-            let cells: Vec<String> = (0..n)
-                .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                .collect();
-            out.push(cells.join("|"));
-        }
-        out
-    };
     let values = "SELECT * FROM indicator_value ORDER BY region_code, indicator_code, period";
     let history = "SELECT * FROM history ORDER BY id";
-    let (values_before, history_before) = (rows(&conn, values), rows(&conn, history));
+    let (values_before, history_before) = (rows_of(&conn, values), rows_of(&conn, history));
     assert_eq!(values_before.len(), 4);
     assert_eq!(history_before.len(), 1);
 
@@ -607,8 +594,8 @@ fn migration_6_keys_indicator_values_by_month_and_keeps_them() {
         .unwrap()
         .expect("a copy");
     assert_eq!(db::pragma::user_version(&conn).unwrap(), 6);
-    assert_eq!(rows(&conn, values), values_before);
-    assert_eq!(rows(&conn, history), history_before);
+    assert_eq!(rows_of(&conn, values), values_before);
+    assert_eq!(rows_of(&conn, history), history_before);
     let key: Vec<String> = conn
         .prepare("SELECT name FROM pragma_table_info('indicator_value') WHERE pk > 0 ORDER BY pk")
         .unwrap()

@@ -273,3 +273,19 @@ pub fn bulletin_extract(dir: &Path, args: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
+
+/// The rows `sql` returns, each its columns' values `|`-joined: for comparing what two databases
+/// (or one, before and after) hold.
+pub fn rows_of(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((0..n)
+                .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap();
+    rows.map(Result::unwrap).collect()
+}

@@ -70,17 +70,7 @@ fn snapshot(conn: &rusqlite::Connection) -> Vec<String> {
         "SELECT household_id, standard, line, relation, column_name, value FROM household_evidence
          WHERE period = '2019-03' ORDER BY 1, 2",
     ] {
-        let mut stmt = conn.prepare(sql).unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((0..n)
-                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
-                    .collect::<Vec<_>>()
-                    .join("|"))
-            })
-            .unwrap();
-        out.extend(rows.map(Result::unwrap));
+        out.extend(rows_of(conn, sql));
     }
     out
 }

@@ -32,24 +32,13 @@ pub fn import(s: &Scratch, kind: &str, file: &str, extra: &[&str]) -> std::proce
 /// The 2019-03 snapshot, every stored column but the batch (and the ID hash, whose salt is the
 /// database's own: whether there is one).
 fn snapshot(conn: &rusqlite::Connection) -> Vec<String> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT household_id, village_code, head_name, id_hash IS NOT NULL, id_masked, size, category, cause,
+    rows_of(
+        conn,
+        "SELECT household_id, village_code, head_name, id_hash IS NOT NULL, id_masked, size, category, cause,
                     status, exit_year, income_per_capita, food_clothing_ok, education_ok, medical_ok,
                     housing_safe, water_safe, line
              FROM household_snapshot WHERE period = '2019-03' ORDER BY household_id",
-        )
-        .unwrap();
-    let n = stmt.column_count();
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((0..n)
-                .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
-                .collect::<Vec<_>>()
-                .join("|"))
-        })
-        .unwrap();
-    rows.map(Result::unwrap).collect()
+    )
 }
 
 /// Each region's verdict and each criterion's status and value, from `check … --format json`.
