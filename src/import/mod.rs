@@ -34,6 +34,7 @@ pub mod review;
 pub mod source;
 pub mod summary;
 pub mod template;
+mod two_threads;
 pub mod undo;
 mod workbook;
 

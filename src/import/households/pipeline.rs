@@ -1,4 +1,4 @@
-//! The register's import on two threads: one reads, decodes and validates the file (the caller's
+//! The register's import on two threads (`import::two_threads`): one reads, decodes and validates the file (the caller's
 //! closure, given a `Link`), the other (the caller's, which holds the connection and its write
 //! transaction) only writes the valid rows (`Writer`). The rows go over a bounded channel in
 //! chunks, so memory stays flat whatever the file's size, and the writer works while the next
@@ -24,6 +24,7 @@ use rusqlite::Connection;
 
 use crate::import::reader::{Options, Problems, MAX_ERRORS};
 use crate::import::summary::Summary;
+use crate::import::two_threads::{self, Stopped};
 use crate::model::evidence::Evidence;
 use crate::model::household::{HouseholdStatus, MonitoringKind};
 use crate::model::period::Period;
@@ -73,18 +74,6 @@ enum Reply {
     Earlier(Option<u64>, Option<i64>),
     Called(Box<dyn Any + Send>),
 }
-
-/// The writer thread stopped (a database error, reported by the writer's side).
-#[derive(Debug)]
-struct Stopped;
-
-impl std::fmt::Display for Stopped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("写入已中止 (writer stopped)")
-    }
-}
-
-impl std::error::Error for Stopped {}
 
 /// What validation needs of the import's context: the connection stays with the writer.
 #[derive(Clone, Copy)]
@@ -180,7 +169,7 @@ impl Link {
             return Ok(());
         }
         let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
-        self.jobs.send(chunk).map_err(|_| Stopped.into())
+        two_threads::send(&self.jobs, chunk)
     }
 }
 
@@ -215,24 +204,19 @@ pub(super) fn run<T: Send>(
     side: &mut Side,
     validate: impl FnOnce(Link) -> Result<T> + Send,
 ) -> Result<T> {
-    let (jobs, jobs_rx) = sync_channel(QUEUE);
     let (replies_tx, replies) = sync_channel(1);
-    std::thread::scope(|scope| {
-        let link = Link {
-            jobs,
-            replies,
-            chunk: Vec::with_capacity(CHUNK),
-            sent: Sent::new(),
-        };
-        let validating = scope.spawn(move || validate(link));
-        let served = serve(jobs_rx, replies_tx, writer, side);
-        let validated = match validating.join() {
-            Ok(r) => r,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        served?;
-        validated
-    })
+    two_threads::run(
+        QUEUE,
+        move |jobs| {
+            validate(Link {
+                jobs,
+                replies,
+                chunk: Vec::with_capacity(CHUNK),
+                sent: Sent::new(),
+            })
+        },
+        |jobs| serve(jobs, replies_tx, writer, side),
+    )
 }
 
 fn serve(
