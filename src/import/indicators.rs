@@ -1,8 +1,8 @@
 //! Indicator values, in the long form (统计期, 区划代码, 指标, 值, 备注) or the wide form (统计期,
 //! 区划代码, then one column per indicator), told apart by the header.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::mpsc::SyncSender;
 
 use anyhow::Result;
 
@@ -11,13 +11,15 @@ use crate::import::contract::{
     indicators_wide_keys, Column, INDICATORS_LONG, INDICATORS_WIDE_KEYS,
 };
 use crate::import::header::is_header_of;
+use crate::import::header::Header;
 use crate::import::layout::Table;
 use crate::import::reader::{
     check_scope, code_cell, read_header, refuse_id_number, row_period, warn_unknown_columns,
-    Context, Fatal, Problems, RegionIndex, Rows,
+    Context, Fatal, Options, Problems, RegionIndex, Rows,
 };
-use crate::model::indicator::writer::ValueWriter;
-use crate::model::indicator::{self, Indicator, NewValue, Qualifier, Source};
+use crate::import::two_threads;
+use crate::model::indicator::writer::{Value, ValueWriter};
+use crate::model::indicator::{self, Catalogue, Indicator, Qualifier, Source};
 use crate::model::period::Period;
 
 // Both forms start with the same two columns, so a row's period and region are read alike.
@@ -91,24 +93,94 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
     };
 
     let regions = RegionIndex::load(ctx.conn)?;
+    let catalogue = Catalogue::load(ctx.conn)?;
+    let (opts, batch_id, progress) = (ctx.opts, ctx.batch_id, ctx.progress);
+    // Validated on a thread of its own while this one writes (issue 16): the writer's insert is
+    // about two thirds of the time, reading and checking the cells the rest.
+    let mut writer = ValueWriter::new(ctx.conn)?;
+    let validated = two_threads::run(
+        QUEUE,
+        |values| {
+            let mut reader = Reader {
+                values,
+                ready: Vec::with_capacity(CHUNK),
+                header: &header,
+                wide: &wide,
+                wide_note,
+                long,
+                regions: &regions,
+                catalogue: &catalogue,
+                opts,
+                batch_id,
+                seen: HashMap::new(),
+                periods: Vec::new(),
+            };
+            let mut rows = Rows::new(table, &header);
+            for (i, _) in &wide {
+                rows.check_also(*i);
+            }
+            if let Some(i) = wide_note {
+                rows.check_also(i);
+            }
+            while let Some(line) = rows.advance_with(progress, problems)? {
+                reader.row(&rows.record, line, problems)?;
+            }
+            reader.finish()
+        },
+        |values| {
+            for chunk in values {
+                for v in chunk {
+                    writer.put(v)?;
+                }
+            }
+            Ok(())
+        },
+    );
+    let mut periods = validated?;
+    let writer = writer.finish()?;
+    problems.summary.inserted += writer.inserted;
+    problems.summary.updated += writer.updated;
+    problems.summary.unchanged += writer.unchanged;
+    let written = writer.inserted + writer.updated;
+    periods.sort();
+    problems.summary.periods = periods;
+    Ok(written)
+}
+
+/// Values per message to the writer: a channel operation per value would cost more than its
+/// insert.
+const CHUNK: usize = 512;
+/// Messages in flight: enough to keep the writer busy, few enough that memory stays flat.
+const QUEUE: usize = 4;
+
+/// The validating thread's state: what it needs of the file's header and the database (read
+/// before it started), the values of the current message, and what it has seen so far.
+struct Reader<'a> {
+    values: SyncSender<Vec<Value>>,
+    ready: Vec<Value>,
+    header: &'a Header,
+    wide: &'a [(usize, Indicator)],
+    wide_note: Option<usize>,
+    long: bool,
+    regions: &'a RegionIndex,
+    catalogue: &'a Catalogue,
+    opts: &'a Options,
+    batch_id: i64,
     // The indicators given so far for each month and region: a row of the wide form is one
     // region's values, so one look-up a row (not a hash of every value) finds a value given twice.
-    let mut seen: HashMap<(Period, String), Vec<String>> = HashMap::new();
-    let mut periods: Vec<Period> = Vec::new();
-    // Stored set-based, a batch at a time (issue 16): per-value look-ups made indicator values
-    // import at a third of the rate of household rows.
-    let mut writer = ValueWriter::new(ctx.conn)?;
-    // A long file names a handful of indicators on every row: each is looked up once.
-    let mut catalogue: HashMap<String, Option<Indicator>> = HashMap::new();
-    let mut rows = Rows::new(table, &header);
-    for (i, _) in &wide {
-        rows.check_also(*i);
-    }
-    if let Some(i) = wide_note {
-        rows.check_also(i);
-    }
-    while let Some(line) = rows.advance(ctx, problems)? {
-        let record = &rows.record;
+    seen: HashMap<(Period, String), Vec<String>>,
+    periods: Vec<Period>,
+}
+
+impl Reader<'_> {
+    /// Check one row and hand its values to the writer.
+    fn row(
+        &mut self,
+        record: &csv::StringRecord,
+        line: u64,
+        problems: &mut Problems,
+    ) -> Result<()> {
+        let (header, long, opts) = (self.header, self.long, self.opts);
         let name = |s: usize| header.name(s);
         // An ID number in any cell (a value column too) is refused first, masked.
         for s in [PERIOD, REGION, INDICATOR, VALUE, NOTE] {
@@ -117,11 +189,11 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
             }
         }
         if !long {
-            for (i, _) in &wide {
+            for (i, _) in self.wide {
                 let cell = record.get(*i).unwrap_or("");
                 refuse_id_number(cell, &header.names[*i], line, problems);
             }
-            if let Some(i) = wide_note {
+            if let Some(i) = self.wide_note {
                 let cell = record.get(i).unwrap_or("");
                 refuse_id_number(cell, &header.names[i], line, problems);
             }
@@ -130,7 +202,7 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
         let period = row_period(
             header.cell(record, PERIOD),
             name(PERIOD),
-            ctx.opts,
+            opts,
             line,
             problems,
         );
@@ -142,7 +214,7 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
                 problems.add(line, Some(name(REGION)), "必填项为空");
                 None
             }
-            Some(code) => match regions.get(code) {
+            Some(code) => match self.regions.get(code) {
                 None => {
                     problems.add(
                         line,
@@ -152,16 +224,16 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
                     None
                 }
                 Some((level, county)) => {
-                    check_scope(ctx.opts, county, code, line, name(REGION), problems);
+                    check_scope(opts, county, code, line, name(REGION), problems);
                     Some(level)
                 }
             },
         };
         let code = code.unwrap_or_default();
 
-        // (indicator, cell, column header) triples of this row.
-        // Borrowed from the header and the catalogue: a value costs no copies of names.
-        let mut cells: Vec<(Option<Cow<Indicator>>, &str, &str, &str)> = Vec::new();
+        // (indicator, cell, column header) triples of this row, borrowed from the header and the
+        // catalogue: a value costs no copies of names.
+        let mut cells: Vec<(Option<&Indicator>, &str, &str, &str)> = Vec::new();
         let note = if long {
             let ind_cell = header.cell(record, INDICATOR);
             let ind_name = code_cell(ind_cell, name(INDICATOR), line, problems);
@@ -171,7 +243,7 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
                     problems.add(line, Some(name(INDICATOR)), "必填项为空");
                     None
                 }
-                Some(ind_name) => match find_cached(ctx.conn, &mut catalogue, ind_name)? {
+                Some(ind_name) => match self.catalogue.find(ind_name) {
                     None => {
                         problems.add(
                             line,
@@ -198,18 +270,18 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
             if value.is_empty() {
                 problems.add(line, Some(name(VALUE)), "必填项为空");
             }
-            cells.push((ind.map(Cow::Owned), value, name(VALUE), name(INDICATOR)));
+            cells.push((ind, value, name(VALUE), name(INDICATOR)));
             Some(header.cell(record, NOTE)).filter(|s| !s.is_empty())
         } else {
-            for (i, ind) in &wide {
+            for (i, ind) in self.wide {
                 let cell = record.get(*i).map(str::trim).unwrap_or("");
                 // An empty cell of the wide form means "not reported": no value, no error.
                 if !cell.is_empty() {
                     let column = header.names[*i].as_str();
-                    cells.push((Some(Cow::Borrowed(ind)), cell, column, column));
+                    cells.push((Some(ind), cell, column, column));
                 }
             }
-            wide_note
+            self.wide_note
                 .and_then(|i| record.get(i))
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
@@ -243,13 +315,15 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
             }
         }
         if problems.row_failed() {
-            continue;
+            return Ok(());
         }
-        let Some(period) = period else { continue };
-        if !periods.contains(&period) {
-            periods.push(period);
+        let Some(period) = period else {
+            return Ok(());
+        };
+        if !self.periods.contains(&period) {
+            self.periods.push(period);
         }
-        let given = seen.entry((period, code.to_string())).or_default();
+        let given = self.seen.entry((period, code.to_string())).or_default();
         for (ind, value, column) in values {
             if given.contains(&ind.code) {
                 problems.add(
@@ -260,40 +334,35 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
                 continue;
             }
             given.push(ind.code.clone());
-            writer.put(&NewValue {
-                region_code: &code,
-                indicator_code: &ind.code,
+            self.ready.push(Value {
+                region: code.to_string(),
+                indicator: ind.code.clone(),
                 period,
                 value,
                 qualifier: Qualifier::Exact,
-                note,
+                note: note.map(str::to_string),
                 source: Source::Batch {
-                    id: ctx.batch_id,
+                    id: self.batch_id,
                     line,
                 },
-            })?;
+            });
         }
+        if self.ready.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(())
     }
-    let writer = writer.finish()?;
-    problems.summary.inserted += writer.inserted;
-    problems.summary.updated += writer.updated;
-    problems.summary.unchanged += writer.unchanged;
-    let written = writer.inserted + writer.updated;
-    periods.sort();
-    problems.summary.periods = periods;
-    Ok(written)
-}
 
-/// `indicator::find`, remembered per name for the rest of the file.
-fn find_cached(
-    conn: &rusqlite::Connection,
-    catalogue: &mut HashMap<String, Option<Indicator>>,
-    name: &str,
-) -> Result<Option<Indicator>> {
-    if let Some(found) = catalogue.get(name) {
-        return Ok(found.clone());
+    fn send(&mut self) -> Result<()> {
+        let chunk = std::mem::replace(&mut self.ready, Vec::with_capacity(CHUNK));
+        two_threads::send(&self.values, chunk)
     }
-    let found = indicator::find(conn, name)?;
-    catalogue.insert(name.to_string(), found.clone());
-    Ok(found)
+
+    /// Send what is left; the months the file's valid rows gave.
+    fn finish(mut self) -> Result<Vec<Period>> {
+        if !self.ready.is_empty() {
+            self.send()?;
+        }
+        Ok(self.periods)
+    }
 }

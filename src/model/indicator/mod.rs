@@ -148,12 +148,26 @@ pub fn catalogue(conn: &Connection) -> Result<Vec<Indicator>> {
 /// An indicator by its code or its Chinese name (as CSV headers and long-form rows may name it),
 /// compared in the normal form of codes (`model::code`: full width, invisible characters).
 pub fn find(conn: &Connection, code_or_name: &str) -> Result<Option<Indicator>> {
-    let normal = crate::model::code::normalize_code(code_or_name);
-    let key = normal.as_deref().unwrap_or(code_or_name).trim();
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT_INDICATOR} WHERE i.code = lower(?1) OR i.name = ?1"
-    ))?;
-    Ok(stmt.query_row([key], from_row).optional()?)
+    Ok(Catalogue::load(conn)?.find(code_or_name).cloned())
+}
+
+/// The catalogue held in memory, for an import that names indicators on every row (and reads
+/// them on a thread without the connection).
+pub struct Catalogue(Vec<Indicator>);
+
+impl Catalogue {
+    pub fn load(conn: &Connection) -> Result<Catalogue> {
+        Ok(Catalogue(catalogue(conn)?))
+    }
+
+    /// As [`find`]: by code (in any case) or by Chinese name.
+    pub fn find(&self, code_or_name: &str) -> Option<&Indicator> {
+        let normal = crate::model::code::normalize_code(code_or_name);
+        let key = normal.as_deref().unwrap_or(code_or_name).trim();
+        self.0
+            .iter()
+            .find(|i| i.code.eq_ignore_ascii_case(key) || i.name == key)
+    }
 }
 
 /// Where a value came from: a line of an import batch, or a bulletin quote.

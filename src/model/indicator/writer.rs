@@ -68,7 +68,7 @@ pub struct ValueWriter<'c> {
     stored_of: Option<(Period, String)>,
     stored: HashMap<String, Figure>,
     /// The new values not inserted yet (at most `SORTED`), and the statement of `ROWS` inserts.
-    pending: Vec<Pending>,
+    pending: Vec<Value>,
     insert: Statement<'c>,
     pub inserted: u64,
     pub updated: u64,
@@ -90,15 +90,16 @@ impl<'c> ValueWriter<'c> {
         })
     }
 
-    pub fn put(&mut self, v: &NewValue) -> Result<()> {
-        refuse_infinite(v)?;
+    pub fn put(&mut self, v: Value) -> Result<()> {
+        let new = v.as_new();
+        refuse_infinite(&new)?;
         if self.month_had_values(v.period)? {
-            self.load_region(v.period, v.region_code)?;
-            if let Some(stored) = self.stored.get(v.indicator_code) {
+            self.load_region(v.period, &v.region)?;
+            if let Some(stored) = self.stored.get(&v.indicator) {
                 // The same figure leaves the stored row (and its source) as it was; the upsert's
                 // WHERE clause decides again, so a figure compared unequal here is still only
                 // written when SQLite finds it changed.
-                if stored.is(v) || execute_with_value(self.conn, UPSERT_VALUE, v)? == 0 {
+                if stored.is(&new) || execute_with_value(self.conn, UPSERT_VALUE, &new)? == 0 {
                     self.unchanged += 1;
                 } else {
                     self.updated += 1;
@@ -106,7 +107,7 @@ impl<'c> ValueWriter<'c> {
                 return Ok(());
             }
         }
-        self.pending.push(Pending::of(v));
+        self.pending.push(v);
         self.inserted += 1;
         if self.pending.len() == SORTED {
             self.insert_pending()?;
@@ -179,44 +180,35 @@ impl<'c> ValueWriter<'c> {
     }
 }
 
-/// A new value waiting for its insert statement.
-struct Pending {
-    region: String,
-    indicator: String,
-    period: Period,
-    value: f64,
-    qualifier: Qualifier,
-    note: Option<String>,
-    source: Source,
+/// A value with its text owned, as the import's validating thread hands it to the writer.
+pub struct Value {
+    pub region: String,
+    pub indicator: String,
+    pub period: Period,
+    pub value: f64,
+    pub qualifier: Qualifier,
+    pub note: Option<String>,
+    pub source: Source,
 }
 
-impl Pending {
-    fn of(v: &NewValue) -> Pending {
-        Pending {
-            region: v.region_code.to_string(),
-            indicator: v.indicator_code.to_string(),
-            period: v.period,
-            value: v.value,
-            qualifier: v.qualifier,
-            note: v.note.map(str::to_string),
-            source: v.source,
+impl Value {
+    pub fn as_new(&self) -> NewValue<'_> {
+        NewValue {
+            region_code: &self.region,
+            indicator_code: &self.indicator,
+            period: self.period,
+            value: self.value,
+            qualifier: self.qualifier,
+            note: self.note.as_deref(),
+            source: self.source,
         }
     }
 }
 
 /// Insert `values` with `stmt`, a statement of as many rows.
-fn insert(stmt: &mut Statement, values: &[Pending]) -> Result<()> {
-    for (n, p) in values.iter().enumerate() {
-        let v = NewValue {
-            region_code: &p.region,
-            indicator_code: &p.indicator,
-            period: p.period,
-            value: p.value,
-            qualifier: p.qualifier,
-            note: p.note.as_deref(),
-            source: p.source,
-        };
-        bind_value(stmt, n * PARAMETERS, &v)?;
+fn insert(stmt: &mut Statement, values: &[Value]) -> Result<()> {
+    for (n, v) in values.iter().enumerate() {
+        bind_value(stmt, n * PARAMETERS, &v.as_new())?;
     }
     stmt.raw_execute()?;
     Ok(())
