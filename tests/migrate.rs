@@ -659,3 +659,33 @@ fn migration_6_keys_indicator_values_by_month_and_keeps_them() {
     let months: Vec<String> = months.iter().map(|m| m.to_string()).collect();
     assert_eq!(months, ["2019-02", "2019-01"]);
 }
+
+/// Migration 7 drops the index of indicator values on their batch, and nothing else: the values
+/// and the history stay as they were, and the table keeps its key.
+#[test]
+fn migration_7_drops_the_batch_index_of_indicator_values_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = v1_fixture(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    db::migrate::migrate_with(&conn, &db::migrate::MIGRATIONS[..6])
+        .unwrap()
+        .expect("a copy");
+    let values = "SELECT * FROM indicator_value ORDER BY period, region_code, indicator_code";
+    let schema =
+        "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
+    let batch_index = r#"Text("index indicator_value_batch")"#.to_string();
+    let (values_before, schema_before) = (rows_of(&conn, values), rows_of(&conn, schema));
+    assert!(!values_before.is_empty());
+    assert!(schema_before.contains(&batch_index));
+
+    db::migrate::migrate_with(&conn, &db::migrate::MIGRATIONS[..7])
+        .unwrap()
+        .expect("a copy");
+    assert_eq!(db::pragma::user_version(&conn).unwrap(), 7);
+    assert_eq!(rows_of(&conn, values), values_before);
+    let expected: Vec<String> = schema_before
+        .into_iter()
+        .filter(|r| *r != batch_index)
+        .collect();
+    assert_eq!(rows_of(&conn, schema), expected);
+}

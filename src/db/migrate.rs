@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004-bulletin-store.sql"),
     include_str!("../../migrations/0005-national-export.sql"),
     include_str!("../../migrations/0006-indicator-months.sql"),
+    include_str!("../../migrations/0007-indicator-values-without-batch-index.sql"),
 ];
 
 /// The line a migration's leading comment holds when it must run with foreign keys off (it
