@@ -123,7 +123,13 @@ pub fn import_file(
     // so enforcement is off for the import transaction only (it cannot change inside one); the
     // tests run `PRAGMA foreign_key_check` after imports to keep this honest.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
+    // A correction updates rows one statement each, and each keeps a statement journal of the
+    // pages it changes. Past 64 KiB SQLite moves that journal to a temporary file, written page
+    // by page for the rest of the transaction: 0.4 s of system time of a 1,000,000-row correction
+    // (issue 11). In memory it holds one statement's pages at a time.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     let result = import_unchecked(conn, kind, path, opts, progress);
+    conn.pragma_update(None, "temp_store", "DEFAULT")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     result
 }
