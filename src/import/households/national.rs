@@ -211,7 +211,7 @@ struct Reader<'a, 'c> {
     values: Values,
     places: Places,
     regions: &'c RegionIndex,
-    link: Link,
+    link: Link<'a>,
     period: Option<Period>,
     period_from: PeriodFrom,
     file_county: Option<String>,

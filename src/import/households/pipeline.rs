@@ -17,7 +17,7 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 
 use anyhow::{anyhow, Result};
 use rusqlite::Connection;
@@ -30,7 +30,7 @@ use crate::model::household::{HouseholdStatus, MonitoringKind};
 use crate::model::period::Period;
 
 use super::validate::HouseholdRow;
-use super::writer::{bulk, Writer};
+use super::writer::{bulk, Known, StoredRows, Writer};
 
 /// Rows (or questions) per message: a channel operation per row would cost more than its insert.
 const CHUNK: usize = 512;
@@ -52,6 +52,8 @@ struct Ready {
     first_line: u64,
     /// How many problems validation had added when the row was sent.
     at: usize,
+    /// What validation's look-up found stored for it, if it looked (`StoredRows`).
+    known: Known,
 }
 
 type Call = Box<dyn FnOnce(&Connection) -> Box<dyn Any + Send> + Send>;
@@ -83,14 +85,17 @@ pub(super) struct Shared<'c> {
 }
 
 /// The validating thread's end of the channel.
-pub(super) struct Link {
+pub(super) struct Link<'r> {
     jobs: SyncSender<Vec<Job>>,
     replies: Receiver<Reply>,
     chunk: Vec<Job>,
     sent: Sent,
+    /// A read-only connection for looking up a correction's stored rows while the writer is
+    /// behind (None for a database without a file).
+    stored: Option<StoredRows<'r>>,
 }
 
-impl Link {
+impl Link<'_> {
     /// Hand a valid row to the writer. `rows`: the file's rows it stands for; `first_line`: the
     /// household's first line.
     pub fn write(
@@ -110,6 +115,7 @@ impl Link {
             rows,
             first_line,
             at: problems.added(),
+            known: Known::Unknown,
         }));
         if self.chunk.len() >= CHUNK {
             self.send()?;
@@ -168,9 +174,43 @@ impl Link {
         if self.chunk.is_empty() {
             return Ok(());
         }
-        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        let mut chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        // When the writer is behind (the queue is full), this thread would wait: it looks up the
+        // chunk's stored rows meanwhile, so that the writer only writes them. A correction's
+        // writer is behind nearly always; a first import's never looks anything up.
+        match self.jobs.try_send(chunk) {
+            Ok(()) => return Ok(()),
+            Err(TrySendError::Disconnected(_)) => return Err(Stopped.into()),
+            Err(TrySendError::Full(back)) => chunk = back,
+        }
+        if let Some(stored) = self.stored.as_mut() {
+            look_up(stored, &mut chunk)?;
+        }
         two_threads::send(&self.jobs, chunk)
     }
+}
+
+/// Look up the stored rows of a chunk's rows, a set of `bulk::ROWS` at a time (the writer looks
+/// up the rest itself).
+fn look_up(stored: &mut StoredRows, chunk: &mut [Job]) -> Result<()> {
+    let mut ready: Vec<&mut Ready> = chunk
+        .iter_mut()
+        .filter_map(|job| match job {
+            Job::Write(ready) => Some(ready),
+            _ => None,
+        })
+        .collect();
+    for set in ready.chunks_exact_mut(bulk::ROWS) {
+        let known = {
+            let rows: Vec<HouseholdRow> = set.iter().map(|r| r.row.row()).collect();
+            let rows: Vec<&HouseholdRow> = rows.iter().collect();
+            stored.look_up(&rows)?
+        };
+        for (ready, known) in set.iter_mut().zip(known) {
+            ready.known = known;
+        }
+    }
+    Ok(())
 }
 
 /// The writer's problems, with what validation had added before each (see `merge`), and the
@@ -202,9 +242,10 @@ impl<'s> Side<'s> {
 pub(super) fn run<T: Send>(
     writer: &mut Writer,
     side: &mut Side,
-    validate: impl FnOnce(Link) -> Result<T> + Send,
+    validate: impl FnOnce(Link<'_>) -> Result<T> + Send,
 ) -> Result<T> {
     let (replies_tx, replies) = sync_channel(1);
+    let stored = StoredRows::open(writer.conn(), writer.regions())?;
     two_threads::run(
         QUEUE,
         move |jobs| {
@@ -213,6 +254,7 @@ pub(super) fn run<T: Send>(
                 replies,
                 chunk: Vec::with_capacity(CHUNK),
                 sent: Sent::new(),
+                stored,
             })
         },
         |jobs| serve(jobs, replies_tx, writer, side),
@@ -257,7 +299,7 @@ fn serve(
 
 /// Write the waiting rows: with one statement when they are a full set of plain inserts and it
 /// meets no conflict, else one by one (a full set of a correction after one look-up of their
-/// stored rows).
+/// stored rows, unless validation looked them up).
 fn write_pending(writer: &mut Writer, side: &mut Side, pending: &mut Vec<Ready>) -> Result<()> {
     let rows: Vec<bulk::Plain> = if pending.len() == bulk::ROWS {
         pending
@@ -275,18 +317,25 @@ fn write_pending(writer: &mut Writer, side: &mut Side, pending: &mut Vec<Ready>)
         pending.clear();
         return Ok(());
     }
-    writer.prefetch(&rows)?;
-    for ready in pending.drain(..) {
-        write(writer, side, &ready)?;
+    let known = if pending.iter().all(|r| r.known == Known::Unknown) {
+        let rows: Vec<&HouseholdRow> = rows.iter().map(|(row, ..)| row).collect();
+        writer.prefetch(&rows)?
+    } else {
+        Vec::new()
+    };
+    drop(rows);
+    for (n, ready) in pending.drain(..).enumerate() {
+        let known = known.get(n).copied().unwrap_or(ready.known);
+        write(writer, side, &ready, known)?;
     }
     Ok(())
 }
 
-fn write(writer: &mut Writer, side: &mut Side, ready: &Ready) -> Result<()> {
+fn write(writer: &mut Writer, side: &mut Side, ready: &Ready, known: Known) -> Result<()> {
     let row = ready.row.row();
     let mut result = Ok(true);
     side.problems.for_rows(ready.rows, |p| {
-        result = writer.write(&row, ready.line, &ready.evidence, p)
+        result = writer.write(&row, ready.line, &ready.evidence, known, p)
     });
     if !result? && side.refused.len() < MAX_ERRORS {
         side.refused.insert(row.id.to_string(), ready.first_line);

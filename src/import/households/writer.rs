@@ -10,6 +10,8 @@ pub(super) mod bulk;
 mod evidence;
 mod prefetch;
 
+pub(super) use prefetch::{Known, StoredRows};
+
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -93,10 +95,6 @@ pub(super) struct Writer<'c> {
     month_has_evidence: Option<bool>,
     /// The statement of `bulk::ROWS` plain inserts, prepared when first used.
     bulk: Option<rusqlite::Statement<'c>>,
-    /// The statements of `prefetch` (numbers in any order, a range of them), prepared when first
-    /// used.
-    prefetch_stmt: Option<rusqlite::Statement<'c>>,
-    prefetch_range: Option<rusqlite::Statement<'c>>,
 }
 
 impl<'c> Writer<'c> {
@@ -110,9 +108,7 @@ impl<'c> Writer<'c> {
                 insert_snapshot: conn.prepare(INSERT_SNAPSHOT)?,
                 update_snapshot: conn.prepare(UPDATE_SNAPSHOT)?,
                 existing: conn.prepare(EXISTING_SNAPSHOT_ROW)?,
-                prefetched: Vec::new(),
-                next: 0,
-                slot: Slot::Unknown,
+                known: Known::Unknown,
             },
             counties: HashMap::new(),
             inserted: 0,
@@ -120,27 +116,21 @@ impl<'c> Writer<'c> {
             updated: 0,
             month_has_evidence: None,
             bulk: None,
-            prefetch_stmt: None,
-            prefetch_range: None,
         })
     }
 
     /// Write one valid row and the evidence of its failed standards (empty for the contract's
-    /// rows). Returns false when the row turned out to be invalid (a duplicate, another county's).
+    /// rows), given what a look-up found stored for it (`prefetch`). Returns false when the row
+    /// turned out to be invalid (a duplicate, another county's).
     pub fn write(
         &mut self,
         row: &HouseholdRow,
         line: u64,
         evidence: &[Evidence],
+        known: Known,
         problems: &mut Problems,
     ) -> Result<bool> {
-        let hot = &mut self.hot;
-        hot.slot = hot
-            .prefetched
-            .get(hot.next)
-            .copied()
-            .unwrap_or(Slot::Unknown);
-        hot.next += 1;
+        self.hot.known = known;
         let replacing = self.county_state(row)?.replacing;
         let Some(kept) = write_row(self.ctx, &mut self.hot, replacing, row, line, problems)? else {
             return Ok(false);
@@ -192,6 +182,11 @@ impl<'c> Writer<'c> {
     /// The connection of the import's transaction.
     pub fn conn(&self) -> &'c rusqlite::Connection {
         self.ctx.conn
+    }
+
+    /// The regions the rows' villages are looked up in.
+    pub fn regions(&self) -> &'c RegionIndex {
+        self.hot.regions
     }
 
     /// The line of this file that already wrote `id` for the month, if any.
@@ -276,22 +271,8 @@ struct HotStatements<'c> {
     insert_snapshot: rusqlite::Statement<'c>,
     update_snapshot: rusqlite::Statement<'c>,
     existing: rusqlite::Statement<'c>,
-    /// The stored rows of the set being written, read by `Writer::prefetch`, in the order of the
-    /// set (which is the order `Writer::write` is given its rows), the place of the next row, and
-    /// the slot of the row being written.
-    prefetched: Vec<Slot<'c>>,
-    next: usize,
-    slot: Slot<'c>,
-}
-
-/// What `Writer::prefetch` learnt of one row of a set.
-#[derive(Clone, Copy)]
-enum Slot<'r> {
-    /// Not looked up: the row is looked up when written.
-    Unknown,
-    /// Nothing stored for its household and month.
-    Absent,
-    Stored(Existing<'r>),
+    /// What a look-up found stored for the row being written.
+    known: Known,
 }
 
 /// A stored snapshot row of the same household and month.
@@ -299,7 +280,8 @@ enum Slot<'r> {
 struct Existing<'r> {
     batch: i64,
     line: i64,
-    /// The county of its village (None for a village no longer under a county).
+    /// The county of its village when it may be another county's (None for a village no longer
+    /// under a county, and when a look-up found it in the row's own county).
     county: Option<&'r str>,
     /// Whether every stored column equals the file's row (then nothing needs writing).
     same: bool,
@@ -314,10 +296,18 @@ impl<'c> HotStatements<'c> {
         row: Option<&HouseholdRow>,
     ) -> Result<Option<Existing<'c>>> {
         if row.is_some() {
-            match std::mem::replace(&mut self.slot, Slot::Unknown) {
-                Slot::Stored(e) => return Ok(Some(e)),
-                Slot::Absent => return Ok(None),
-                Slot::Unknown => {}
+            match std::mem::take(&mut self.known) {
+                // Found in a village of the row's own county: no other county to name.
+                Known::Stored { batch, line, same } => {
+                    return Ok(Some(Existing {
+                        batch,
+                        line,
+                        county: None,
+                        same,
+                    }))
+                }
+                Known::Absent => return Ok(None),
+                Known::Unknown => {}
             }
         }
         let regions: &'c RegionIndex = self.regions;
@@ -351,7 +341,7 @@ impl<'c> HotStatements<'c> {
 /// Whether the stored row (as `EXISTING_SNAPSHOT_ROW` reads it) holds exactly what `row` would
 /// write. Only a provable match counts: a value of another storage type compares as a change, and
 /// the update (whose WHERE clause keeps identical rows untouched) decides.
-fn same_as_stored(r: &rusqlite::Row, row: &HouseholdRow) -> rusqlite::Result<bool> {
+pub(super) fn same_as_stored(r: &rusqlite::Row, row: &HouseholdRow) -> rusqlite::Result<bool> {
     use rusqlite::types::ValueRef;
     let text = |i: usize, want: Option<&str>| -> rusqlite::Result<bool> {
         Ok(match (r.get_ref(i)?, want) {
