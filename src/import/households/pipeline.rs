@@ -201,6 +201,10 @@ fn look_up(stored: &mut StoredRows, chunk: &mut [Job]) -> Result<()> {
         })
         .collect();
     for set in ready.chunks_exact_mut(bulk::ROWS) {
+        // A county's first snapshot of the month (a first import): nothing stored to look up.
+        if !stored.replaces(&set[0].row.county, set[0].row.period)? {
+            continue;
+        }
         let known = {
             let rows: Vec<HouseholdRow> = set.iter().map(|r| r.row.row()).collect();
             let rows: Vec<&HouseholdRow> = rows.iter().collect();

@@ -214,29 +214,33 @@ impl<'r> StoredRows<'r> {
     /// not take.
     pub fn look_up(&mut self, rows: &[&HouseholdRow]) -> Result<Vec<Known>> {
         let (conn, known) = (&self.conn, &mut self.replacing);
-        if !is_correction_set(rows, |row| replacing(conn, known, row))? {
+        if !is_correction_set(rows, |row| replacing(conn, known, &row.county, row.period))? {
             return Ok(Vec::new());
         }
         look_up(&self.conn, self.regions, rows)
     }
+
+    /// Whether the file replaces the snapshot of `county`'s `period` (a first snapshot has
+    /// nothing stored to look up).
+    pub fn replaces(&mut self, county: &str, period: Period) -> Result<bool> {
+        replacing(&self.conn, &mut self.replacing, county, period)
+    }
 }
 
-/// Whether the row's county already has a snapshot of its month (asked once per county).
+/// Whether `county` already has a snapshot of `period` (asked once per county and month).
 fn replacing(
     conn: &Connection,
     known: &mut Vec<(String, Period, bool)>,
-    row: &HouseholdRow,
+    county: &str,
+    period: Period,
 ) -> Result<bool> {
-    if let Some((.., r)) = known
-        .iter()
-        .find(|(c, p, _)| *c == row.county && *p == row.period)
-    {
+    if let Some((.., r)) = known.iter().find(|(c, p, _)| c == county && *p == period) {
         return Ok(*r);
     }
     let r = conn
         .prepare_cached(HAS_SNAPSHOT)?
-        .exists(params![row.county, row.period])?;
-    known.push((row.county.clone(), row.period, r));
+        .exists(params![county, period])?;
+    known.push((county.to_string(), period, r));
     Ok(r)
 }
 
