@@ -19,7 +19,7 @@ use crate::import::reader::{
 };
 use crate::import::two_threads;
 use crate::model::indicator::writer::{Value, ValueWriter};
-use crate::model::indicator::{self, Catalogue, Indicator, Qualifier, Source};
+use crate::model::indicator::{Catalogue, Indicator, Qualifier, Source};
 use crate::model::period::Period;
 
 // Both forms start with the same two columns, so a row's period and region are read alike.
@@ -48,6 +48,8 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
         problems,
     )?;
 
+    // Read once for the whole file: the header's columns and the long form's rows name indicators.
+    let catalogue = Catalogue::load(ctx.conn)?;
     // Wide form: every other column names an indicator (a 备注/note column is allowed).
     let mut wide: Vec<(usize, Indicator)> = Vec::new();
     if long {
@@ -57,7 +59,7 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
             if is_header_of(&name, &INDICATORS_LONG[NOTE]) {
                 continue;
             }
-            match indicator::find(ctx.conn, &name)? {
+            match catalogue.find(&name).cloned() {
                 Some(ind) if ind.derived => problems.add(
                     header_line,
                     Some(&name),
@@ -93,7 +95,6 @@ pub(super) fn import(ctx: &Context, table: &mut Table, problems: &mut Problems) 
     };
 
     let regions = RegionIndex::load(ctx.conn)?;
-    let catalogue = Catalogue::load(ctx.conn)?;
     let (opts, batch_id, progress) = (ctx.opts, ctx.batch_id, ctx.progress);
     // Validated on a thread of its own while this one writes (issue 16): the writer's insert is
     // about two thirds of the time, reading and checking the cells the rest.
