@@ -34,7 +34,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use tuopin::db::files::remove_with_companions;
 use tuopin::demo::synth::{self, CountyPlan};
 use tuopin::model::period::Period;
 use tuopin::output::number::number;
@@ -261,12 +260,8 @@ fn measure(size: &Size, runs: usize, have_sqlite3: bool) -> Figures {
         let (t, rss) = if i == 0 {
             let mut times = Vec::new();
             let mut rss = 0;
-            for run in 0..runs {
-                if run > 0 {
-                    remove_with_companions(&db).expect("remove the run's database");
-                    copy(&regions_only, &db);
-                }
-                let (t, r) = time_rss(tuopin_db().args(["import", "households"]).arg(&file));
+            for _ in 0..runs {
+                let (t, r) = time_rss(&mut import_into_copy(&regions_only, &db, &file));
                 times.push(t);
                 rss = rss.max(r);
             }
